@@ -1,0 +1,50 @@
+# ai-platform: the offline plan and gate of a stack, the tests, the benchmarks.
+# Everything runs in the uv-managed .venv with the system Python (no Python download).
+SHELL := /bin/bash
+STACK ?= dev
+export UV_PYTHON_DOWNLOADS := never
+# uv from PATH, else the one `make` installs with pip on first use (fresh machine: only python3 is needed).
+UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --frozen
+
+.PHONY: setup plan gate test lint typecheck docs bench clean
+
+setup:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.9,<0.14"
+	@$(UV) sync --frozen --all-packages --quiet
+
+plan: setup
+	$(RUN) ai-platform plan --stack $(STACK)
+
+# make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir
+gate: setup
+ifdef PLAN
+	$(RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate)
+else ifdef MANIFESTS
+	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate)
+else
+	$(RUN) ai-platform plan --stack $(STACK)
+	$(RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml --out build/$(STACK)
+endif
+
+test: setup
+	$(RUN) pytest -n 2 -q
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check infra tests/infra
+
+typecheck: setup
+	$(RUN) mypy
+
+docs: setup
+	$(RUN) python -m infra.config.reference
+
+bench: setup
+	mkdir -p bench/results
+	$(RUN) python bench/drift/run_bench.py
+	$(RUN) python bench/gate/bench_engines.py
+	$(RUN) python bench/gate/bench_gate.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""One ComponentResource per concern; type tokens `ai-platform:<module>:<Name>`."""

@@ -1,0 +1,84 @@
+"""The standard EKS add-ons, managed by EKS; the EBS CSI driver gets its AWS role through Pod Identity."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.components.aws_names import partition_of
+from infra.components.iam import aws_managed_policy, pod_identity_trust_policy
+from infra.context import StackContext
+
+# Add-ons that nodes need before they become Ready; the others need Ready nodes to schedule on.
+NODE_PREREQUISITES = {
+    "vpc-cni": {"enableNetworkPolicy": "true", "env": {"ENABLE_PREFIX_DELEGATION": "true"}},
+    "kube-proxy": None,
+    "eks-pod-identity-agent": None,
+}
+NEEDS_NODES = {"coredns": {"replicaCount": 2}, "aws-ebs-csi-driver": None}
+
+
+class Addons(pulumi.ComponentResource):
+    before_nodes: list[aws.eks.Addon]
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ctx: StackContext,
+        region: str,
+        provider: aws.Provider,
+        cluster: aws.eks.Cluster,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ai-platform:addons:Addons", name, None, opts)
+        self._child = pulumi.ResourceOptions(parent=self, provider=provider)
+        self._cluster = cluster
+        self._tags = ctx.tags(region)
+        self._name = name
+        self._region = region
+        self.before_nodes = [self._addon(addon, values) for addon, values in NODE_PREREQUISITES.items()]
+        self.register_outputs({})
+
+    def _addon(
+        self,
+        addon: str,
+        values: dict[str, object] | None,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> aws.eks.Addon:
+        return aws.eks.Addon(
+            f"{self._name}-{addon}",
+            cluster_name=self._cluster.name,
+            addon_name=addon,
+            configuration_values=json.dumps(values) if values else None,
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=self._tags,
+            opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=list(depends_on))),
+        )
+
+    def after_nodes(self, node_groups: Sequence[aws.eks.NodeGroup]) -> None:
+        """Add-ons whose pods need schedulable nodes (CoreDNS, EBS CSI)."""
+        ebs_role = aws.iam.Role(
+            f"{self._name}-ebs-csi", assume_role_policy=pod_identity_trust_policy(), tags=self._tags, opts=self._child
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{self._name}-ebs-csi",
+            role=ebs_role.name,
+            policy_arn=aws_managed_policy(partition_of(self._region), "service-role/AmazonEBSCSIDriverPolicy"),
+            opts=self._child,
+        )
+        for addon, values in NEEDS_NODES.items():
+            self._addon(addon, values, depends_on=[*node_groups, attachment])
+        aws.eks.PodIdentityAssociation(
+            f"{self._name}-ebs-csi",
+            cluster_name=self._cluster.name,
+            namespace="kube-system",
+            service_account="ebs-csi-controller-sa",
+            role_arn=ebs_role.arn,
+            tags=self._tags,
+            opts=self._child,
+        )

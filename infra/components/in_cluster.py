@@ -1,0 +1,123 @@
+"""Everything inside one cluster, on that cluster's Kubernetes provider: system namespaces, teams, models."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from infra.components.aws_names import partition_of
+from infra.components.models import MODELS_NAMESPACE, ModelDeployment
+from infra.components.namespaces import GovernedNamespace, Quota
+from infra.components.teams import TeamAccess
+from infra.config.model import RegionConfig
+from infra.context import StackContext
+
+SYSTEM_NAMESPACE = "ai-platform-system"
+
+
+def platform_profile(ctx: StackContext, region: RegionConfig) -> dict[str, object]:
+    """What in-cluster tools and the governance policies read about the stack this cluster belongs to."""
+    dr = ctx.config.dr
+    return {
+        "stack": ctx.stack,
+        "environment": ctx.config.environment,
+        "region": region.name,
+        "regionRole": region.role,
+        "regions": [r.name for r in ctx.config.regions],
+        "kubernetesVersion": ctx.config.kubernetes_version,
+        "dr": {
+            name: {"rtoMinutes": o.rto_minutes, "rpoMinutes": o.rpo_minutes}
+            for name, o in (
+                ("regionOutage", dr.region_outage),
+                ("modelCorruption", dr.model_corruption),
+                ("dataLoss", dr.data_loss),
+                ("humanDeletion", dr.human_deletion),
+            )
+        },
+    }
+
+
+class InCluster(pulumi.ComponentResource):
+    def __init__(
+        self,
+        name: str,
+        *,
+        ctx: StackContext,
+        region: RegionConfig,
+        cluster: aws.eks.Cluster,
+        aws_provider: aws.Provider,
+        k8s_provider: k8s.Provider,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            "ai-platform:in-cluster:InCluster",
+            name,
+            None,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(providers=[k8s_provider])),
+        )
+        child = pulumi.ResourceOptions(parent=self)
+        system = GovernedNamespace(
+            f"{name}-system",
+            namespace=SYSTEM_NAMESPACE,
+            quota=Quota("8", "16Gi", 0, 50),
+            labels={"ai-platform/team": "platform"},
+            opts=child,
+        )
+        k8s.core.v1.ConfigMap(
+            f"{name}-profile",
+            metadata={
+                "name": "ai-platform-profile",
+                "namespace": SYSTEM_NAMESPACE,
+                "labels": {"app.kubernetes.io/part-of": "ai-platform"},
+            },
+            data={"profile.json": json.dumps(platform_profile(ctx, region), sort_keys=True)},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
+        )
+
+        for team in ctx.config.teams:
+            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
+
+        if ctx.config.models:
+            models = GovernedNamespace(
+                f"{name}-models",
+                namespace=MODELS_NAMESPACE,
+                quota=Quota("16", "32Gi", 0, 100),
+                labels={"ai-platform/team": "platform"},
+                opts=child,
+            )
+            k8s.networking.v1.NetworkPolicy(
+                f"{name}-drift-egress",
+                metadata={"name": "drift-jobs-egress", "namespace": MODELS_NAMESPACE},
+                spec={
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/component": "drift-job"}},
+                    "policyTypes": ["Egress"],
+                    "egress": [
+                        # Object storage over TLS (S3, Ceph RGW or MinIO behind TLS).
+                        {"ports": [{"protocol": "TCP", "port": 443}]},
+                        {
+                            "to": [
+                                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+                            ],
+                            "ports": [{"protocol": "TCP", "port": 9091}],
+                        },
+                    ],
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[models.namespace]),
+            )
+            for model in ctx.config.models:
+                ModelDeployment(
+                    f"{name}-model-{model.name}",
+                    ctx=ctx,
+                    model=model,
+                    region=region.name,
+                    active=region.role == "primary",
+                    partition=partition_of(region.name),
+                    cluster_name=cluster.name,
+                    aws_provider=aws_provider,
+                    namespace=models.namespace,
+                    opts=child,
+                )
+        self.register_outputs({})

@@ -1,0 +1,283 @@
+"""Per model: a model card (governance metadata) and its drift CronJob, least-privilege via Pod Identity."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from infra.components.drift_schedule import bucket_and_prefix, cron_schedule, job_size, reports_uri
+from infra.components.iam import pod_identity_trust_policy
+from infra.config.model import ModelConfig, effective_drift_frequency
+from infra.context import StackContext
+
+MODELS_NAMESPACE = "ai-models"
+RUN_AS = 10001
+MODEL_LABEL = "ai-platform/model"
+
+
+def model_card(model: ModelConfig) -> dict[str, Any]:
+    """The minimal model metadata of DESIGN §2, plus what governance rules read."""
+    return {
+        "name": model.name,
+        "version": model.version,
+        "stage": model.stage,
+        "owner": model.owner,
+        "framework": model.framework,
+        "riskClass": model.risk_class,
+        "serving": model.serving,
+        "driftFrequency": effective_drift_frequency(model),
+        "logRetentionDays": model.log_retention_days,
+        "humanOversight": model.human_oversight,
+        "approval": None
+        if model.approval is None
+        else {
+            "approvedBy": model.approval.approved_by,
+            "approvedAt": model.approval.approved_at.isoformat(),
+            "ticket": model.approval.ticket,
+        },
+        "datasetVersion": model.dataset_version,
+        "trainedBy": model.trained_by,
+    }
+
+
+def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict[str, Any]:
+    """The drift job's config.json (contract in docs/drift-jobs.md): one source for job and alert thresholds."""
+    drift = model.drift
+    thresholds = drift.thresholds
+    reports = reports_uri(model)
+    return {
+        "model": model.name,
+        "model_version": model.version,
+        "stack": ctx.stack,
+        "region": region,
+        "cluster": ctx.cluster_name(region),
+        "reference": drift.reference,
+        "current": drift.current,
+        "numeric_features": drift.numeric_features,
+        "categorical_features": drift.categorical_features,
+        "prediction_column": drift.prediction_column,
+        "label_column": drift.label_column,
+        "latency_column": drift.latency_column,
+        "task": drift.task,
+        "thresholds": {
+            "psi": thresholds.psi.model_dump(),
+            "accuracy_drop": thresholds.accuracy_drop.model_dump(),
+            "latency_increase": thresholds.latency_increase.model_dump(),
+            "features": {name: {"psi": t.psi.model_dump()} for name, t in thresholds.features.items() if t.psi},
+        },
+        "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
+        "pushgateway": ctx.config.drift_jobs.pushgateway_url,
+        "reports": reports,
+    }
+
+
+def s3_access_policy(model: ModelConfig, partition: str) -> str:
+    read = [bucket_and_prefix(model.drift.reference), bucket_and_prefix(model.drift.current)]
+    write = bucket_and_prefix(reports_uri(model))
+    arn = f"arn:{partition}:s3:::"
+    buckets = sorted({bucket for bucket, _ in [*read, write]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "ListModelPrefixes",
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": [f"{arn}{b}" for b in buckets],
+                    "Condition": {"StringLike": {"s3:prefix": sorted({f"{p}*" for _, p in [*read, write]})}},
+                },
+                {
+                    "Sid": "ReadWindows",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": sorted({f"{arn}{b}/{p}*" for b, p in [*read, write]}),
+                },
+                {
+                    "Sid": "WriteReports",
+                    "Effect": "Allow",
+                    "Action": "s3:PutObject",
+                    "Resource": [f"{arn}{write[0]}/{write[1]}*"],
+                },
+            ],
+        }
+    )
+
+
+class ModelDeployment(pulumi.ComponentResource):
+    """Model card, drift-job identity, config and CronJob (suspended in standby regions until failover)."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ctx: StackContext,
+        model: ModelConfig,
+        region: str,
+        active: bool,
+        partition: str,
+        cluster_name: pulumi.Input[str],
+        aws_provider: aws.Provider,
+        namespace: k8s.core.v1.Namespace,
+        opts: pulumi.ResourceOptions,
+    ) -> None:
+        super().__init__("ai-platform:models:ModelDeployment", name, None, opts)
+        aws_child = pulumi.ResourceOptions(parent=self, provider=aws_provider)
+        k8s_child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
+        tags = ctx.tags(region, team=model.owner)
+        labels = {MODEL_LABEL: model.name, "app.kubernetes.io/part-of": "ai-platform", "ai-platform/team": model.owner}
+        service_account = f"drift-{model.name}"
+
+        k8s.core.v1.ConfigMap(
+            f"{name}-card",
+            metadata={
+                "name": f"model-card-{model.name}",
+                "namespace": MODELS_NAMESPACE,
+                "labels": {**labels, "app.kubernetes.io/component": "model-card"},
+            },
+            data={"model.json": json.dumps(model_card(model), sort_keys=True)},
+            opts=k8s_child,
+        )
+
+        role = aws.iam.Role(f"{name}-drift", assume_role_policy=pod_identity_trust_policy(), tags=tags, opts=aws_child)
+        aws.iam.RolePolicy(f"{name}-drift", role=role.id, policy=s3_access_policy(model, partition), opts=aws_child)
+        aws.eks.PodIdentityAssociation(
+            f"{name}-drift",
+            cluster_name=cluster_name,
+            namespace=MODELS_NAMESPACE,
+            service_account=service_account,
+            role_arn=role.arn,
+            tags=tags,
+            opts=aws_child,
+        )
+        k8s.core.v1.ServiceAccount(
+            f"{name}-drift",
+            metadata={
+                "name": service_account,
+                "namespace": MODELS_NAMESPACE,
+                "labels": labels,
+            },
+            automount_service_account_token=False,
+            opts=k8s_child,
+        )
+        config_name = f"drift-config-{model.name}"
+        config_map = k8s.core.v1.ConfigMap(
+            f"{name}-drift-config",
+            metadata={
+                "name": config_name,
+                "namespace": MODELS_NAMESPACE,
+                "labels": labels,
+            },
+            data={"config.json": json.dumps(drift_job_config(ctx, model, region), indent=2, sort_keys=True)},
+            opts=k8s_child,
+        )
+
+        job_labels = {**labels, "app.kubernetes.io/component": "drift-job", "app.kubernetes.io/name": "drift-job"}
+        shards = model.drift.shards
+        k8s.batch.v1.CronJob(
+            f"{name}-drift",
+            metadata={
+                "name": f"drift-{model.name}",
+                "namespace": MODELS_NAMESPACE,
+                "labels": job_labels,
+            },
+            spec={
+                "schedule": cron_schedule(model),
+                "timeZone": "Etc/UTC",
+                "suspend": not active,
+                "concurrencyPolicy": "Forbid",
+                "startingDeadlineSeconds": 3600,
+                "successfulJobsHistoryLimit": 3,
+                "failedJobsHistoryLimit": 5,
+                "jobTemplate": {
+                    "metadata": {"labels": job_labels},
+                    "spec": self._job_spec(ctx, model, region, service_account, config_name, job_labels, shards),
+                },
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
+        )
+        self.register_outputs({"model": model.name})
+
+    @staticmethod
+    def _job_spec(
+        ctx: StackContext,
+        model: ModelConfig,
+        region: str,
+        service_account: str,
+        config_map: str,
+        labels: dict[str, str],
+        shards: int,
+    ) -> dict[str, Any]:
+        size = job_size(model)
+        args = ["run", "--config", "/etc/drift-job/config.json", "--out", "/tmp/drift-out"]
+        env: list[dict[str, Any]] = [{"name": "AWS_REGION", "value": region}]
+        indexed: dict[str, Any] = {}
+        if shards > 1:
+            # Each index summarises one shard; the last step of the job (index-independent) merges them.
+            env.append(
+                {
+                    "name": "SHARD_INDEX",
+                    "valueFrom": {
+                        "fieldRef": {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}
+                    },
+                }
+            )
+            args += ["--shard", f"$(SHARD_INDEX)/{shards}"]
+            indexed = {"completionMode": "Indexed", "completions": shards, "parallelism": min(shards, 4)}
+        container = {
+            "name": "drift-job",
+            "image": ctx.config.drift_jobs.image,
+            "imagePullPolicy": "IfNotPresent",
+            "args": args,
+            "env": env,
+            "resources": {
+                "requests": {"cpu": size.cpu_request, "memory": size.memory_request},
+                "limits": {"cpu": size.cpu_limit, "memory": size.memory_limit},
+            },
+            "securityContext": {
+                "allowPrivilegeEscalation": False,
+                "readOnlyRootFilesystem": True,
+                "runAsNonRoot": True,
+                "runAsUser": RUN_AS,
+                "runAsGroup": RUN_AS,
+                "capabilities": {"drop": ["ALL"]},
+                "privileged": False,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
+            "volumeMounts": [
+                {"name": "config", "mountPath": "/etc/drift-job", "readOnly": True},
+                {"name": "scratch", "mountPath": "/tmp"},
+            ],
+        }
+        return {
+            **indexed,
+            "backoffLimit": 2,
+            "activeDeadlineSeconds": size.active_deadline_seconds,
+            "ttlSecondsAfterFinished": 86400,
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "serviceAccountName": service_account,
+                    "automountServiceAccountToken": False,
+                    "restartPolicy": "Never",
+                    "nodeSelector": {"ai-platform/pool": "cpu"},
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "runAsUser": RUN_AS,
+                        "runAsGroup": RUN_AS,
+                        "fsGroup": RUN_AS,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                        "appArmorProfile": {"type": "RuntimeDefault"},
+                    },
+                    "containers": [container],
+                    "volumes": [
+                        {"name": "config", "configMap": {"name": config_map}},
+                        {"name": "scratch", "emptyDir": {"sizeLimit": "2Gi"}},
+                    ],
+                },
+            },
+        }

@@ -1,0 +1,73 @@
+"""One region of the stack: network, keys, cluster, node pools, add-ons, backups and in-cluster resources."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.components.addons import Addons
+from infra.components.backups import BackupVault
+from infra.components.cluster import Cluster
+from infra.components.encryption import Encryption
+from infra.components.in_cluster import InCluster
+from infra.components.kubeconfig import kubernetes_provider
+from infra.components.network import Network
+from infra.components.node_pools import NodePools
+from infra.components.teams import team_principals
+from infra.config.model import RegionConfig
+from infra.context import StackContext
+
+
+class RegionalPlatform(pulumi.ComponentResource):
+    cluster: Cluster
+    backups: BackupVault
+    provider: aws.Provider
+
+    def __init__(
+        self, name: str, *, ctx: StackContext, region: RegionConfig, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ai-platform:region:RegionalPlatform", name, None, opts)
+        # An explicit provider per region: nothing here depends on the ambient aws:region.
+        self.provider = aws.Provider(f"aws-{region.name}", region=region.name, opts=pulumi.ResourceOptions(parent=self))
+        at = {"ctx": ctx, "region": region.name, "provider": self.provider}
+        child = pulumi.ResourceOptions(parent=self)
+        keys = Encryption(f"{name}-kms", **at, opts=child).keys
+        network = Network(
+            f"{name}-net", ctx=ctx, region=region, provider=self.provider, logs_key_arn=keys["logs"].arn, opts=child
+        )
+        self.cluster = Cluster(
+            f"{name}-eks",
+            **at,
+            private_subnet_ids=network.private_subnet_ids,
+            secrets_key_arn=keys["eks-secrets"].arn,
+            logs_key_arn=keys["logs"].arn,
+            team_principals=team_principals(ctx.config.teams),
+            opts=child,
+        )
+        addons = Addons(f"{name}-addons", **at, cluster=self.cluster.eks, opts=child)
+        pools = NodePools(
+            f"{name}-nodes",
+            **at,
+            cluster=self.cluster.eks,
+            subnet_ids=network.private_subnet_ids,
+            volume_key_arn=keys["storage"].arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=addons.before_nodes),
+        )
+        addons.after_nodes(list(pools.node_groups.values()))
+        self.backups = BackupVault(f"{name}-vault", **at, key_arn=keys["storage"].arn, opts=child)
+        k8s_provider = kubernetes_provider(
+            f"k8s-{region.name}",
+            cluster=self.cluster.eks,
+            region=region.name,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(pools.node_groups.values())),
+        )
+        InCluster(
+            f"{name}-k8s",
+            ctx=ctx,
+            region=region,
+            cluster=self.cluster.eks,
+            aws_provider=self.provider,
+            k8s_provider=k8s_provider,
+            opts=child,
+        )
+        self.register_outputs({"clusterName": self.cluster.eks.name, "endpoint": self.cluster.eks.endpoint})

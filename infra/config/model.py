@@ -1,0 +1,359 @@
+"""The platform configuration model: every `ai-platform:*` key of a stack file, typed.
+
+Field-level rules (types, ranges, formats, unknown keys) live here; rules that relate several
+fields (prod needs two regions, CIDRs must not overlap...) live in `rules.py` so that each problem
+can be reported with its own key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from infra.config.base import Section
+
+Environment = Literal["dev", "staging", "prod"]
+Severity = Literal["critical", "high", "medium", "low"]
+RiskClass = Literal["minimal", "limited", "high"]
+ServingMode = Literal["realtime", "batch"]
+DriftFrequency = Literal["daily", "weekly", "monthly"]
+
+DnsLabel = Annotated[str, StringConstraints(pattern=r"^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$")]
+AwsRegionName = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+KubernetesVersion = Annotated[str, StringConstraints(pattern=r"^1\.(2[89]|3[0-9])$")]
+InstanceType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
+S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")]
+IamRoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+CronSchedule = Annotated[str, StringConstraints(pattern=r"^(\S+\s+){4}\S+$")]
+KubeQuantity = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$")]
+
+# CloudWatch Logs accepts only these retention periods.
+CLOUDWATCH_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def _cloudwatch_retention(days: int) -> int:
+    if days not in CLOUDWATCH_RETENTION_DAYS:
+        raise ValueError(f"must be one of the CloudWatch retention periods {list(CLOUDWATCH_RETENTION_DAYS)}")
+    return days
+
+
+def _private_ipv4_cidr(value: str) -> str:
+    network = ipaddress.ip_network(value, strict=True)
+    if not isinstance(network, ipaddress.IPv4Network) or not network.is_private:
+        raise ValueError("must be a private IPv4 CIDR (RFC 1918)")
+    if not 16 <= network.prefixlen <= 20:
+        raise ValueError("must have a prefix between /16 and /20 to hold three AZs of public and private subnets")
+    return str(network)
+
+
+def _allow_list_cidr(value: str) -> str:
+    network = ipaddress.ip_network(value, strict=True)
+    if network.prefixlen == 0:
+        raise ValueError("an allow-list entry must not open the endpoint to the whole internet")
+    return str(network)
+
+
+RetentionDays = Annotated[int, AfterValidator(_cloudwatch_retention)]
+VpcCidr = Annotated[str, AfterValidator(_private_ipv4_cidr)]
+AllowListCidr = Annotated[str, AfterValidator(_allow_list_cidr)]
+
+
+class RegionConfig(Section):
+    """One AWS region of the stack; exactly one is the primary, the others are standby (DR) regions."""
+
+    name: AwsRegionName
+    cidr: VpcCidr
+    role: Literal["primary", "standby"] = "standby"
+    availability_zones: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z-]+-\d[a-z]$")]] | None = Field(
+        default=None, description="Three AZs; defaults to <region>a, <region>b, <region>c."
+    )
+
+
+class NetworkConfig(Section):
+    nat_gateways: Literal["single", "perAz"] | None = Field(
+        default=None,
+        description="NAT gateways: one per AZ for HA, or a single one. Default: single in dev, perAz otherwise.",
+    )
+    flow_log_retention_days: RetentionDays = 365
+
+
+class EndpointAccessConfig(Section):
+    public_access: bool = Field(default=False, description="Public API endpoint; needs publicAccessCidrs.")
+    public_access_cidrs: list[AllowListCidr] = Field(default_factory=list)
+
+
+class ClusterConfig(Section):
+    endpoint: EndpointAccessConfig = Field(default_factory=EndpointAccessConfig)
+    deletion_protection: bool | None = Field(default=None, description="Default: true in prod, false elsewhere.")
+    log_retention_days: RetentionDays = 365
+    admin_role_arns: list[IamRoleArn] = Field(
+        default_factory=list, description="IAM roles granted cluster-admin through EKS access entries."
+    )
+
+
+class Taint(Section):
+    key: Annotated[str, StringConstraints(min_length=1, max_length=253)]
+    value: Annotated[str, StringConstraints(max_length=63)] = ""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
+
+
+class NodePoolConfig(Section):
+    instance_types: list[InstanceType] = Field(min_length=1)
+    capacity_type: Literal["on-demand", "spot"] = "on-demand"
+    min_size: int = Field(default=1, ge=0, le=1000)
+    desired_size: int = Field(default=1, ge=0, le=1000)
+    max_size: int = Field(default=3, ge=1, le=1000)
+    disk_size_gib: int = Field(default=100, ge=20, le=16384)
+    ami_type: str | None = Field(
+        default=None, description="EKS AMI type; default AL2023_x86_64_STANDARD, or _NVIDIA for GPU."
+    )
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: list[Taint] = Field(default_factory=list)
+
+
+class NodePoolsConfig(Section):
+    system: NodePoolConfig
+    cpu: NodePoolConfig
+    gpu: NodePoolConfig
+
+
+class LifecycleConfig(Section):
+    cold_after_days: int = Field(default=30, ge=30, description="Move to STANDARD_IA (S3 minimum: 30 days).")
+    archive_after_days: int = Field(default=90, ge=90)
+    expire_noncurrent_after_days: int = Field(default=365, ge=1)
+
+
+class BackupConfig(Section):
+    retention_days: int = Field(default=35, ge=1, le=3650)
+    object_lock_days: int = Field(default=30, ge=1, le=3650, description="Compliance-mode retention on backups.")
+
+
+class StorageConfig(Section):
+    backend: Literal["minio", "ceph"] = "minio"
+    lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
+
+
+class MonitoringConfig(Section):
+    retention_days: int = Field(default=15, ge=1, le=365)
+    scrape_interval_seconds: int = Field(default=30, ge=5, le=300)
+    alert_emails: list[Email] = Field(default_factory=list)
+
+
+class TeamAccessConfig(Section):
+    admin: list[IamRoleArn] = Field(default_factory=list)
+    edit: list[IamRoleArn] = Field(default_factory=list)
+    view: list[IamRoleArn] = Field(default_factory=list)
+
+
+class TeamQuotaConfig(Section):
+    cpu: KubeQuantity = "32"
+    memory: KubeQuantity = "128Gi"
+    gpus: int = Field(default=0, ge=0, le=1024)
+    pods: int = Field(default=200, ge=1, le=10000)
+
+
+class TeamConfig(Section):
+    name: DnsLabel
+    cost_center: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    access: TeamAccessConfig = Field(default_factory=TeamAccessConfig)
+    quota: TeamQuotaConfig = Field(default_factory=TeamQuotaConfig)
+
+
+class Band(Section):
+    """A warning/critical pair; critical must not be below warning."""
+
+    warning: float = Field(gt=0)
+    critical: float = Field(gt=0)
+
+
+class FeatureThresholds(Section):
+    psi: Band | None = None
+
+
+class DriftThresholds(Section):
+    psi: Band = Field(default_factory=lambda: Band(warning=0.1, critical=0.2))
+    accuracy_drop: Band = Field(default_factory=lambda: Band(warning=0.05, critical=0.10))
+    latency_increase: Band = Field(default_factory=lambda: Band(warning=0.20, critical=0.50))
+    features: dict[str, FeatureThresholds] = Field(default_factory=dict)
+
+
+class DriftConfig(Section):
+    reference: S3Uri
+    current: S3Uri
+    frequency: DriftFrequency | None = Field(
+        default=None,
+        description="Default: daily for high-risk or real-time models, monthly for minimal-risk batch, else weekly.",
+    )
+    schedule: CronSchedule | None = Field(
+        default=None, description="Explicit cron schedule; overrides frequency's default."
+    )
+    numeric_features: list[str] | None = None
+    categorical_features: list[str] | None = None
+    prediction_column: str | None = None
+    label_column: str | None = None
+    latency_column: str | None = None
+    task: Literal["classification", "regression"] | None = None
+    thresholds: DriftThresholds = Field(default_factory=DriftThresholds)
+    adaptive: bool = True
+    reports: S3Uri | None = Field(
+        default=None,
+        description="Where reports and adaptive-threshold history go; "
+        "default s3://<reference bucket>/drift-reports/<model>/.",
+    )
+    window_rows: int = Field(default=1_000_000, ge=1, description="Typical rows per window; sizes requests and shards.")
+    shards: int = Field(default=1, ge=1, le=64, description=">1 runs the window as an Indexed Job plus a merge step.")
+
+
+class ApprovalConfig(Section):
+    approved_by: Annotated[str, StringConstraints(min_length=1)]
+    approved_at: dt.date
+    ticket: Annotated[str, StringConstraints(min_length=1)]
+
+
+class ModelConfig(Section):
+    name: DnsLabel
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")]
+    stage: Literal["development", "staging", "production", "archived"] = "production"
+    owner: DnsLabel = Field(description="The declared team accountable for the model.")
+    framework: Annotated[str, StringConstraints(min_length=1)]
+    risk_class: RiskClass = Field(description="EU AI Act risk class.")
+    serving: ServingMode
+    dataset_version: Annotated[str, StringConstraints(min_length=1)]
+    trained_by: Annotated[str, StringConstraints(min_length=1)]
+    human_oversight: Email | None = Field(default=None, description="Required for high-risk models.")
+    approval: ApprovalConfig | None = Field(default=None, description="Required for high-risk models.")
+    log_retention_days: int = Field(default=190, ge=1, le=3650)
+    drift: DriftConfig
+
+
+class DrObjective(Section):
+    rto_minutes: int = Field(ge=0)
+    rpo_minutes: int = Field(ge=0)
+
+
+class DrConfig(Section):
+    """Continuity objectives per scenario (DESIGN §2); the defaults are the design's maxima."""
+
+    region_outage: DrObjective = Field(default_factory=lambda: DrObjective(rto_minutes=240, rpo_minutes=60))
+    model_corruption: DrObjective = Field(default_factory=lambda: DrObjective(rto_minutes=30, rpo_minutes=0))
+    data_loss: DrObjective = Field(default_factory=lambda: DrObjective(rto_minutes=120, rpo_minutes=1440))
+    human_deletion: DrObjective = Field(default_factory=lambda: DrObjective(rto_minutes=60, rpo_minutes=1440))
+
+
+class BudgetConfig(Section):
+    name: DnsLabel
+    team: DnsLabel | None = Field(default=None, description="Scope the budget to one team's cost-allocation tag.")
+    monthly_limit_usd: float = Field(gt=0)
+    notify_at_percent: list[int] = Field(default_factory=lambda: [50, 80, 100])
+    emails: list[Email] = Field(min_length=1)
+
+
+def _pinned_image(image: str) -> str:
+    name, _, tag = image.rpartition(":")
+    if "@sha256:" in image:
+        return image
+    if not name or "/" in tag or tag == "latest":
+        raise ValueError("must be pinned to a version tag or digest, not latest or untagged")
+    return image
+
+
+class DriftJobsConfig(Section):
+    image: Annotated[str, AfterValidator(_pinned_image)] = "ghcr.io/ai-platform/drift-job:0.1.0"
+    pushgateway_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(:\d+)?/?$")] = (
+        "http://prometheus-pushgateway.monitoring.svc:9091"
+    )
+
+
+class GateConfig(Section):
+    fail_on: Severity | None = Field(
+        default=None, description="Lowest blocking severity. Default: medium in prod, high elsewhere."
+    )
+    allowed_registries: list[str] = Field(
+        default_factory=lambda: ["public.ecr.aws/", "registry.k8s.io/", "quay.io/prometheus/", "ghcr.io/ai-platform/"]
+    )
+
+
+class PlatformConfig(Section):
+    """Everything under the `ai-platform:` namespace of `stacks/Pulumi.<stack>.yaml`."""
+
+    environment: Environment
+    regions: list[RegionConfig] = Field(min_length=1)
+    kubernetes_version: KubernetesVersion = "1.35"
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    cluster: ClusterConfig = Field(default_factory=ClusterConfig)
+    node_pools: NodePoolsConfig
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    teams: list[TeamConfig] = Field(min_length=1)
+    models: list[ModelConfig] = Field(default_factory=list)
+    drift_jobs: DriftJobsConfig = Field(default_factory=DriftJobsConfig)
+    dr: DrConfig = Field(default_factory=DrConfig)
+    budgets: list[BudgetConfig] = Field(default_factory=list)
+    gate: GateConfig = Field(default_factory=GateConfig)
+    tags: dict[str, str] = Field(default_factory=dict, description="Extra tags on every taggable AWS resource.")
+
+    @property
+    def primary_region(self) -> RegionConfig:
+        return next(r for r in self.regions if r.role == "primary")
+
+    @property
+    def nat_mode(self) -> Literal["single", "perAz"]:
+        if self.network.nat_gateways is not None:
+            return self.network.nat_gateways
+        return "single" if self.environment == "dev" else "perAz"
+
+    @property
+    def deletion_protection(self) -> bool:
+        if self.cluster.deletion_protection is not None:
+            return self.cluster.deletion_protection
+        return self.environment == "prod"
+
+    @property
+    def fail_on(self) -> Severity:
+        if self.gate.fail_on is not None:
+            return self.gate.fail_on
+        return "medium" if self.environment == "prod" else "high"
+
+
+def required_drift_frequency(risk_class: RiskClass, serving: ServingMode) -> DriftFrequency:
+    """DESIGN §2: real-time or high-risk models daily, batch weekly, low-risk models monthly."""
+    if risk_class == "high" or serving == "realtime":
+        return "daily"
+    if risk_class == "minimal":
+        return "monthly"
+    return "weekly"
+
+
+FREQUENCY_RANK: dict[DriftFrequency, int] = {"daily": 0, "weekly": 1, "monthly": 2}
+
+
+def effective_drift_frequency(model: ModelConfig) -> DriftFrequency:
+    return model.drift.frequency or required_drift_frequency(model.risk_class, model.serving)

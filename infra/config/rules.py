@@ -1,0 +1,228 @@
+"""Rules that relate several fields. Each yields one problem with the key path of the offending value.
+
+These are the prod-grade rules of the model; the policy packs check the same things again on the
+plan (defence in depth), so a plan produced by another program is held to them too.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from itertools import combinations
+
+from infra.config.errors import ConfigProblem, key_path
+from infra.config.model import (
+    FREQUENCY_RANK,
+    Band,
+    NodePoolConfig,
+    PlatformConfig,
+    required_drift_frequency,
+)
+
+NVIDIA_AMI_TYPES = ("AL2023_x86_64_NVIDIA", "AL2_x86_64_GPU", "BOTTLEROCKET_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA")
+MIN_HIGH_RISK_LOG_RETENTION_DAYS = 183  # EU AI Act Art. 19/26: at least six months
+DR_MAXIMA = {  # DESIGN §2 continuity objectives, minutes
+    "regionOutage": (240, 60),
+    "modelCorruption": (30, 0),
+    "dataLoss": (120, 1440),
+    "humanDeletion": (60, 1440),
+}
+
+
+def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
+    return [
+        *_regions(config),
+        *_node_pools(config),
+        *_cluster(config),
+        *_teams_and_models(config),
+        *_dr(config),
+        *_budgets(config),
+    ]
+
+
+def _problem(path: tuple[str | int, ...], value: object, message: str) -> ConfigProblem:
+    return ConfigProblem(path=key_path(path), value=value, message=message)
+
+
+def _regions(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    primaries = [i for i, r in enumerate(config.regions) if r.role == "primary"]
+    if len(primaries) != 1:
+        yield _problem(
+            ("regions",),
+            [r.name for r in config.regions if r.role == "primary"],
+            "exactly one region must have role: primary",
+        )
+    if config.environment == "prod" and len(config.regions) < 2:
+        yield _problem(
+            ("regions",),
+            [r.name for r in config.regions],
+            "prod needs at least two regions (a primary and a standby for region-outage DR)",
+        )
+    seen: dict[str, int] = {}
+    for i, region in enumerate(config.regions):
+        if region.name in seen:
+            yield _problem(
+                ("regions", i, "name"), region.name, f"region already declared at regions[{seen[region.name]}]"
+            )
+        seen.setdefault(region.name, i)
+        if region.availability_zones is not None:
+            if len(region.availability_zones) != 3:
+                yield _problem(
+                    ("regions", i, "availabilityZones"),
+                    region.availability_zones,
+                    "exactly three availability zones are required",
+                )
+            for j, zone in enumerate(region.availability_zones):
+                if not zone.startswith(region.name):
+                    yield _problem(("regions", i, "availabilityZones", j), zone, f"zone is not in region {region.name}")
+    for (i, a), (j, b) in combinations(enumerate(config.regions), 2):
+        if ipaddress.ip_network(a.cidr).overlaps(ipaddress.ip_network(b.cidr)):
+            yield _problem(
+                ("regions", j, "cidr"),
+                b.cidr,
+                f"overlaps regions[{i}].cidr {a.cidr}; region CIDRs must be disjoint for peering and failover",
+            )
+
+
+def _pool_sizes(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem]:
+    base = ("nodePools", name)
+    if pool.max_size < pool.min_size:
+        yield _problem((*base, "maxSize"), pool.max_size, f"must be >= minSize ({pool.min_size})")
+    if not pool.min_size <= pool.desired_size <= pool.max_size:
+        yield _problem(
+            (*base, "desiredSize"),
+            pool.desired_size,
+            f"must be between minSize ({pool.min_size}) and maxSize ({pool.max_size})",
+        )
+
+
+def _node_pools(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    pools = config.node_pools
+    for name in ("system", "cpu", "gpu"):
+        yield from _pool_sizes(name, getattr(pools, name))
+    if pools.system.min_size < 1:
+        yield _problem(
+            ("nodePools", "system", "minSize"),
+            pools.system.min_size,
+            "the system pool runs CoreDNS and must keep at least one node",
+        )
+    if config.environment == "prod":
+        if pools.system.min_size < 2:
+            yield _problem(
+                ("nodePools", "system", "minSize"),
+                pools.system.min_size,
+                "prod keeps at least two system nodes for highly available add-ons",
+            )
+        if pools.system.capacity_type != "on-demand":
+            yield _problem(
+                ("nodePools", "system", "capacityType"),
+                pools.system.capacity_type,
+                "prod system pools must be on-demand; spot reclaims would take down cluster add-ons",
+            )
+    gpu_ami = pools.gpu.ami_type or NVIDIA_AMI_TYPES[0]
+    if gpu_ami not in NVIDIA_AMI_TYPES:
+        yield _problem(
+            ("nodePools", "gpu", "amiType"),
+            gpu_ami,
+            f"the GPU pool needs an NVIDIA AMI type, one of {list(NVIDIA_AMI_TYPES)}",
+        )
+    for name in ("system", "cpu"):
+        ami = getattr(pools, name).ami_type
+        if ami is not None and ami in NVIDIA_AMI_TYPES:
+            yield _problem(("nodePools", name, "amiType"), ami, "NVIDIA AMI types belong to the gpu pool only")
+
+
+def _cluster(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    endpoint = config.cluster.endpoint
+    if endpoint.public_access and not endpoint.public_access_cidrs:
+        yield _problem(
+            ("cluster", "endpoint", "publicAccessCidrs"),
+            endpoint.public_access_cidrs,
+            "a public endpoint needs an explicit CIDR allow-list",
+        )
+    if not endpoint.public_access and endpoint.public_access_cidrs:
+        yield _problem(
+            ("cluster", "endpoint", "publicAccessCidrs"),
+            endpoint.public_access_cidrs,
+            "an allow-list has no effect while publicAccess is false; remove it or enable publicAccess",
+        )
+    if config.environment == "prod" and config.cluster.deletion_protection is False:
+        yield _problem(("cluster", "deletionProtection"), False, "prod clusters must keep deletion protection")
+
+
+def _teams_and_models(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    team_names: dict[str, int] = {}
+    for i, team in enumerate(config.teams):
+        if team.name in team_names:
+            yield _problem(("teams", i, "name"), team.name, f"team already declared at teams[{team_names[team.name]}]")
+        team_names.setdefault(team.name, i)
+    model_names: dict[str, int] = {}
+    for i, model in enumerate(config.models):
+        base: tuple[str | int, ...] = ("models", i)
+        if model.name in model_names:
+            yield _problem((*base, "name"), model.name, f"model already declared at models[{model_names[model.name]}]")
+        model_names.setdefault(model.name, i)
+        if model.owner not in team_names:
+            yield _problem((*base, "owner"), model.owner, f"owner must be a declared team, one of {sorted(team_names)}")
+        required = required_drift_frequency(model.risk_class, model.serving)
+        if model.drift.frequency and FREQUENCY_RANK[model.drift.frequency] > FREQUENCY_RANK[required]:
+            yield _problem(
+                (*base, "drift", "frequency"),
+                model.drift.frequency,
+                f"a {model.risk_class}-risk {model.serving} model needs drift checks at least {required}",
+            )
+        if model.risk_class == "high":
+            if model.human_oversight is None:
+                yield _problem((*base, "humanOversight"), None, "high-risk models need a human-oversight contact")
+            if model.approval is None:
+                yield _problem((*base, "approval"), None, "high-risk models need a recorded approval")
+            if model.log_retention_days < MIN_HIGH_RISK_LOG_RETENTION_DAYS:
+                yield _problem(
+                    (*base, "logRetentionDays"),
+                    model.log_retention_days,
+                    f"high-risk models keep logs at least {MIN_HIGH_RISK_LOG_RETENTION_DAYS} days (six months)",
+                )
+        thresholds = model.drift.thresholds
+        bands: list[tuple[tuple[str, ...], Band]] = [
+            (("psi",), thresholds.psi),
+            (("accuracyDrop",), thresholds.accuracy_drop),
+            (("latencyIncrease",), thresholds.latency_increase),
+        ]
+        bands += [(("features", f, "psi"), t.psi) for f, t in thresholds.features.items() if t.psi is not None]
+        for sub, band in bands:
+            if band.critical < band.warning:
+                yield _problem(
+                    (*base, "drift", "thresholds", *sub, "critical"),
+                    band.critical,
+                    f"must be >= warning ({band.warning})",
+                )
+
+
+def _dr(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    dr = config.dr
+    objectives = {
+        "regionOutage": dr.region_outage,
+        "modelCorruption": dr.model_corruption,
+        "dataLoss": dr.data_loss,
+        "humanDeletion": dr.human_deletion,
+    }
+    for name, objective in objectives.items():
+        max_rto, max_rpo = DR_MAXIMA[name]
+        if objective.rto_minutes > max_rto:
+            yield _problem(
+                ("dr", name, "rtoMinutes"), objective.rto_minutes, f"must be <= {max_rto} (DESIGN §2 objective)"
+            )
+        if objective.rpo_minutes > max_rpo:
+            yield _problem(
+                ("dr", name, "rpoMinutes"), objective.rpo_minutes, f"must be <= {max_rpo} (DESIGN §2 objective)"
+            )
+
+
+def _budgets(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    teams = {t.name for t in config.teams}
+    for i, budget in enumerate(config.budgets):
+        if budget.team is not None and budget.team not in teams:
+            yield _problem(("budgets", i, "team"), budget.team, f"must be a declared team, one of {sorted(teams)}")
+        for j, pct in enumerate(budget.notify_at_percent):
+            if not 1 <= pct <= 200:
+                yield _problem(("budgets", i, "notifyAtPercent", j), pct, "must be between 1 and 200")

@@ -1,0 +1,142 @@
+"""Per model: a model card, and a drift CronJob scheduled by risk class, restricted, least-privilege."""
+
+from __future__ import annotations
+
+import json
+
+from infra.components.drift_schedule import cron_schedule, job_size
+from infra.config.model import DriftConfig, ModelConfig
+from tests.infra.plan_view import PlanView, Resource
+
+
+def _cronjobs(plan: PlanView) -> list[Resource]:
+    return plan.k8s_objects("CronJob")
+
+
+def test_every_model_has_a_drift_cronjob_and_a_model_card_in_every_region(plan: PlanView) -> None:
+    models = {m["name"] for m in plan.config("models")}
+    regions = len(plan.config("regions"))
+    jobs = [j.inputs["metadata"]["labels"]["ai-platform/model"] for j in _cronjobs(plan)]
+    cards = [
+        c
+        for c in plan.k8s_objects("ConfigMap")
+        if c.inputs["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "model-card"
+    ]
+    assert sorted(jobs) == sorted(models) * regions or sorted(jobs) == sorted(list(models) * regions)
+    assert len(cards) == len(models) * regions
+    for card in cards:
+        data = json.loads(card.inputs["data"]["model.json"])
+        assert {"owner", "riskClass", "driftFrequency", "version", "approval"} <= set(data)
+
+
+def test_drift_jobs_run_only_in_the_primary_region(plans: dict[str, PlanView]) -> None:
+    prod = plans["prod"]
+    primary = next(r["name"] for r in prod.config("regions") if r["role"] == "primary")
+    for job in _cronjobs(prod):
+        region = next(
+            p.inputs["kubeconfig"] and p
+            for p in prod.of_type("pulumi:providers:kubernetes")
+            if p.urn == job.provider.rsplit("::", 1)[0]
+        ).name.removeprefix("k8s-")
+        assert job.inputs["spec"]["suspend"] is (region != primary)
+
+
+def test_cronjobs_never_overlap_and_keep_bounded_history(plan: PlanView) -> None:
+    for job in _cronjobs(plan):
+        spec = job.inputs["spec"]
+        assert spec["concurrencyPolicy"] == "Forbid"
+        assert spec["startingDeadlineSeconds"] > 0
+        assert spec["successfulJobsHistoryLimit"] <= 3 and spec["failedJobsHistoryLimit"] <= 5
+        assert spec["jobTemplate"]["spec"]["activeDeadlineSeconds"] > 0
+
+
+def test_drift_pods_run_restricted(plan: PlanView) -> None:
+    for job in _cronjobs(plan):
+        pod = job.inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert pod["automountServiceAccountToken"] is False
+        for container in pod["containers"]:
+            context = container["securityContext"]
+            assert context["readOnlyRootFilesystem"] is True
+            assert context["allowPrivilegeEscalation"] is False
+            assert context["capabilities"] == {"drop": ["ALL"]}
+            assert set(container["resources"]) == {"requests", "limits"}
+            assert not container["image"].endswith(":latest")
+
+
+def test_the_job_config_carries_the_models_thresholds(plans: dict[str, PlanView]) -> None:
+    prod = plans["prod"]
+    configs = [
+        json.loads(c.inputs["data"]["config.json"])
+        for c in prod.k8s_objects("ConfigMap")
+        if c.inputs["metadata"]["name"] == "drift-config-fraud-scoring"
+    ]
+    assert configs
+    for config in configs:
+        assert config["thresholds"]["psi"] == {"warning": 0.1, "critical": 0.2}
+        assert config["thresholds"]["features"]["merchant_category"]["psi"] == {"warning": 0.15, "critical": 0.25}
+        assert config["reports"] == "s3://ai-platform-prod-datasets/drift-reports/fraud-scoring/"
+
+
+def test_sharded_models_run_as_indexed_jobs(plans: dict[str, PlanView]) -> None:
+    fraud = [j for j in _cronjobs(plans["prod"]) if j.inputs["metadata"]["name"] == "drift-fraud-scoring"]
+    for job in fraud:
+        spec = job.inputs["spec"]["jobTemplate"]["spec"]
+        assert spec["completionMode"] == "Indexed" and spec["completions"] == 4
+        assert "$(SHARD_INDEX)/4" in spec["template"]["spec"]["containers"][0]["args"]
+
+
+def test_drift_role_reads_only_the_models_buckets(plans: dict[str, PlanView]) -> None:
+    prod = plans["prod"]
+    policies = [
+        json.loads(p.inputs["policy"])
+        for p in prod.of_type("aws:iam/rolePolicy:RolePolicy")
+        if "-model-fraud-scoring-drift" in p.name
+    ]
+    assert policies
+    for policy in policies:
+        resources = [
+            r
+            for s in policy["Statement"]
+            for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+        ]
+        assert "*" not in resources
+        assert all("ai-platform-prod-datasets" in r or "ai-platform-prod-inference-logs" in r for r in resources)
+
+
+def _model(risk: str, serving: str, **drift: object) -> ModelConfig:
+    return ModelConfig.model_validate(
+        {
+            "name": "m",
+            "version": "1.0.0",
+            "owner": "t",
+            "framework": "f",
+            "riskClass": risk,
+            "serving": serving,
+            "datasetVersion": "d",
+            "trainedBy": "x",
+            "drift": DriftConfig.model_validate(
+                {"reference": "s3://bucket-a/ref/", "current": "s3://bucket-a/cur/", **drift}
+            ),
+        }
+    )
+
+
+def test_schedule_follows_the_risk_class() -> None:
+    assert cron_schedule(_model("high", "batch")).endswith("* * *")
+    assert cron_schedule(_model("minimal", "realtime")).endswith("* * *")
+    assert cron_schedule(_model("limited", "batch")).endswith("* * 1")
+    assert cron_schedule(_model("minimal", "batch")).endswith("1 * *")
+    assert cron_schedule(_model("minimal", "batch", schedule="5 4 * * *")) == "5 4 * * *"
+
+
+def test_job_size_grows_with_rows_per_shard_not_with_the_window() -> None:
+    small, big = (
+        job_size(_model("high", "batch", windowRows=1_000_000)),
+        job_size(_model("high", "batch", windowRows=50_000_000)),
+    )
+    sharded = job_size(_model("high", "batch", windowRows=50_000_000, shards=16))
+    assert small.memory_limit == big.memory_limit
+    assert big.active_deadline_seconds > small.active_deadline_seconds
+    assert sharded.active_deadline_seconds < big.active_deadline_seconds
