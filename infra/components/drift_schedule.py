@@ -22,6 +22,15 @@ def cron_schedule(model: ModelConfig) -> str:
     }[frequency]
 
 
+MERGE_DELAY_HOURS = 2
+
+
+def merge_schedule(model: ModelConfig) -> str:
+    """The merge of a sharded run: the shards' schedule, two hours later on the same day."""
+    minute, hour, *rest = cron_schedule(model).split()
+    return " ".join([minute, str(int(hour) + MERGE_DELAY_HOURS), *rest])
+
+
 @dataclass(frozen=True)
 class JobSize:
     cpu_request: str

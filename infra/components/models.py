@@ -9,13 +9,13 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from infra.components.drift_schedule import bucket_and_prefix, cron_schedule, job_size, reports_uri
+from infra.components.drift_cronjob import DriftJobContext, drift_cronjobs
+from infra.components.drift_schedule import bucket_and_prefix, reports_uri
 from infra.components.iam import pod_identity_trust_policy
 from infra.config.model import ModelConfig, effective_drift_frequency
 from infra.context import StackContext
 
 MODELS_NAMESPACE = "ai-models"
-RUN_AS = 10001
 MODEL_LABEL = "ai-platform/model"
 
 
@@ -177,107 +177,20 @@ class ModelDeployment(pulumi.ComponentResource):
         )
 
         job_labels = {**labels, "app.kubernetes.io/component": "drift-job", "app.kubernetes.io/name": "drift-job"}
-        shards = model.drift.shards
-        k8s.batch.v1.CronJob(
-            f"{name}-drift",
-            metadata={
-                "name": f"drift-{model.name}",
-                "namespace": MODELS_NAMESPACE,
-                "labels": job_labels,
-            },
-            spec={
-                "schedule": cron_schedule(model),
-                "timeZone": "Etc/UTC",
-                "suspend": not active,
-                "concurrencyPolicy": "Forbid",
-                "startingDeadlineSeconds": 3600,
-                "successfulJobsHistoryLimit": 3,
-                "failedJobsHistoryLimit": 5,
-                "jobTemplate": {
-                    "metadata": {"labels": job_labels},
-                    "spec": self._job_spec(ctx, model, region, service_account, config_name, job_labels, shards),
-                },
-            },
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
+        job = DriftJobContext(
+            model=model,
+            image=ctx.config.drift_jobs.image,
+            region=region,
+            service_account=service_account,
+            config_map=config_name,
+            labels=job_labels,
+            active=active,
         )
-        self.register_outputs({"model": model.name})
-
-    @staticmethod
-    def _job_spec(
-        ctx: StackContext,
-        model: ModelConfig,
-        region: str,
-        service_account: str,
-        config_map: str,
-        labels: dict[str, str],
-        shards: int,
-    ) -> dict[str, Any]:
-        size = job_size(model)
-        args = ["run", "--config", "/etc/drift-job/config.json", "--out", "/tmp/drift-out"]
-        env: list[dict[str, Any]] = [{"name": "AWS_REGION", "value": region}]
-        indexed: dict[str, Any] = {}
-        if shards > 1:
-            # Each index summarises one shard; the last step of the job (index-independent) merges them.
-            env.append(
-                {
-                    "name": "SHARD_INDEX",
-                    "valueFrom": {
-                        "fieldRef": {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}
-                    },
-                }
+        for cronjob in drift_cronjobs(job):
+            k8s.batch.v1.CronJob(
+                f"{name}-{cronjob.name.removeprefix('drift-' + model.name).lstrip('-') or 'drift'}",
+                metadata={"name": cronjob.name, "namespace": MODELS_NAMESPACE, "labels": job_labels},
+                spec=cronjob.spec,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map]),
             )
-            args += ["--shard", f"$(SHARD_INDEX)/{shards}"]
-            indexed = {"completionMode": "Indexed", "completions": shards, "parallelism": min(shards, 4)}
-        container = {
-            "name": "drift-job",
-            "image": ctx.config.drift_jobs.image,
-            "imagePullPolicy": "IfNotPresent",
-            "args": args,
-            "env": env,
-            "resources": {
-                "requests": {"cpu": size.cpu_request, "memory": size.memory_request},
-                "limits": {"cpu": size.cpu_limit, "memory": size.memory_limit},
-            },
-            "securityContext": {
-                "allowPrivilegeEscalation": False,
-                "readOnlyRootFilesystem": True,
-                "runAsNonRoot": True,
-                "runAsUser": RUN_AS,
-                "runAsGroup": RUN_AS,
-                "capabilities": {"drop": ["ALL"]},
-                "privileged": False,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
-            "volumeMounts": [
-                {"name": "config", "mountPath": "/etc/drift-job", "readOnly": True},
-                {"name": "scratch", "mountPath": "/tmp"},
-            ],
-        }
-        return {
-            **indexed,
-            "backoffLimit": 2,
-            "activeDeadlineSeconds": size.active_deadline_seconds,
-            "ttlSecondsAfterFinished": 86400,
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {
-                    "serviceAccountName": service_account,
-                    "automountServiceAccountToken": False,
-                    "restartPolicy": "Never",
-                    "nodeSelector": {"ai-platform/pool": "cpu"},
-                    "securityContext": {
-                        "runAsNonRoot": True,
-                        "runAsUser": RUN_AS,
-                        "runAsGroup": RUN_AS,
-                        "fsGroup": RUN_AS,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                        "appArmorProfile": {"type": "RuntimeDefault"},
-                    },
-                    "containers": [container],
-                    "volumes": [
-                        {"name": "config", "configMap": {"name": config_map}},
-                        {"name": "scratch", "emptyDir": {"sizeLimit": "2Gi"}},
-                    ],
-                },
-            },
-        }
+        self.register_outputs({"model": model.name})

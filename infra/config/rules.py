@@ -182,6 +182,14 @@ def _teams_and_models(config: PlatformConfig) -> Iterator[ConfigProblem]:
                     model.log_retention_days,
                     f"high-risk models keep logs at least {MIN_HIGH_RISK_LOG_RETENTION_DAYS} days (six months)",
                 )
+        if model.drift.shards > 1 and model.drift.schedule is not None:
+            hour = model.drift.schedule.split()[1]
+            if not hour.isdigit() or int(hour) > 21:
+                yield _problem(
+                    (*base, "drift", "schedule"),
+                    model.drift.schedule,
+                    "a sharded drift job needs a single hour below 22 so its merge (2 hours later) runs the same day",
+                )
         thresholds = model.drift.thresholds
         bands: list[tuple[tuple[str, ...], Band]] = [
             (("psi",), thresholds.psi),

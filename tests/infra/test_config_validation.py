@@ -167,3 +167,12 @@ def test_plan_cli_names_the_known_stacks_for_a_missing_one() -> None:
     )
     assert result.returncode == 2
     assert "known stacks: dev, prod, staging" in result.stderr
+
+
+def test_sharded_drift_job_with_a_late_or_wildcard_hour_is_rejected() -> None:
+    config = copy.deepcopy(_stack("prod")["config"])
+    config["ai-platform:models"][0]["drift"]["schedule"] = "0 23 * * *"
+    problems = _problems(config)
+    assert any(
+        p.startswith("ai-platform:models[0].drift.schedule: a sharded drift job needs a single hour") for p in problems
+    )

@@ -16,7 +16,11 @@ def _cronjobs(plan: PlanView) -> list[Resource]:
 def test_every_model_has_a_drift_cronjob_and_a_model_card_in_every_region(plan: PlanView) -> None:
     models = {m["name"] for m in plan.config("models")}
     regions = len(plan.config("regions"))
-    jobs = [j.inputs["metadata"]["labels"]["ai-platform/model"] for j in _cronjobs(plan)]
+    jobs = [
+        j.inputs["metadata"]["labels"]["ai-platform/model"]
+        for j in _cronjobs(plan)
+        if not j.inputs["metadata"]["name"].endswith("-merge")
+    ]
     cards = [
         c
         for c in plan.k8s_objects("ConfigMap")
@@ -79,12 +83,27 @@ def test_the_job_config_carries_the_models_thresholds(plans: dict[str, PlanView]
         assert config["reports"] == "s3://ai-platform-prod-datasets/drift-reports/fraud-scoring/"
 
 
-def test_sharded_models_run_as_indexed_jobs(plans: dict[str, PlanView]) -> None:
-    fraud = [j for j in _cronjobs(plans["prod"]) if j.inputs["metadata"]["name"] == "drift-fraud-scoring"]
-    for job in fraud:
-        spec = job.inputs["spec"]["jobTemplate"]["spec"]
-        assert spec["completionMode"] == "Indexed" and spec["completions"] == 4
-        assert "$(SHARD_INDEX)/4" in spec["template"]["spec"]["containers"][0]["args"]
+def test_sharded_models_run_as_indexed_jobs_with_a_same_day_merge(plans: dict[str, PlanView]) -> None:
+    jobs = {j.inputs["metadata"]["name"]: j.inputs["spec"] for j in _cronjobs(plans["prod"])}
+    shards, merge = jobs["drift-fraud-scoring"], jobs["drift-fraud-scoring-merge"]
+    spec = shards["jobTemplate"]["spec"]
+    assert spec["completionMode"] == "Indexed" and spec["completions"] == 4
+    (shard_command,) = spec["template"]["spec"]["containers"][0]["args"][1:]
+    assert '--shard "$SHARD_INDEX/4"' in shard_command and '--run-id "$(date -u +%Y%m%d)"' in shard_command
+    (merge_command,) = merge["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"][1:]
+    assert merge_command.startswith("exec drift-job merge")
+    assert "s3://ai-platform-prod-datasets/drift-reports/fraud-scoring/runs/$(date -u +%Y%m%d)/shards/" in merge_command
+    shard_minute, shard_hour, *shard_rest = shards["schedule"].split()
+    merge_minute, merge_hour, *merge_rest = merge["schedule"].split()
+    assert (merge_minute, merge_rest) == (shard_minute, shard_rest)
+    assert int(merge_hour) == int(shard_hour) + 2 < 24
+
+
+def test_unsharded_models_run_the_job_directly(plans: dict[str, PlanView]) -> None:
+    demand = next(j for j in _cronjobs(plans["prod"]) if j.inputs["metadata"]["name"] == "drift-demand-forecast")
+    container = demand.inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["drift-job"]
+    assert container["args"] == ["run", "--config", "/etc/drift-job/config.json", "--out", "/tmp/drift-out"]
 
 
 def test_drift_role_reads_only_the_models_buckets(plans: dict[str, PlanView]) -> None:

@@ -1,0 +1,133 @@
+"""The drift job's CronJob objects, as plain manifests (pure functions; the component registers them).
+
+A model with `shards: 1` gets one CronJob. A sharded model gets an Indexed Job CronJob whose pods each
+summarise one shard, and a merge CronJob two hours later that merges the day's shard summaries. Both
+share the run id `YYYYMMDD` of the scheduled day (schedules run between 01:00 and 06:00 UTC, so shards
+and merge fall on the same day; the config rules enforce that for explicit schedules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from infra.components.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
+from infra.config.model import ModelConfig
+
+RUN_AS = 10001
+CONFIG_PATH = "/etc/drift-job/config.json"
+OUT_DIR = "/tmp/drift-out"
+RUN_ID = '"$(date -u +%Y%m%d)"'
+
+
+@dataclass(frozen=True)
+class DriftCronJob:
+    name: str
+    spec: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DriftJobContext:
+    model: ModelConfig
+    image: str
+    region: str
+    service_account: str
+    config_map: str
+    labels: dict[str, str]
+    active: bool
+
+
+def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
+    shards = job.model.drift.shards
+    base = f"drift-{job.model.name}"
+    if shards == 1:
+        command = ["drift-job", "run", "--config", CONFIG_PATH, "--out", OUT_DIR]
+        return [DriftCronJob(base, _cronjob(job, cron_schedule(job.model), command, {}))]
+    run = f'exec drift-job run --config {CONFIG_PATH} --out {OUT_DIR} --shard "$SHARD_INDEX/{shards}" --run-id {RUN_ID}'
+    merge = (
+        f"exec drift-job merge --config {CONFIG_PATH} --out {OUT_DIR} "
+        f'--inputs "{reports_uri(job.model)}runs/$(date -u +%Y%m%d)/shards/" --run-id {RUN_ID}'
+    )
+    indexed = {"completionMode": "Indexed", "completions": shards, "parallelism": min(shards, 4)}
+    return [
+        DriftCronJob(base, _cronjob(job, cron_schedule(job.model), ["/bin/sh", "-c", run], indexed)),
+        DriftCronJob(f"{base}-merge", _cronjob(job, merge_schedule(job.model), ["/bin/sh", "-c", merge], {})),
+    ]
+
+
+def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: dict[str, Any]) -> dict[str, Any]:
+    size = job_size(job.model)
+    env: list[dict[str, Any]] = [{"name": "AWS_REGION", "value": job.region}]
+    if indexed:
+        env.append(
+            {
+                "name": "SHARD_INDEX",
+                "valueFrom": {
+                    "fieldRef": {"fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"}
+                },
+            }
+        )
+    container = {
+        "name": "drift-job",
+        "image": job.image,
+        "imagePullPolicy": "IfNotPresent",
+        "command": command[:1],
+        "args": command[1:],
+        "env": env,
+        "resources": {
+            "requests": {"cpu": size.cpu_request, "memory": size.memory_request},
+            "limits": {"cpu": size.cpu_limit, "memory": size.memory_limit},
+        },
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "runAsUser": RUN_AS,
+            "runAsGroup": RUN_AS,
+            "capabilities": {"drop": ["ALL"]},
+            "privileged": False,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "volumeMounts": [
+            {"name": "config", "mountPath": "/etc/drift-job", "readOnly": True},
+            {"name": "scratch", "mountPath": "/tmp"},
+        ],
+    }
+    pod = {
+        "serviceAccountName": job.service_account,
+        "automountServiceAccountToken": False,
+        "restartPolicy": "Never",
+        "nodeSelector": {"ai-platform/pool": "cpu"},
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": RUN_AS,
+            "runAsGroup": RUN_AS,
+            "fsGroup": RUN_AS,
+            "seccompProfile": {"type": "RuntimeDefault"},
+            "appArmorProfile": {"type": "RuntimeDefault"},
+        },
+        "containers": [container],
+        "volumes": [
+            {"name": "config", "configMap": {"name": job.config_map}},
+            {"name": "scratch", "emptyDir": {"sizeLimit": "2Gi"}},
+        ],
+    }
+    return {
+        "schedule": schedule,
+        "timeZone": "Etc/UTC",
+        "suspend": not job.active,
+        "concurrencyPolicy": "Forbid",
+        "startingDeadlineSeconds": 3600,
+        "successfulJobsHistoryLimit": 3,
+        "failedJobsHistoryLimit": 5,
+        "jobTemplate": {
+            "metadata": {"labels": job.labels},
+            "spec": {
+                **indexed,
+                "backoffLimit": 2,
+                "activeDeadlineSeconds": size.active_deadline_seconds,
+                "ttlSecondsAfterFinished": 86400,
+                "template": {"metadata": {"labels": job.labels}, "spec": pod},
+            },
+        },
+    }
