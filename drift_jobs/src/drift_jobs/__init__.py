@@ -1,0 +1,3 @@
+"""Fast, mergeable drift detection for models in production (numpy/scipy, Prometheus)."""
+
+__version__ = "0.1.0"

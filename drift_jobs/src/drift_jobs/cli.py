@@ -1,0 +1,200 @@
+"""`drift-job` command line: profile, run (optionally one shard), merge.
+
+Every config key can be set by a flag; flags win over the file. Errors end with one line
+on stderr and the exit code of DESIGN §5.5 (2 bad input, 3 dependency unavailable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from drift_jobs import __version__
+from drift_jobs.commands import cmd_merge, cmd_profile, cmd_run, write_error_report
+from drift_jobs.config import JobConfig, load_config_text, merge_overrides, parse_config
+from drift_jobs.contract import EXIT_INTERNAL
+from drift_jobs.errors import BadInputError, DriftJobError
+from drift_jobs.logs import setup_logging
+from drift_jobs.storage import Storage
+
+log = logging.getLogger("drift_jobs.cli")
+
+
+def _csv_list(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected INDEX/COUNT, e.g. 0/4") from None
+    if n < 1 or not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 0 <= INDEX < COUNT")
+    return i, n
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", help="config JSON (path or s3:// URI); flags override its keys")
+    p.add_argument("--log-format", choices=("auto", "json", "text"), default="auto")
+    p.add_argument("-v", "--verbose", action="store_true")
+    g = p.add_argument_group("model labels")
+    for flag in ("model", "model-version", "stack", "region", "cluster"):
+        g.add_argument(f"--{flag}")
+    d = p.add_argument_group("data")
+    d.add_argument("--reference", help="reference data URI (file or directory/prefix)")
+    d.add_argument("--profile", help="profile URI (default: next to the reference)")
+    d.add_argument("--numeric-features", type=_csv_list, help="comma-separated column names")
+    d.add_argument("--categorical-features", type=_csv_list, help="comma-separated column names")
+    d.add_argument("--prediction-column")
+    d.add_argument("--label-column")
+    d.add_argument("--latency-column")
+    d.add_argument("--task", choices=("classification", "regression"))
+    d.add_argument("--chunk-rows", type=int)
+    d.add_argument("--threads", type=int, help="columns summarised in parallel (default 2)")
+    d.add_argument("--fine-bins", type=int)
+    d.add_argument("--coarse-bins", type=int)
+    d.add_argument("--category-cap", type=int)
+    d.add_argument("--exact-max", type=int)
+    d.add_argument("--retries", type=int, help="attempts for storage and Pushgateway calls")
+    d.add_argument("--retry-backoff", type=float, help="first backoff in seconds (doubles)")
+
+
+def _evaluation(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, type=Path, help="local directory for reports")
+    p.add_argument("--pushgateway", help="Pushgateway URL (none: write DIR/metrics.prom)")
+    p.add_argument("--no-push", action="store_true", help="write DIR/metrics.prom, do not push")
+    p.add_argument("--reports", help="URI to upload reports, shard summaries and history under")
+    p.add_argument("--history", help="URI of the adaptive-threshold history (default REPORTS/history)")
+    p.add_argument("--adaptive", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--min-history", type=int)
+    p.add_argument("--min-samples", type=int)
+    p.add_argument("--psi-warning", type=float)
+    p.add_argument("--psi-critical", type=float)
+    p.add_argument(
+        "--run-id",
+        default=os.environ.get("DRIFT_JOB_RUN_ID"),
+        help="names this run's folder under REPORTS (default $DRIFT_JOB_RUN_ID, else the UTC time)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="drift-job", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"drift-job {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("profile", help="build and store the reference profile")
+    _common(p)
+    r = sub.add_parser("run", help="compare the current window with the reference")
+    _common(r)
+    r.add_argument("--current", help="current window URI (file or directory/prefix)")
+    r.add_argument("--shard", type=_shard, default=(0, 1), help="INDEX/COUNT: write a partial summary")
+    _evaluation(r)
+    m = sub.add_parser("merge", help="merge shard summaries and report")
+    _common(m)
+    m.add_argument("--inputs", nargs="+", required=True, help="summary files or directories/prefixes")
+    _evaluation(m)
+    return parser
+
+
+def _overrides(a: argparse.Namespace) -> dict[str, Any]:
+    def get(name: str) -> Any:
+        return getattr(a, name, None)
+
+    thresholds: dict[str, Any] = {}
+    if get("psi_warning") is not None or get("psi_critical") is not None:
+        thresholds["psi"] = {
+            k: v for k, v in (("warning", get("psi_warning")), ("critical", get("psi_critical"))) if v is not None
+        }
+    if get("min_samples") is not None:
+        thresholds["min_samples"] = get("min_samples")
+    return {
+        "model": get("model"),
+        "model_version": get("model_version"),
+        "stack": get("stack"),
+        "region": get("region"),
+        "cluster": get("cluster"),
+        "reference": get("reference"),
+        "current": get("current"),
+        "profile": get("profile"),
+        "numeric_features": get("numeric_features"),
+        "categorical_features": get("categorical_features"),
+        "prediction_column": get("prediction_column"),
+        "label_column": get("label_column"),
+        "latency_column": get("latency_column"),
+        "task": get("task"),
+        "pushgateway": get("pushgateway"),
+        "reports": get("reports"),
+        "chunk_rows": get("chunk_rows"),
+        "threads": get("threads"),
+        "thresholds": thresholds or None,
+        "adaptive": {"enabled": get("adaptive"), "history": get("history"), "min_history": get("min_history")},
+        "binning": {
+            "fine_bins": get("fine_bins"),
+            "coarse_bins": get("coarse_bins"),
+            "category_cap": get("category_cap"),
+            "exact_max": get("exact_max"),
+        },
+        "retry": {"attempts": get("retries"), "backoff_seconds": get("retry_backoff")},
+    }
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        value = _drop_empty(v) if isinstance(v, dict) else v
+        if value is not None and value != {}:
+            out[k] = value
+    return out
+
+
+def load_config(a: argparse.Namespace) -> JobConfig:
+    raw: dict[str, Any] = {}
+    if a.config:
+        with Storage() as storage:
+            text = storage.read_bytes(a.config)
+        if text is None:
+            raise BadInputError(f"{a.config}: config file not found")
+        raw = load_config_text(text, a.config)
+    return parse_config(merge_overrides(raw, _drop_empty(_overrides(a))))
+
+
+def _dispatch(a: argparse.Namespace, cfg: JobConfig) -> int:
+    run_id = getattr(a, "run_id", None) or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if a.command == "profile":
+        return cmd_profile(cfg)
+    if a.command == "run":
+        return cmd_run(cfg, a.out, a.shard, run_id, push_metrics=not a.no_push)
+    return cmd_merge(cfg, a.inputs, a.out, run_id, push_metrics=not a.no_push)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.log_format, args.verbose)
+    out: Path | None = getattr(args, "out", None)
+    labels: dict[str, str] = {}
+    try:
+        cfg = load_config(args)
+        labels = cfg.labels
+        return _dispatch(args, cfg)
+    except DriftJobError as exc:
+        message = " ".join(str(exc).split())  # one line, whatever the underlying library said
+        print(f"drift-job: error: {message}", file=sys.stderr)
+        if out is not None and args.command != "profile":
+            write_error_report(out, labels, message, exc.exit_code)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.exception("internal error", extra={"error": repr(exc)})
+        print(f"drift-job: internal error: {exc!r}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

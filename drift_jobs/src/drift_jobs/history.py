@@ -1,0 +1,64 @@
+"""Per-model history of past runs, kept next to the reports, for adaptive thresholds."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from drift_jobs import contract
+from drift_jobs.storage import Storage, join
+
+log = logging.getLogger(__name__)
+HISTORY_METRICS = ("psi", "ks_statistic", "js_distance", "wasserstein_normalized", "missing_share_increase")
+
+
+def history_uri(base: str, model: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model) or "model"
+    return join(base, f"{safe}.drift-history.json")
+
+
+def load_history(storage: Storage, uri: str) -> list[dict[str, Any]]:
+    data = storage.read_bytes(uri)
+    if data is None:
+        return []
+    try:
+        doc = json.loads(data)
+        runs = doc["runs"]
+        if not isinstance(runs, list):
+            raise TypeError("runs is not a list")
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        # A damaged history must not stop monitoring; it only disables adaptation.
+        log.warning("ignoring unreadable history", extra={"history": uri, "error": str(exc)})
+        return []
+    return [r for r in runs if isinstance(r, dict)]
+
+
+def past_values(runs: list[dict[str, Any]], profile_id: str, feature: str, metric: str) -> list[float]:
+    out: list[float] = []
+    for run in runs:
+        if run.get("profile_id") != profile_id:
+            continue
+        entry = run.get("features", {}).get(feature, {})
+        if entry.get("status") == "critical":
+            continue
+        value = entry.get(metric)
+        if isinstance(value, int | float):
+            out.append(float(value))
+    return out
+
+
+def append_run(runs: list[dict[str, Any]], report: dict[str, Any]) -> dict[str, Any]:
+    record = {
+        "run_at": report["generated_at"],
+        "profile_id": report["profile_id"],
+        "rows": report["window"]["rows"],
+        "features": {
+            f["name"]: {m: f.get(m) for m in HISTORY_METRICS} | {"status": f["status"]}
+            for f in report["features"]
+            if f["evaluated"]
+        },
+    }
+    kept = [*runs, record][-contract.HISTORY_MAX_RUNS :]
+    return {"schema_version": contract.HISTORY_SCHEMA_VERSION, "kind": "drift_history", "runs": kept}

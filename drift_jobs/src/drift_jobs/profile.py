@@ -1,0 +1,449 @@
+"""Reference profile: bins, category buckets and the reference's own summaries, versioned.
+
+Built in three streaming passes over the reference so memory stays bounded:
+1. a uniform sample per numeric column (fine edges), category and class counts;
+2. exact counts on the provisional fine edges, categorical/performance/latency summaries;
+3. the values of the few fine bins that hold the coarse quantiles, which are then exact
+   and inserted into the fine edges with their exact counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from drift_jobs import contract
+from drift_jobs.arrays import decode, encode
+from drift_jobs.categorical import CategoricalSummary, CategoryBuckets
+from drift_jobs.columns import ColumnData, FloatArray, to_categorical, to_numeric
+from drift_jobs.config import Binning, JobConfig
+from drift_jobs.errors import BadInputError
+from drift_jobs.features import FeatureSpec, Roles, resolve_roles
+from drift_jobs.latency import LatencyStats
+from drift_jobs.metrics import NumericBins
+from drift_jobs.numeric import NumericSummary
+from drift_jobs.performance import (
+    ClassificationStats,
+    PerformanceStats,
+    RegressionStats,
+    performance_from_dict,
+    performance_to_dict,
+)
+from drift_jobs.quantiles import (
+    SAMPLE_SIZE,
+    BottomKSample,
+    bins_of_ranks,
+    fine_edges_from_sample,
+    needed_ranks,
+    quantiles_from_bins,
+)
+from drift_jobs.readers import Chunk, TableSource
+from drift_jobs.storage import Storage, join
+
+log = logging.getLogger(__name__)
+KNOWN_OTHER_MAX = 10_000
+DISTINCT_MAX = 200_000  # beyond this the category counter prunes its tail (approximate)
+MAX_CLASSES = 50
+
+
+@dataclass
+class NumericProfile:
+    bins: NumericBins
+    summary: NumericSummary
+
+
+@dataclass
+class CategoricalProfile:
+    buckets: CategoryBuckets
+    summary: CategoricalSummary
+    counts_approximate: bool = False
+
+
+@dataclass
+class Profile:
+    reference: str
+    source_fingerprint: str
+    files: list[str]
+    binning: Binning
+    roles: Roles
+    rows: int
+    numeric: dict[str, NumericProfile]
+    categorical: dict[str, CategoricalProfile]
+    performance: PerformanceStats | None
+    latency: LatencyStats | None
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    profile_id: str = ""
+
+    def spec(self, name: str) -> FeatureSpec:
+        return next(f for f in self.roles.features if f.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "schema_version": contract.PROFILE_SCHEMA_VERSION,
+            "kind": "drift_profile",
+            "reference": self.reference,
+            "source_fingerprint": self.source_fingerprint,
+            "files": self.files,
+            "binning": {
+                "fine_bins": self.binning.fine_bins,
+                "coarse_bins": self.binning.coarse_bins,
+                "category_cap": self.binning.category_cap,
+                "exact_max": self.binning.exact_max,
+            },
+            "rows": self.rows,
+            "features": [{"name": f.name, "kind": f.kind, "role": f.role} for f in self.roles.features],
+            "label_column": self.roles.label,
+            "prediction_column": self.roles.prediction,
+            "latency_column": self.roles.latency,
+            "task": self.roles.task,
+            "numeric": {
+                name: {
+                    "edges": encode(p.bins.edges),
+                    "coarse_edges": p.bins.coarse_edges.tolist(),
+                    "coarse_index": p.bins.coarse_index.tolist(),
+                    "summary": p.summary.to_dict(),
+                }
+                for name, p in self.numeric.items()
+            },
+            "categorical": {
+                name: {
+                    "categories": list(p.buckets.categories),
+                    "known_other": list(p.buckets.known_other),
+                    "known_other_truncated": p.buckets.known_other_truncated,
+                    "counts_approximate": p.counts_approximate,
+                    "summary": p.summary.to_dict(),
+                }
+                for name, p in self.categorical.items()
+            },
+            "performance": None if self.performance is None else performance_to_dict(self.performance),
+            "latency": None if self.latency is None else self.latency.to_dict(),
+        }
+        body["profile_id"] = content_id(body)
+        body["created_at"] = self.created_at
+        return body
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], source: str) -> Profile:
+        if d.get("kind") != "drift_profile":
+            raise BadInputError(f"{source}: not a drift profile")
+        if d.get("schema_version") != contract.PROFILE_SCHEMA_VERSION:
+            raise BadInputError(
+                f"{source}: profile schema {d.get('schema_version')} is not supported "
+                f"(expected {contract.PROFILE_SCHEMA_VERSION}); rebuild it with `drift-job profile`"
+            )
+        b = d["binning"]
+        binning = Binning(b["fine_bins"], b["coarse_bins"], b["category_cap"], b["exact_max"])
+        roles = Roles(
+            features=tuple(FeatureSpec(f["name"], f["kind"], f["role"]) for f in d["features"]),
+            label=d.get("label_column"),
+            prediction=d.get("prediction_column"),
+            latency=d.get("latency_column"),
+            task=d.get("task"),
+        )
+        numeric = {
+            name: NumericProfile(
+                NumericBins(decode(p["edges"], np.float64), np.asarray(p["coarse_index"], dtype=np.int64)),
+                NumericSummary.from_dict(p["summary"], binning.exact_max),
+            )
+            for name, p in d["numeric"].items()
+        }
+        categorical = {
+            name: CategoricalProfile(
+                CategoryBuckets(tuple(p["categories"]), tuple(p["known_other"]), bool(p["known_other_truncated"])),
+                CategoricalSummary.from_dict(p["summary"]),
+                bool(p.get("counts_approximate", False)),
+            )
+            for name, p in d["categorical"].items()
+        }
+        return cls(
+            reference=d["reference"],
+            source_fingerprint=d["source_fingerprint"],
+            files=list(d["files"]),
+            binning=binning,
+            roles=roles,
+            rows=int(d["rows"]),
+            numeric=numeric,
+            categorical=categorical,
+            performance=None if d.get("performance") is None else performance_from_dict(d["performance"]),
+            latency=None if d.get("latency") is None else LatencyStats.from_dict(d["latency"]),
+            created_at=str(d.get("created_at", "")),
+            profile_id=str(d["profile_id"]),
+        )
+
+
+def content_id(body: dict[str, Any]) -> str:
+    payload = json.dumps({k: v for k, v in body.items() if k not in {"profile_id", "created_at"}}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def default_profile_uri(reference: str, files: list[str]) -> str:
+    """Next to the reference: `<dir>/_drift_profile.json` or `<file>.drift-profile.json`."""
+    if files == [reference]:
+        return reference + contract.PROFILE_SUFFIX
+    return join(reference, contract.DIRECTORY_PROFILE_NAME)
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+class _CategoryCounter:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.approximate = False
+
+    def add(self, values: pa.Array) -> None:
+        present = values.drop_null() if values.null_count else values
+        if not len(present):
+            return
+        vc = pc.value_counts(present)
+        for name, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
+            self.counts[name] = self.counts.get(name, 0) + int(count)
+        if len(self.counts) > DISTINCT_MAX:
+            keep = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))[: DISTINCT_MAX // 2]
+            self.counts = dict(keep)
+            self.approximate = True
+
+    def ranked(self) -> list[str]:
+        return [k for k, _ in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _buckets(counter: _CategoryCounter, cap: int) -> CategoryBuckets:
+    ranked = counter.ranked()
+    tail = ranked[cap:]
+    return CategoryBuckets(
+        categories=tuple(ranked[:cap]),
+        known_other=tuple(sorted(tail[:KNOWN_OTHER_MAX])),
+        known_other_truncated=len(tail) > KNOWN_OTHER_MAX or counter.approximate,
+    )
+
+
+ChunkReader = Callable[[], Iterator[Chunk]]
+
+
+def build_profile(
+    cfg: JobConfig,
+    reference: str,
+    storage: Storage,
+    on_chunk: Callable[[Chunk], None] | None = None,
+) -> Profile:
+    source = TableSource(reference, storage, cfg.chunk_rows)
+    roles = resolve_roles(cfg, source.schema(), reference)
+    units = source.units()
+    numeric = [f.name for f in roles.features if f.kind == "numeric"]
+    categorical = [f.name for f in roles.features if f.kind == "categorical"]
+    wanted = roles.columns
+
+    together = tuple(c for c in (roles.label, roles.prediction, roles.latency) if c)
+
+    def chunks() -> Iterator[Chunk]:
+        for chunk in source.iter_chunks(units, wanted, together):
+            if on_chunk is not None and chunk.new_rows:
+                on_chunk(chunk)
+            yield chunk
+
+    # Pass 1: samples for fine edges, category and class counts.
+    rng = np.random.default_rng(20240601)
+    samples = {n: BottomKSample(max(SAMPLE_SIZE, cfg.binning.exact_max), rng) for n in numeric}
+    counters = {n: _CategoryCounter() for n in categorical}
+    classes = _CategoryCounter()
+    rows = 0
+    for chunk in chunks():
+        rows += chunk.num_rows if chunk.new_rows else 0
+        for name in numeric:
+            col = chunk.columns.get(name)
+            if col is not None:
+                x = to_numeric(col).values
+                samples[name].add(x[np.isfinite(x)])
+        for name in categorical:
+            col = chunk.columns.get(name)
+            if col is not None:
+                counters[name].add(to_categorical(col).values)
+        if roles.task == "classification" and roles.label in chunk.columns:
+            classes.add(to_categorical(chunk.columns[roles.label]).values)
+    if rows == 0:
+        raise BadInputError(f"reference {reference}: no rows (empty reference)")
+    for name, sample in samples.items():
+        if sample.n == 0:
+            raise BadInputError(f"reference {reference}: numeric feature {name!r} has no finite values")
+    provisional = {n: fine_edges_from_sample(s, cfg.binning.fine_bins) for n, s in samples.items()}
+    buckets = {n: _buckets(c, cfg.binning.category_cap) for n, c in counters.items()}
+
+    performance: PerformanceStats | None = None
+    if roles.task == "classification" and roles.label and roles.prediction:
+        ranked = classes.ranked()
+        if not ranked:
+            raise BadInputError(f"reference {reference}: label column {roles.label!r} has no values")
+        scores = next(f for f in roles.features if f.name == roles.prediction).kind == "numeric"
+        cls_list = tuple(sorted(ranked[:MAX_CLASSES]))
+        if scores and len(cls_list) != 2:
+            raise BadInputError(
+                f"reference {reference}: prediction column {roles.prediction!r} holds scores, "
+                f"which needs exactly two label classes (found {len(ranked)})"
+            )
+        performance = ClassificationStats(classes=cls_list, scores=scores)
+    elif roles.task == "regression" and roles.label and roles.prediction:
+        performance = RegressionStats()
+    latency = LatencyStats() if roles.latency else None
+
+    # Pass 2: exact summaries on provisional edges.
+    num_summaries = {n: NumericSummary(len(provisional[n]), cfg.binning.exact_max) for n in numeric}
+    cat_summaries = {n: CategoricalSummary(len(buckets[n].labels)) for n in categorical}
+    sets = {n: b.value_sets() for n, b in buckets.items()}
+    for chunk in chunks():
+        summarise_chunk(chunk, provisional, num_summaries, buckets, sets, cat_summaries, roles, performance, latency)
+
+    # Pass 3: exact coarse quantiles from the fine bins that hold them.
+    levels = np.arange(1, cfg.binning.coarse_bins) / cfg.binning.coarse_bins
+    wanted_bins: dict[str, set[int]] = {}
+    for name in numeric:
+        s = num_summaries[name]
+        ranks = needed_ranks(s.n, levels)
+        wanted_bins[name] = {int(b) for b in bins_of_ranks(s.cum_le, ranks) if b > 0}
+    collected: dict[str, dict[int, list[FloatArray]]] = {n: {} for n in numeric}
+    if any(wanted_bins.values()):
+        num_only = set(numeric)
+        for chunk in source.iter_chunks(units, num_only):
+            for name in numeric:
+                col = chunk.columns.get(name)
+                if col is None or not wanted_bins[name]:
+                    continue
+                x = to_numeric(col).values
+                xs = np.sort(x[np.isfinite(x)])
+                e = provisional[name]
+                for b in wanted_bins[name]:
+                    lo = np.searchsorted(xs, e[b - 1], side="right")
+                    hi = np.searchsorted(xs, e[b], side="right")
+                    if hi > lo:
+                        collected[name].setdefault(b, []).append(xs[lo:hi])
+    num_profiles: dict[str, NumericProfile] = {}
+    for name in numeric:
+        s = num_summaries[name]
+        bins_values = {b: np.sort(np.concatenate(v)) for b, v in collected[name].items()}
+        coarse = np.unique(quantiles_from_bins(s.n, levels, provisional[name], s.cum_le, bins_values))
+        num_profiles[name] = _insert_coarse_edges(provisional[name], coarse, s, bins_values, name)
+    cat_profiles = {n: CategoricalProfile(buckets[n], cat_summaries[n], counters[n].approximate) for n in categorical}
+    profile = Profile(
+        reference=reference,
+        source_fingerprint=storage.fingerprint(source.files),
+        files=source.files,
+        binning=cfg.binning,
+        roles=roles,
+        rows=rows,
+        numeric=num_profiles,
+        categorical=cat_profiles,
+        performance=performance,
+        latency=latency,
+    )
+    profile.profile_id = profile.to_dict()["profile_id"]
+    return profile
+
+
+def _insert_coarse_edges(
+    edges: FloatArray,
+    coarse: FloatArray,
+    s: NumericSummary,
+    bins_values: dict[int, FloatArray],
+    name: str,
+) -> NumericProfile:
+    """Add the coarse edges to the fine edges, splitting the counts of the bins they cut."""
+    new_edges = [e for e in coarse if not np.any(edges == e)]
+    if not new_edges:
+        index = np.searchsorted(edges, coarse).astype(np.int64)
+        return NumericProfile(NumericBins(edges, index), s)
+    positions = np.searchsorted(edges, new_edges, side="left")
+    le_extra, lt_extra = [], []
+    for c, b in zip(new_edges, positions, strict=True):
+        base = int(s.cum_le[b - 1])
+        in_bin = int(s.cum_le[b] - s.cum_le[b - 1])
+        vals = bins_values.get(int(b))
+        if in_bin and vals is None:
+            raise RuntimeError(f"profile of {name!r}: bin {b} with a coarse edge was not collected")
+        vals = vals if vals is not None else np.zeros(0)
+        le_extra.append(base + int(np.searchsorted(vals, c, side="right")))
+        lt_extra.append(base + int(np.searchsorted(vals, c, side="left")))
+    all_edges = np.concatenate((edges, new_edges))
+    order = np.argsort(all_edges, kind="stable")
+    s.cum_le = np.concatenate((s.cum_le, le_extra)).astype(np.int64)[order]
+    s.cum_lt = np.concatenate((s.cum_lt, lt_extra)).astype(np.int64)[order]
+    s.n_edges = len(all_edges)
+    final = all_edges[order]
+    index = np.searchsorted(final, coarse).astype(np.int64)
+    return NumericProfile(NumericBins(final, index), s)
+
+
+def summarise_chunk(
+    chunk: Chunk,
+    edges: dict[str, FloatArray],
+    numeric: dict[str, NumericSummary],
+    buckets: dict[str, CategoryBuckets],
+    sets: dict[str, tuple[pa.Array, pa.Array]],
+    categorical: dict[str, CategoricalSummary],
+    roles: Roles,
+    performance: PerformanceStats | None,
+    latency: LatencyStats | None,
+    pool: Executor | None = None,
+) -> None:
+    """Add one chunk to every summary; columns the file lacks count as absent rows."""
+    cols = chunk.columns
+    todo: list[tuple[NumericSummary, FloatArray, ColumnData]] = []
+    for name, s in numeric.items():
+        col = cols.get(name)
+        if col is None:
+            if chunk.new_rows and name not in chunk.available:
+                s.n_absent += chunk.num_rows
+            continue
+        todo.append((s, edges[name], col))
+
+    def add(item: tuple[NumericSummary, FloatArray, ColumnData]) -> None:
+        summary, feature_edges, data = item
+        nc = to_numeric(data)
+        summary.add(nc.values, feature_edges, nc.n_mismatch)
+
+    # numpy's sort and searchsorted release the GIL, so columns summarise in parallel;
+    # each summary is touched by one thread only.
+    if pool is not None and len(todo) > 1:
+        list(pool.map(add, todo))
+    else:
+        for item in todo:
+            add(item)
+    for name, cs in categorical.items():
+        col = cols.get(name)
+        if col is None:
+            if chunk.new_rows and name not in chunk.available:
+                cs.n_absent += chunk.num_rows
+            continue
+        cc = to_categorical(col)
+        cs.add(cc.values, buckets[name], sets[name], cc.n_mismatch)
+    if performance is not None and roles.label in cols and roles.prediction in cols:
+        performance.add(cols[roles.label], cols[roles.prediction])  # type: ignore[index]
+    if latency is not None and roles.latency in cols:
+        latency.add(cols[roles.latency])  # type: ignore[index]
+
+
+def load_profile(storage: Storage, uri: str) -> Profile | None:
+    data = storage.read_bytes(uri)
+    if data is None:
+        return None
+    try:
+        raw = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"{uri}: profile is not valid JSON ({exc})") from exc
+    try:
+        return Profile.from_dict(raw, uri)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInputError(f"{uri}: profile is malformed ({exc!r})") from exc
+
+
+def save_profile(storage: Storage, uri: str, profile: Profile) -> None:
+    storage.write_bytes(uri, json.dumps(profile.to_dict(), separators=(",", ":")).encode())
+    log.info("profile written", extra={"profile": uri, "profile_id": profile.profile_id})

@@ -1,0 +1,54 @@
+"""Helpers for the drift job tests: synthetic tables and files."""
+
+from __future__ import annotations
+
+import json
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+SHIFTED = ("f0", "f1", "f2", "f3", "f4")
+
+
+def shifted_table(n: int, seed: int, shift: bool, n_features: int = 20) -> pa.Table:
+    """Twenty standard-normal features; with shift, f0..f4 move in five different ways."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, Any] = {}
+    for j in range(n_features):
+        x = rng.standard_normal(n)
+        if shift and j < 5:
+            x = [
+                x + 0.5,  # location
+                x * 1.8,  # scale
+                rng.exponential(1.0, n) - 1.0,  # shape
+                x - 0.6,  # location, other side
+                np.where(rng.random(n) < 0.4, x + 2.5, x),  # mixture
+            ][j]
+        cols[f"f{j}"] = x
+    return pa.table(cols)
+
+
+def write_parquet(table: pa.Table, path: Path, row_group_size: int | None = None) -> Path:
+    pq.write_table(table, path, row_group_size=row_group_size)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def report(self, out: Path) -> dict[str, Any]:
+        return dict(json.loads((out / "drift_report.json").read_text()))

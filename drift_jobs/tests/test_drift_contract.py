@@ -1,0 +1,41 @@
+"""The contract module is the single source for names and defaults others import."""
+
+from __future__ import annotations
+
+import re
+
+from drift_jobs.config import parse_config
+from drift_jobs.prometheus import build_registry, metrics_text
+
+from drift_jobs import contract
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def test_defaults_are_design_section_2() -> None:
+    t = contract.DEFAULT_THRESHOLDS
+    assert t["psi"] == {"warning": 0.1, "critical": 0.2}
+    assert t["accuracy_drop"] == {"warning": 0.05, "critical": 0.10}
+    assert t["latency_increase"] == {"warning": 0.20, "critical": 0.50}
+    cfg = parse_config({})
+    assert (cfg.thresholds.psi.warning, cfg.thresholds.psi.critical) == (0.1, 0.2)
+    assert contract.EXIT_BAD_INPUT == 2 and contract.EXIT_DEPENDENCY == 3
+
+
+def test_metric_names_follow_prometheus_conventions() -> None:
+    for name, (labels, help_text) in contract.METRICS.items():
+        assert NAME.match(name) and help_text
+        assert set(labels).isdisjoint(contract.BASE_LABELS)
+    assert (*contract.BASE_LABELS, "feature") == contract.FEATURE_LABELS
+
+
+def test_every_emitted_family_is_in_the_contract(cli, acceptance_data, tmp_path) -> None:
+    ref, cur = acceptance_data
+    out = tmp_path / "out"
+    assert cli("run", "--reference", str(ref), "--current", str(cur), "--out", str(out)).code == 0
+    text = (out / "metrics.prom").read_text()
+    families = set(re.findall(r"^# TYPE (\S+) ", text, flags=re.M))
+    exposed = {f"{f}_total" if f == "drift_job_rows_processed" else f for f in families}
+    assert exposed <= set(contract.METRICS)
+    report = __import__("json").loads((out / "drift_report.json").read_text())
+    assert metrics_text(build_registry(report, 1.0, 0.0))

@@ -1,0 +1,60 @@
+"""Reference profiles: exact coarse edges in bounded memory, versioning and staleness."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from drift_jobs.config import parse_config
+from drift_jobs.profile import Profile, build_profile
+from drift_jobs.storage import Storage
+from drift_testkit import write_parquet
+
+RNG = np.random.default_rng(31)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        RNG.standard_normal(300_000),  # larger than the sample: three-pass path
+        RNG.exponential(2.0, 150_000) ** 3,  # heavy tail
+        RNG.integers(0, 7, 200_000).astype(float),  # ties: coarse edges collapse
+        np.round(RNG.standard_normal(100_000), 2),
+    ],
+)
+def test_coarse_edges_equal_numpy_deciles_and_counts_are_exact(tmp_path, data) -> None:
+    write_parquet(pa.table({"x": data}), tmp_path / "r.parquet", 64_000)
+    with Storage() as st:
+        prof = build_profile(parse_config({"chunk_rows": 50_000}), str(tmp_path / "r.parquet"), st)
+    p = prof.numeric["x"]
+    expected = np.unique(np.quantile(data, np.arange(1, 10) / 10))
+    assert np.array_equal(p.bins.coarse_edges, expected)
+    assert np.array_equal(p.summary.cum_le, np.searchsorted(np.sort(data), p.bins.edges, side="right"))
+    assert np.array_equal(p.summary.cum_lt, np.searchsorted(np.sort(data), p.bins.edges, side="left"))
+    assert p.bins.edges[0] == data.min() and p.bins.edges[-1] == data.max()
+    assert p.summary.mean == pytest.approx(data.mean()) and p.summary.std == pytest.approx(data.std())
+
+
+def test_profile_round_trips_and_is_versioned(tmp_path) -> None:
+    t = pa.table({"x": RNG.standard_normal(5_000), "c": RNG.choice(["a", "b"], 5_000)})
+    write_parquet(t, tmp_path / "r.parquet")
+    with Storage() as st:
+        prof = build_profile(parse_config({}), str(tmp_path / "r.parquet"), st)
+    doc = json.loads(json.dumps(prof.to_dict()))
+    again = Profile.from_dict(doc, "mem")
+    assert again.to_dict()["profile_id"] == doc["profile_id"] == prof.profile_id
+    doc["schema_version"] = 99
+    with pytest.raises(Exception, match="profile schema 99 is not supported"):
+        Profile.from_dict(doc, "mem")
+
+
+def test_changed_reference_rebuilds_the_profile(cli, tmp_path) -> None:
+    ref = write_parquet(pa.table({"x": RNG.standard_normal(3_000)}), tmp_path / "ref.parquet")
+    cur = write_parquet(pa.table({"x": RNG.standard_normal(3_000)}), tmp_path / "cur.parquet")
+    args = ("run", "--reference", str(ref), "--current", str(cur), "--out", str(tmp_path / "o"))
+    assert cli(*args).code == 0
+    write_parquet(pa.table({"x": RNG.standard_normal(3_500)}), ref)
+    res = cli(*args)
+    assert res.code == 0 and "stored profile is stale; rebuilding" in res.stderr
