@@ -32,7 +32,7 @@ test: setup
 
 lint: setup
 	$(RUN) ruff check .
-	$(RUN) ruff format --check infra tests/infra
+	$(RUN) ruff format --check .
 
 typecheck: setup
 	$(RUN) mypy

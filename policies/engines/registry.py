@@ -1,0 +1,27 @@
+"""Pick an engine by name: the embedded one by default, the remote OPA when `OPA_URL` is set."""
+
+from __future__ import annotations
+
+import os
+
+from policies.engines.base import Engine
+from policies.engines.errors import EngineError
+from policies.engines.opa_engine import OPA_URL_VARIABLE, OpaEngine
+from policies.engines.regopy_engine import RegopyEngine
+from policies.engines.regorus_engine import RegorusEngine
+
+DEFAULT_EMBEDDED = "regopy"
+EMBEDDED_ENGINES: tuple[str, ...] = ("regopy", "regorus")
+ENGINE_NAMES: tuple[str, ...] = (*EMBEDDED_ENGINES, "opa")
+
+
+def get_engine(name: str | None = None) -> Engine:
+    """Return the named engine; `None` means `opa` when `OPA_URL` is set, else the default embedded one."""
+    chosen = name or ("opa" if os.environ.get(OPA_URL_VARIABLE) else DEFAULT_EMBEDDED)
+    if chosen == "regopy":
+        return RegopyEngine()
+    if chosen == "regorus":
+        return RegorusEngine()
+    if chosen == "opa":
+        return OpaEngine()
+    raise EngineError(f"unknown engine {chosen!r}; choose one of {', '.join(ENGINE_NAMES)}")

@@ -1,0 +1,119 @@
+"""Command line: `python -m policies.gate --plan FILE --out DIR` or `--manifests DIR --out DIR`.
+
+Exit codes (DESIGN §5.4): 0 compliant, 1 blocking findings, 2 bad input or usage. Bad input is one
+line on stderr naming the file and what is wrong, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from policies.engines import ENGINE_NAMES
+from policies.gate.errors import GateInputError
+from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, GateResult, run_gate
+from policies.gate.reports import write_reports
+from policies.gate.settings import Overrides
+from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
+from policies.gate.verdict import EXIT_BAD_INPUT
+
+_SHOWN_BLOCKING = 50
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.gate",
+        description="Gate a plan document or a directory of Kubernetes manifests against the policy packs.",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--plan", type=Path, help="plan document (offline plan or `pulumi preview --json` output)")
+    source.add_argument(
+        "--manifests", type=Path, help="directory of Kubernetes YAML (multi-document files, List objects)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="directory for the reports (and rendered manifests/)")
+    parser.add_argument("--stack-file", type=Path, help="stacks/Pulumi.<stack>.yaml that findings point at")
+    parser.add_argument("--fail-on", choices=BLOCKING_SEVERITIES, help="blocking severity (default: the stack's)")
+    parser.add_argument(
+        "--engine", choices=ENGINE_NAMES, help="Rego engine (default: opa if OPA_URL is set, else regopy)"
+    )
+    parser.add_argument("--waivers", type=Path, help=f"waiver file (default: {DEFAULT_WAIVERS} if present)")
+    parser.add_argument("--packs", type=Path, default=DEFAULT_PACKS, help="policy packs directory")
+    parser.add_argument(
+        "--allowed-registry",
+        action="append",
+        dest="allowed_registries",
+        metavar="PREFIX",
+        help="image registry prefix the kubernetes pack accepts (repeatable; default: the stack's)",
+    )
+    parser.add_argument("--kubernetes-version", help="schema version for manifests (default: the stack's, else 1.35)")
+    parser.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="report findings that depend on values unknown before apply without blocking on them",
+    )
+    parser.add_argument(
+        "--github-step-summary",
+        action="store_true",
+        help="also append report.md to the file named by $GITHUB_STEP_SUMMARY (GitHub Actions)",
+    )
+    parser.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)  # pins waiver expiry in tests
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = GateOptions(
+        out=args.out,
+        plan=args.plan,
+        manifests=args.manifests,
+        overrides=Overrides(
+            fail_on=args.fail_on,
+            allowed_registries=tuple(args.allowed_registries) if args.allowed_registries else None,
+            kubernetes_version=args.kubernetes_version,
+            stack_file=args.stack_file,
+        ),
+        engine=args.engine,
+        waivers=args.waivers,
+        packs_root=args.packs,
+        today=args.today or dt.date.today(),
+        allow_unknown=args.allow_unknown,
+    )
+    if args.stack_file is not None and not args.stack_file.is_file():
+        print(f"gate: error: {args.stack_file}: stack file does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        result = run_gate(options)
+    except GateInputError as error:
+        print(f"gate: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    write_reports(result, options.out)
+    if args.github_step_summary and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with Path(os.environ["GITHUB_STEP_SUMMARY"]).open("a", encoding="utf-8") as summary:
+            summary.write((options.out / "report.md").read_text(encoding="utf-8"))
+    _print_summary(result)
+    return result.exit_code
+
+
+def _print_summary(result: GateResult) -> None:
+    verdict = result.verdict
+    print(
+        f"policy gate: {verdict.verdict.upper()} — {len(verdict.blocking)} blocking finding(s) at or above "
+        f"{verdict.fail_on}; reports in {result.options.out}"
+    )
+    most_severe_first = sorted(verdict.blocking, key=lambda f: (-severity_scale().rank(f.severity), f.sort_key()))
+    for finding in most_severe_first[:_SHOWN_BLOCKING]:
+        resource = finding.resource.key if finding.resource else "(stack)"
+        print(f"  {finding.status.upper()} {finding.severity} {finding.policy_id} {resource}: {finding.message}")
+    if len(verdict.blocking) > _SHOWN_BLOCKING:
+        print(f"  … {len(verdict.blocking) - _SHOWN_BLOCKING} more in report.md")
+    if result.waivers.malformed:
+        waiver_file = result.hashes["waivers"]["path"] if result.hashes.get("waivers") else "waivers"
+        for problem in result.waivers.malformed:
+            print(
+                f"gate: error: {waiver_file}:{problem.line}: malformed waiver {problem.id or ''}: {problem.problem}",
+                file=sys.stderr,
+            )

@@ -1,0 +1,108 @@
+"""The engine-independent finding model every source produces and every report consumes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+Engine = Literal["rego", "checkov", "schema", "gate"]
+# fail: the rule's condition holds. unknown: the verdict depends on values not known before apply.
+# error: the rule could not be evaluated (never a pass). info: a note that never blocks.
+Status = Literal["fail", "unknown", "error", "info"]
+Effect = Literal["deny", "warn"]
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """What a finding is about: a plan resource (URN) or a Kubernetes object (kind/namespace/name)."""
+
+    type: str
+    urn: str | None = None
+    kind: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identity, used by waiver selectors, fingerprints and report grouping."""
+        if self.urn:
+            return self.urn
+        if self.namespace:
+            return f"{self.kind}/{self.namespace}/{self.name}"
+        return f"{self.kind}/{self.name}"
+
+    def to_json(self) -> dict[str, str]:
+        fields = {
+            "type": self.type,
+            "urn": self.urn,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file (relative to the repository root where possible) and a 1-based line."""
+
+    file: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class AppliedWaiver:
+    """The waiver that accepted a finding, as reports show it."""
+
+    id: str
+    owner: str
+    justification: str
+    ticket: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Everything reports need about a rule, whichever engine runs it."""
+
+    policy_id: str
+    engine: Engine
+    title: str
+    description: str
+    severity: str
+    controls: tuple[str, ...]
+    remediation: str
+    effect: Effect = "deny"
+    source: Location | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    policy_id: str
+    engine: Engine
+    severity: str
+    controls: tuple[str, ...]
+    resource: ResourceRef | None
+    message: str
+    status: Status = "fail"
+    effect: Effect = "deny"
+    location: Location | None = None
+    waiver: AppliedWaiver | None = field(default=None, compare=False)
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: same rule, same resource, same message → same fingerprint."""
+        resource = self.resource.key if self.resource else ""
+        text = "\x1f".join((self.policy_id, resource, self.message))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def with_waiver(self, waiver: AppliedWaiver) -> Finding:
+        return replace(self, waiver=waiver)
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.policy_id, self.resource.key if self.resource else "", self.message)

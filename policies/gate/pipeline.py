@@ -1,0 +1,235 @@
+"""The gate's data flow: input → subject → sources → findings → waivers → verdict (reports are written by the CLI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from policies.gate.catalog import ENGINE_ERROR, HELM_NOT_RENDERED, gate_finding, gate_rules
+from policies.gate.findings import Finding, Location, RuleInfo
+from policies.gate.hashing import sha256_file, sha256_files
+from policies.gate.inputs.manifests import display_path, load_manifests
+from policies.gate.inputs.plan import load_plan
+from policies.gate.locations import StackFileLocator
+from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
+from policies.gate.settings import Overrides, resolve_settings
+from policies.gate.sources.base import FindingSource, SourceResult
+from policies.gate.sources.rego import RegoSource
+from policies.gate.sources.schema import SchemaSource
+from policies.gate.subject import CloudResource, GateSubject
+from policies.gate.verdict import Verdict, decide
+from policies.gate.waivers import WaiverOutcome, apply_waivers, load_waivers
+
+DEFAULT_PACKS = Path(__file__).resolve().parent.parent / "packs"
+DEFAULT_WAIVERS = Path("policies/waivers.yaml")
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    out: Path
+    plan: Path | None = None
+    manifests: Path | None = None
+    overrides: Overrides = field(default_factory=Overrides)
+    engine: str | None = None
+    waivers: Path | None = None  # None: the default file, if it exists
+    packs_root: Path = DEFAULT_PACKS
+    today: dt.date = field(default_factory=dt.date.today)
+    allow_unknown: bool = False
+    repo_root: Path = field(default_factory=Path.cwd)
+
+
+@dataclass
+class GateResult:
+    subject: GateSubject
+    rules: dict[str, RuleInfo]
+    findings: list[Finding]
+    waivers: WaiverOutcome
+    verdict: Verdict
+    tools: dict[str, str]
+    hashes: dict[str, Any]
+    details: dict[str, Any]
+    timings: dict[str, float]
+    options: GateOptions
+    manifests_written: list[Path] = field(default_factory=list)
+    generated_at: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """2 when the waiver file is malformed (bad input), else the verdict's 0 or 1."""
+        return 2 if self.waivers.malformed else self.verdict.exit_code
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.options.repo_root)
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) -> GateResult:
+    """Evaluate one input. Raises GateInputError for input the gate cannot assess (exit 2)."""
+    watch = _Stopwatch()
+    written: list[Path] = []
+    with watch.stage("load"):
+        subject, locate = _load_subject(options)
+        # Read early: a missing --waivers file is bad input, found before the expensive stages.
+        waiver_file = load_waivers(
+            options.waivers or options.repo_root / DEFAULT_WAIVERS, required=options.waivers is not None
+        )
+    if subject.input_kind == "plan":
+        with watch.stage("render"):
+            written = write_manifests(subject.objects, options.out / "manifests")
+    sources: list[tuple[str, FindingSource]] = [
+        ("validate", SchemaSource()),
+        ("rego", RegoSource(options.packs_root, options.engine, locate=locate, repo_root=options.repo_root)),
+        *((source.name, source) for source in extra_sources),
+    ]
+    results: list[SourceResult] = []
+    for stage, source in sources:
+        with watch.stage(stage):
+            results.append(source.run(subject))
+    with watch.stage("verdict"):
+        rules: dict[str, RuleInfo] = {}
+        findings: list[Finding] = _helm_release_notes(subject, locate)
+        if findings:
+            rules[HELM_NOT_RENDERED] = gate_rules()[HELM_NOT_RENDERED]
+        tools = _base_tools()
+        details: dict[str, Any] = {}
+        policy_files: dict[str, str] = {}
+        for result in results:
+            rules.update({rule.policy_id: rule for rule in result.rules})
+            findings.extend(result.findings)
+            tools.update(result.tools)
+            details.update(result.details)
+            policy_files.update(result.policy_files)
+        findings = sorted(_with_default_location(findings, subject, options), key=Finding.sort_key)
+        engines_failed = any(f.policy_id == ENGINE_ERROR for f in findings)
+        findings, waiver_outcome = apply_waivers(
+            findings,
+            waiver_file,
+            today=options.today,
+            stack=subject.settings.stack,
+            known_policies=None if engines_failed else set(rules),
+        )
+        verdict = decide(findings, rules.values(), subject.settings.fail_on, allow_unknown=options.allow_unknown)
+    hashes = {
+        "policies": dict(sorted(policy_files.items())),
+        "input": {"path": display_path(subject.input_path, options.repo_root), "sha256": _input_hash(subject)},
+        "waivers": (
+            {"path": display_path(waiver_file.path, options.repo_root), "sha256": sha256_file(waiver_file.path)}
+            if waiver_file.path
+            else None
+        ),
+    }
+    return GateResult(
+        subject=subject,
+        rules=dict(sorted(rules.items())),
+        findings=findings,
+        waivers=waiver_outcome,
+        verdict=verdict,
+        tools=tools,
+        hashes=hashes,
+        details=details,
+        timings=watch.timings,
+        options=options,
+        manifests_written=written,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
+
+
+def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudResource], Location]]:
+    if options.plan is not None:
+        plan = load_plan(options.plan)
+        settings = resolve_settings(
+            source=options.plan,
+            config=plan.config,
+            stack=plan.stack,
+            overrides=options.overrides,
+            repo_root=options.repo_root,
+        )
+        locate = _plan_locator(settings.stack_file, options)
+        objects, _ = render_objects(plan.resources, locate)
+        subject = GateSubject(
+            input_kind="plan",
+            input_path=options.plan,
+            input_files=[options.plan],
+            settings=settings,
+            resources=plan.resources,
+            objects=objects,
+        )
+        return subject, locate
+    if options.manifests is None:
+        raise ValueError("GateOptions needs a plan or a manifests directory")
+    files, objects = load_manifests(options.manifests, options.repo_root)
+    settings = resolve_settings(
+        source=options.manifests, config={}, stack=None, overrides=options.overrides, repo_root=options.repo_root
+    )
+    subject = GateSubject(
+        input_kind="manifests",
+        input_path=options.manifests,
+        input_files=files,
+        settings=settings,
+        objects=objects,
+    )
+    shown = display_path(options.manifests, options.repo_root)
+    return subject, lambda resource: resource.source_position or Location(shown, 1)
+
+
+def _plan_locator(stack_file: Path | None, options: GateOptions) -> Callable[[CloudResource], Location]:
+    if stack_file is not None:
+        return StackFileLocator(stack_file, display_path(stack_file, options.repo_root)).locate
+    plan_shown = display_path(options.plan, options.repo_root) if options.plan else "plan.json"
+    return lambda resource: resource.source_position or Location(plan_shown, 1)
+
+
+def _helm_release_notes(subject: GateSubject, locate: Callable[[CloudResource], Location]) -> list[Finding]:
+    notes: list[Finding] = []
+    for release in (r for r in subject.resources if r.type in HELM_RELEASE_TYPES):
+        chart = release.inputs.get("chart", "?")
+        version = release.inputs.get("version", "?")
+        notes.append(
+            gate_finding(
+                HELM_NOT_RENDERED,
+                f"Helm release {release.name} (chart {chart} {version}): objects it installs are not rendered offline",
+                resource=release.ref,
+                location=locate(release),
+            )
+        )
+    return notes
+
+
+def _with_default_location(findings: list[Finding], subject: GateSubject, options: GateOptions) -> list[Finding]:
+    """Findings about the stack as a whole (or an engine) point at the stack file, else at the input."""
+    target = subject.settings.stack_file or subject.input_path
+    default = Location(display_path(target, options.repo_root), 1)
+    return [f if f.location is not None else replace(f, location=default) for f in findings]
+
+
+def _input_hash(subject: GateSubject) -> str:
+    if subject.input_kind == "plan":
+        return sha256_file(subject.input_path)
+    return sha256_files(subject.input_files, subject.input_path)
+
+
+def _base_tools() -> dict[str, str]:
+    try:
+        gate_version = package_version("ai-platform")
+    except PackageNotFoundError:
+        gate_version = "0+unknown"
+    return {"ai-platform-gate": gate_version}

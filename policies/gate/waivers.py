@@ -1,0 +1,239 @@
+"""Waivers (policies/waivers.yaml): accountable, expiring exceptions to individual findings.
+
+A waiver names one policy id and a resource selector, an owner, a justification, a ticket and an expiry
+date. It accepts matching `fail` and `unknown` findings (never engine errors). An expired waiver stops
+applying and is reported; a malformed one is an error (exit 2); one that matched nothing is stale; one
+expiring within 30 days is listed so its owner renews or fixes in time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policies.gate.errors import GateInputError
+from policies.gate.findings import AppliedWaiver, Finding, ResourceRef
+
+EXPIRING_WITHIN_DAYS = 30
+REQUIRED_FIELDS = ("id", "policy", "resource", "owner", "justification", "ticket", "expires")
+SELECTOR_FIELDS = ("urn", "type", "kind", "namespace", "name")
+_OPTIONAL_FIELDS = ("stacks",)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    id: str
+    policy: str
+    selector: dict[str, str]
+    owner: str
+    justification: str
+    ticket: str
+    expires: dt.date
+    stacks: tuple[str, ...]
+    line: int
+
+    def applies_to_stack(self, stack: str | None) -> bool:
+        return not self.stacks or stack in self.stacks
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.policy_id != self.policy or finding.status not in ("fail", "unknown"):
+            return False
+        return finding.resource is not None and _selector_matches(self.selector, finding.resource)
+
+    def applied(self) -> AppliedWaiver:
+        return AppliedWaiver(
+            id=self.id,
+            owner=self.owner,
+            justification=self.justification,
+            ticket=self.ticket,
+            expires=self.expires.isoformat(),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "policy": self.policy,
+            "resource": self.selector,
+            "owner": self.owner,
+            "justification": self.justification,
+            "ticket": self.ticket,
+            "expires": self.expires.isoformat(),
+            "stacks": list(self.stacks),
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class MalformedWaiver:
+    line: int
+    id: str | None
+    problem: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "id": self.id, "problem": self.problem}
+
+
+@dataclass(frozen=True)
+class WaiverFile:
+    path: Path | None
+    waivers: list[Waiver]
+    malformed: list[MalformedWaiver]
+
+
+@dataclass
+class WaiverOutcome:
+    """What happened to each waiver in this run, for the reports."""
+
+    applied: dict[str, int] = field(default_factory=dict)  # waiver id → findings accepted
+    expired: list[Waiver] = field(default_factory=list)
+    stale: list[Waiver] = field(default_factory=list)
+    expiring_soon: list[Waiver] = field(default_factory=list)
+    out_of_scope: list[Waiver] = field(default_factory=list)
+    malformed: list[MalformedWaiver] = field(default_factory=list)
+    by_id: dict[str, Waiver] = field(default_factory=dict)
+
+
+def load_waivers(path: Path | None, *, required: bool) -> WaiverFile:
+    """Parse the waiver file; malformed entries are collected, not raised, so reports can list them."""
+    if path is None or not path.exists():
+        if required and path is not None:
+            raise GateInputError(path, "waiver file does not exist")
+        return WaiverFile(path=None, waivers=[], malformed=[])
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = mark.line + 1 if mark else 1
+        return WaiverFile(path, [], [MalformedWaiver(line, None, f"invalid YAML: {error.problem}")])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return WaiverFile(path, [], [MalformedWaiver(1, None, f"cannot read: {error}")])
+    if document is None:
+        return WaiverFile(path, [], [])
+    if not isinstance(document, dict) or not isinstance(document.get("waivers", []), list):
+        return WaiverFile(path, [], [MalformedWaiver(1, None, "top level must be a mapping with a `waivers` list")])
+    entries = document.get("waivers") or []
+    lines = _entry_lines(root, len(entries))
+    waivers: list[Waiver] = []
+    malformed: list[MalformedWaiver] = []
+    seen: set[str] = set()
+    for entry, line in zip(entries, lines, strict=True):
+        parsed = _parse_entry(entry, line)
+        if isinstance(parsed, MalformedWaiver):
+            malformed.append(parsed)
+        elif parsed.id in seen:
+            malformed.append(MalformedWaiver(line, parsed.id, "duplicate waiver id"))
+        else:
+            seen.add(parsed.id)
+            waivers.append(parsed)
+    return WaiverFile(path, waivers, malformed)
+
+
+def apply_waivers(
+    findings: list[Finding],
+    waiver_file: WaiverFile,
+    *,
+    today: dt.date,
+    stack: str | None,
+    known_policies: Collection[str] | None,
+) -> tuple[list[Finding], WaiverOutcome]:
+    """Attach the first valid matching waiver to each finding and say what became of every waiver."""
+    outcome = WaiverOutcome(malformed=list(waiver_file.malformed))
+    active: list[Waiver] = []
+    for waiver in waiver_file.waivers:
+        outcome.by_id[waiver.id] = waiver
+        if known_policies is not None and waiver.policy not in known_policies:
+            outcome.malformed.append(
+                MalformedWaiver(waiver.line, waiver.id, f"no rule has policy id {waiver.policy!r}")
+            )
+        elif not waiver.applies_to_stack(stack):
+            outcome.out_of_scope.append(waiver)
+        elif waiver.expires < today:
+            outcome.expired.append(waiver)
+        else:
+            active.append(waiver)
+            if waiver.expires <= today + dt.timedelta(days=EXPIRING_WITHIN_DAYS):
+                outcome.expiring_soon.append(waiver)
+    result: list[Finding] = []
+    for finding in findings:
+        match = next((w for w in active if w.matches(finding)), None)
+        if match is None:
+            result.append(finding)
+            continue
+        outcome.applied[match.id] = outcome.applied.get(match.id, 0) + 1
+        result.append(finding.with_waiver(match.applied()))
+    outcome.stale = [w for w in active if w.id not in outcome.applied]
+    return result, outcome
+
+
+def _parse_entry(entry: Any, line: int) -> Waiver | MalformedWaiver:
+    if not isinstance(entry, dict):
+        return MalformedWaiver(line, None, "a waiver must be a mapping")
+    waiver_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+    missing = [key for key in REQUIRED_FIELDS if key not in entry or entry[key] in (None, "")]
+    if missing:
+        return MalformedWaiver(line, waiver_id, f"missing {', '.join(missing)}")
+    unknown = sorted(set(entry) - set(REQUIRED_FIELDS) - set(_OPTIONAL_FIELDS))
+    if unknown:
+        return MalformedWaiver(line, waiver_id, f"unknown field(s) {', '.join(unknown)}")
+    for key in ("id", "policy", "owner", "justification", "ticket"):
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            return MalformedWaiver(line, waiver_id, f"{key} must be a non-empty string")
+    selector = entry["resource"]
+    if not isinstance(selector, dict) or not selector:
+        return MalformedWaiver(line, waiver_id, f"resource must be a mapping of {', '.join(SELECTOR_FIELDS)}")
+    bad_keys = sorted(set(selector) - set(SELECTOR_FIELDS))
+    if bad_keys or not all(isinstance(v, str) and v for v in selector.values()):
+        return MalformedWaiver(
+            line, waiver_id, f"resource selector takes non-empty strings for {', '.join(SELECTOR_FIELDS)} only"
+        )
+    expires = _date(entry["expires"])
+    if expires is None:
+        return MalformedWaiver(line, waiver_id, f"expires {entry['expires']!r} is not a YYYY-MM-DD date")
+    stacks = entry.get("stacks", [])
+    if not isinstance(stacks, list) or not all(isinstance(s, str) for s in stacks):
+        return MalformedWaiver(line, waiver_id, "stacks must be a list of stack names")
+    return Waiver(
+        id=entry["id"],
+        policy=entry["policy"],
+        selector=dict(selector),
+        owner=entry["owner"],
+        justification=" ".join(entry["justification"].split()),
+        ticket=entry["ticket"],
+        expires=expires,
+        stacks=tuple(stacks),
+        line=line,
+    )
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _selector_matches(selector: dict[str, str], resource: ResourceRef) -> bool:
+    values = resource.to_json()
+    return all(key in values and fnmatch.fnmatchcase(values[key], pattern) for key, pattern in selector.items())
+
+
+def _entry_lines(root: Any, count: int) -> list[int]:
+    """1-based line of each entry of the `waivers` list, for messages that point into the file."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if getattr(key, "value", None) == "waivers" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return [1] * count
