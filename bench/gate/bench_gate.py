@@ -16,6 +16,7 @@ import copy
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -122,6 +123,7 @@ def run_case(plan: Path, engine: str, repeat: int) -> dict[str, Any]:
         "repeat": repeat,
         "stagesSeconds": {stage: _summary(values) for stage, values in samples.items()},
         "totalSeconds": _summary(totals),
+        "peakRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
     }
 
 
@@ -129,18 +131,48 @@ def _summary(values: list[float]) -> dict[str, float]:
     return {"median": round(statistics.median(values), 4), "min": round(min(values), 4), "max": round(max(values), 4)}
 
 
-def _child(plan: Path, engine: str, repeat: int, timeout: float) -> dict[str, Any]:
+def _child(plan: Path, engine: str, repeat: int, timeout: float, memory_mib: int) -> dict[str, Any]:
+    """Run one case in a child process, killed past `timeout` seconds or `memory_mib` of resident memory.
+
+    An engine whose memory grows without bound fails its own case instead of taking the machine (and
+    whatever else runs on it) down. The cap watches RSS, not address space: allocators such as
+    regopy's snmalloc reserve far more address space than they use and refuse to start under RLIMIT_AS.
+    """
     command = [sys.executable, __file__, "--case", str(plan), "--engine-case", engine, "--repeat", str(repeat)]
-    try:
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
-    except subprocess.TimeoutExpired:
-        return {"plan": plan.name, "engine": engine, "timedOutAfterSeconds": timeout}
-    if completed.returncode != 0:
-        # A negative return code is the signal that ended the child (e.g. -9: killed for memory).
-        detail = completed.stderr.strip()[-2000:] or f"exited with {completed.returncode}"
-        return {"plan": plan.name, "engine": engine, "returncode": completed.returncode, "error": detail}
-    case: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    failed = {"plan": plan.name, "engine": engine}
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        child = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True, cwd=ROOT)
+        deadline = time.monotonic() + timeout
+        peak_mib = 0
+        while child.poll() is None:
+            peak_mib = max(peak_mib, _rss_mib(child.pid))
+            if peak_mib > memory_mib or time.monotonic() > deadline:
+                child.kill()
+                child.wait()
+                if peak_mib > memory_mib:
+                    return {**failed, "killedAboveRssMiB": memory_mib}
+                return {**failed, "timedOutAfterSeconds": timeout}
+            time.sleep(0.1)
+        stdout.seek(0)
+        stderr.seek(0)
+        output, errors = stdout.read(), stderr.read()
+    if child.returncode != 0:
+        # A negative return code is the signal that ended the child (e.g. -9: killed by the kernel for memory).
+        detail = errors.strip()[-2000:] or f"exited with {child.returncode}"
+        return {**failed, "returncode": child.returncode, "error": detail}
+    case: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return case
+
+
+def _rss_mib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0  # the child has just exited
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", default=["regorus", "regopy"])
     parser.add_argument("--size", type=int, default=SYNTHETIC_RESOURCES)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per (plan, engine) case")
+    parser.add_argument("--memory-mib", type=int, default=8192, help="resident-memory cap per (plan, engine) case")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--case", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--engine-case", help=argparse.SUPPRESS)
@@ -161,12 +194,15 @@ def main(argv: list[str] | None = None) -> int:
         prod = prod_plan(directory)
         synthetic = synthetic_plan(prod, directory, args.size)
         cases = [
-            _child(plan, engine, args.repeat, args.timeout) for plan in (prod, synthetic) for engine in args.engines
+            _child(plan, engine, args.repeat, args.timeout, args.memory_mib)
+            for plan in (prod, synthetic)
+            for engine in args.engines
         ]
     document = {
         "benchmark": "policy gate stages",
         "generatedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "memoryCapMiB": args.memory_mib,
         "cases": cases,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             total = case["totalSeconds"]["median"]
             print(f"{case['plan']} [{case['engine']}] {case['resources']} resources: {total:.2f}s ({stages})")
         else:
-            print(f"{case['plan']} [{case['engine']}]: {case.get('timedOutAfterSeconds', case.get('error'))}")
+            failure = {k: v for k, v in case.items() if k not in ("plan", "engine")}
+            print(f"{case['plan']} [{case['engine']}]: did not finish {failure}")
     print(f"wrote {args.out}")
     return 0
 

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stack-file", type=Path, help="stacks/Pulumi.<stack>.yaml that findings point at")
     parser.add_argument("--fail-on", choices=BLOCKING_SEVERITIES, help="blocking severity (default: the stack's)")
     parser.add_argument(
-        "--engine", choices=ENGINE_NAMES, help="Rego engine (default: opa if OPA_URL is set, else regopy)"
+        "--engine", choices=ENGINE_NAMES, help="Rego engine (default: opa if OPA_URL is set, else regorus)"
     )
     parser.add_argument("--waivers", type=Path, help=f"waiver file (default: {DEFAULT_WAIVERS} if present)")
     parser.add_argument("--packs", type=Path, default=DEFAULT_PACKS, help="policy packs directory")

@@ -7,7 +7,6 @@ from conftest import PackFactory, rule
 
 from policies.engines import EngineError, get_engine, run_rego_tests
 from policies.engines.opa_engine import OpaEngine
-from policies.engines.regopy_engine import RegopyEngine
 from policies.engines.regorus_engine import RegorusEngine
 
 EMBEDDED = ["regopy", "regorus"]
@@ -66,9 +65,9 @@ def test_a_syntax_error_is_an_engine_error_on_both_engines(make_pack: PackFactor
             get_engine(engine_name).compile(broken).evaluate({})
 
 
-def test_default_engine_is_regopy_without_opa_url(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_engine_is_regorus_without_opa_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPA_URL", raising=False)
-    assert isinstance(get_engine(None), RegopyEngine)
+    assert isinstance(get_engine(None), RegorusEngine)
 
 
 def test_default_engine_is_the_remote_opa_when_opa_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
