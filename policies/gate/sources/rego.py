@@ -9,7 +9,7 @@ resource. Unknown values are probed (see policies/gate/unknowns.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -293,16 +293,7 @@ def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Stat
 
 
 def _located(finding: Finding, target: _Target) -> Finding:
-    return Finding(
-        policy_id=finding.policy_id,
-        engine=finding.engine,
-        severity=finding.severity,
-        controls=finding.controls,
-        resource=target.resource,
-        message=finding.message,
-        status=finding.status,
-        location=target.location,
-    )
+    return replace(finding, resource=target.resource, location=target.location)
 
 
 def _attributed(messages: list[str], known: Mapping[str, CloudResource]) -> dict[str | None, list[str]]:
