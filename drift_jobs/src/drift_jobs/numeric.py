@@ -1,9 +1,10 @@
 """Mergeable summary of one numeric column against fixed bin edges.
 
-Each chunk is sorted once; counts at every edge then cost two binary searches per edge
-instead of one per value (np.sort is vectorised, searchsorted of a million keys is not).
-Two cumulative counts per edge, of values <= edge and of values < edge, give the exact
-empirical CDF on both sides of every edge, which is what KS needs when values tie there.
+Counts at every edge come from the edge grid (drift_jobs.edge_index: a table lookup and a few
+vectorised steps per value), or, where the edges crowd too much for a grid, from sorting the
+chunk once and two binary searches per edge. Two cumulative counts per edge, of values <= edge
+and of values < edge, give the exact empirical CDF on both sides of every edge, which is what
+KS needs when values tie there.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from drift_jobs.arrays import decode, encode
 from drift_jobs.columns import FloatArray
+from drift_jobs.edge_index import edge_counts, grid_for
 
 IntArray = npt.NDArray[np.int64]
 
@@ -52,6 +54,18 @@ class _ThreadScratch(threading.local):
 
 
 _LOCAL = _ThreadScratch()
+
+
+def _sorted_edge_counts(xs: FloatArray, edges: FloatArray) -> tuple[IntArray, IntArray]:
+    """(values <= edge, values < edge) per edge, from values sorted ascending."""
+    le = np.searchsorted(xs, edges, side="right")
+    # `< e` differs from `<= e` only where some value equals the edge: search just those.
+    last = xs[np.maximum(le - 1, 0)]
+    tied = (le > 0) & (last == edges)
+    lt = le.copy()
+    if tied.any():
+        lt[tied] = np.searchsorted(xs, edges[tied], side="left")
+    return le, lt
 
 
 @dataclass
@@ -108,27 +122,27 @@ class NumericSummary:
         self.n_mismatch += n_mismatch
         if k == 0:
             return
-        xs.sort()
-        le = np.searchsorted(xs, edges, side="right")
-        # `< e` differs from `<= e` only where some value equals the edge: search just those.
-        last = xs[np.maximum(le - 1, 0)]
-        tied = (le > 0) & (last == edges)
-        lt = le.copy()
-        if tied.any():
-            lt[tied] = np.searchsorted(xs, edges[tied], side="left")
+        grid = grid_for(edges)
+        if grid is None:
+            xs.sort()
+            le, lt = _sorted_edge_counts(xs, edges)
+            lowest, highest = float(xs[0]), float(xs[-1])
+        else:
+            le, lt = edge_counts(xs, grid)
+            lowest, highest = float(xs.min()), float(xs.max())
         self.cum_le += le
         self.cum_lt += lt
         below = int(lt[0])
         above = int(le[-1])
         if below:
-            self.tail_low += float(edges[0] * below - xs[:below].sum())
+            self.tail_low += float(edges[0] * below - np.sum(xs, where=xs < edges[0]))
         if above < k:
-            self.tail_high += float(xs[above:].sum() - edges[-1] * (k - above))
+            self.tail_high += float(np.sum(xs, where=xs > edges[-1]) - edges[-1] * (k - above))
         chunk_mean = float(xs.sum() / k)
         dev = np.subtract(xs, chunk_mean, out=work[:k])
         # Square in place and sum: np.dot would go through BLAS, whose threads fight the reader.
         np.multiply(dev, dev, out=dev)
-        self._merge_moments(k, chunk_mean, float(dev.sum()), float(xs[0]), float(xs[-1]))
+        self._merge_moments(k, chunk_mean, float(dev.sum()), lowest, highest)
         if self.values is not None:
             if self.n <= self.exact_max:
                 self.values.append(xs.copy())

@@ -1,0 +1,60 @@
+"""The edge grid gives exactly numpy's binary-search answers, ties and out-of-range values included."""
+
+from __future__ import annotations
+
+import numpy as np
+from drift_jobs.edge_index import MAX_STEPS, EdgeGrid, edge_counts
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+edge_sets = arrays(np.float64, st.integers(2, 300), elements=finite, unique=True).map(np.sort)
+
+
+def reference_counts(x: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xs = np.sort(x)
+    return np.searchsorted(xs, edges, side="right"), np.searchsorted(xs, edges, side="left")
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges=edge_sets, data=st.data())
+def test_positions_and_counts_equal_binary_search(edges: np.ndarray, data: st.DataObject) -> None:
+    grid = EdgeGrid.build(edges)
+    assume(grid is not None)  # crowded edges get no grid (callers sort): tested below
+    assert grid is not None
+    # Values drawn anywhere, plus exact copies of edges (ties) and values just beside them.
+    spread = data.draw(arrays(np.float64, st.integers(1, 500), elements=finite))
+    tied = data.draw(st.lists(st.sampled_from(list(edges)), max_size=50))
+    beside = np.nextafter(np.array(tied, dtype=np.float64), np.inf) if tied else np.empty(0)
+    x = np.concatenate((spread, np.array(tied, dtype=np.float64), beside))
+    np.testing.assert_array_equal(grid.positions_left(x), np.searchsorted(edges, x, side="left"))
+    le, lt = edge_counts(x, grid)
+    expected_le, expected_lt = reference_counts(x, edges)
+    np.testing.assert_array_equal(le, expected_le)
+    np.testing.assert_array_equal(lt, expected_lt)
+
+
+def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts() -> None:
+    rng = np.random.default_rng(3)
+    edges = np.unique(np.quantile(rng.standard_normal(200_000), np.linspace(0, 1, 4097)))
+    grid = EdgeGrid.build(edges)
+    assert grid is not None
+    x = rng.standard_normal(262_144) * 1.3 + 0.2
+    x[:1000] = edges[rng.integers(0, len(edges), 1000)]  # ties on edges
+    le, lt = edge_counts(x, grid)
+    expected_le, expected_lt = reference_counts(x, edges)
+    np.testing.assert_array_equal(le, expected_le)
+    np.testing.assert_array_equal(lt, expected_lt)
+
+
+def test_edges_crowded_into_one_cell_fall_back_to_sorting() -> None:
+    # Quantile edges of a very skewed column: almost all of them within a sliver of the range.
+    edges = np.concatenate((np.linspace(0.0, 1e-6, 200), [1e6]))
+    assert EdgeGrid.build(edges) is None
+    assert MAX_STEPS < 200
+
+
+def test_degenerate_edges_get_no_grid() -> None:
+    assert EdgeGrid.build(np.array([1.0])) is None
+    assert EdgeGrid.build(np.array([-np.inf, 0.0])) is None
