@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from drift_jobs.edge_index import MAX_STEPS, EdgeGrid, edge_counts
+from drift_jobs.edge_index import BLOCK, MAX_STEPS, EdgeGrid, edge_counts
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -35,13 +35,14 @@ def test_positions_and_counts_equal_binary_search(edges: np.ndarray, data: st.Da
     np.testing.assert_array_equal(lt, expected_lt)
 
 
-def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts() -> None:
+def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts_over_many_blocks() -> None:
     rng = np.random.default_rng(3)
     edges = np.unique(np.quantile(rng.standard_normal(200_000), np.linspace(0, 1, 4097)))
     grid = EdgeGrid.build(edges)
     assert grid is not None
-    x = rng.standard_normal(262_144) * 1.3 + 0.2
-    x[:1000] = edges[rng.integers(0, len(edges), 1000)]  # ties on edges
+    x = rng.standard_normal(8 * BLOCK + 123) * 1.3 + 0.2
+    # ties on edges, spread over every block the search works in
+    x[rng.choice(len(x), 1000, replace=False)] = edges[rng.integers(0, len(edges), 1000)]
     le, lt = edge_counts(x, grid)
     expected_le, expected_lt = reference_counts(x, edges)
     np.testing.assert_array_equal(le, expected_le)

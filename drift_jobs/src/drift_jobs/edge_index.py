@@ -29,6 +29,8 @@ MAX_STEPS = 6
 # (far smaller, see _ROUNDING_BUDGET) never starts a value's search past its true position.
 SLACK = 1.0 / 64
 _ROUNDING_BUDGET = SLACK / 8
+# Values searched at a time: 32,768 float64 values are 256 KiB per temporary.
+BLOCK = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -149,14 +151,24 @@ def grid_for(edges: FloatArray) -> EdgeGrid | None:
 def edge_counts(x: FloatArray, grid: EdgeGrid) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """For each edge e: (number of x <= e, number of x < e), x finite and in any order."""
     k = len(grid.edges)
-    left = grid.positions_left(x)  # edges < x
-    hist = np.bincount(left, minlength=k + 1)
+    hist = np.zeros(k + 1, dtype=np.int64)
+    tied_left: list[IndexArray] = []
+    tied_values: list[FloatArray] = []
+    # Blocks small enough that every temporary of the search stays in the core's L2 cache: on
+    # whole chunk columns the same steps ran about twice as long, streaming from memory.
+    for begin in range(0, len(x), BLOCK):
+        block = x[begin : begin + BLOCK]
+        left = grid.positions_left(block)  # edges < x
+        hist += np.bincount(left, minlength=k + 1)
+        # x < e_j  <=>  (edges <= x) <= j, which differs from `left` only where x equals an edge.
+        tied = np.flatnonzero(grid.padded[left] == block)
+        if tied.size:
+            tied_left.append(left[tied])
+            tied_values.append(block[tied])
     le = np.cumsum(hist[:k], dtype=np.int64)  # x <= e_j  <=>  (edges < x) <= j
-    # x < e_j  <=>  (edges <= x) <= j; that count differs from `left` only where x equals an edge.
-    tied = np.flatnonzero(grid.padded[left] == x)
-    if tied.size == 0:
+    if not tied_left:
         return le, le.copy()
-    right = np.searchsorted(grid.edges, x[tied], side="right")
-    shift = np.bincount(right, minlength=k + 1) - np.bincount(left[tied], minlength=k + 1)
+    right = np.searchsorted(grid.edges, np.concatenate(tied_values), side="right")
+    shift = np.bincount(right, minlength=k + 1) - np.bincount(np.concatenate(tied_left), minlength=k + 1)
     lt = le + np.cumsum(shift[:k], dtype=np.int64)
     return le, lt
