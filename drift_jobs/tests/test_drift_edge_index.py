@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from drift_jobs.edge_index import BLOCK, MAX_STEPS, EdgeGrid, edge_counts
+from drift_jobs.numeric import NumericSummary
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
+from drift_jobs import numeric
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 edge_sets = arrays(np.float64, st.integers(2, 300), elements=finite, unique=True).map(np.sort)
@@ -59,3 +63,37 @@ def test_edges_crowded_into_one_cell_fall_back_to_sorting() -> None:
 def test_degenerate_edges_get_no_grid() -> None:
     assert EdgeGrid.build(np.array([1.0])) is None
     assert EdgeGrid.build(np.array([-np.inf, 0.0])) is None
+
+
+def test_numeric_summary_counts_and_moments_agree_between_grid_and_sorting(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    edges = np.unique(np.quantile(rng.standard_normal(50_000), np.linspace(0, 1, 1025)))
+    chunks = [rng.standard_normal(40_000) * 1.2 + 0.1 for _ in range(3)]
+    chunks[1][::97] = np.nan
+    chunks[2][:500] = edges[rng.integers(0, len(edges), 500)]
+    originals = [c.copy() for c in chunks]
+
+    def summarise() -> NumericSummary:
+        summary = NumericSummary(len(edges), exact_max=10)
+        for chunk in chunks:
+            summary.add(chunk, edges)
+        return summary
+
+    assert numeric.grid_for(edges) is not None  # the first pass really takes the grid path
+    on_grid = summarise()
+    monkeypatch.setattr(numeric, "grid_for", lambda _edges: None)
+    by_sorting = summarise()
+    np.testing.assert_array_equal(on_grid.cum_le, by_sorting.cum_le)
+    np.testing.assert_array_equal(on_grid.cum_lt, by_sorting.cum_lt)
+    assert (on_grid.n, on_grid.n_missing, on_grid.min, on_grid.max) == (
+        by_sorting.n,
+        by_sorting.n_missing,
+        by_sorting.min,
+        by_sorting.max,
+    )
+    assert on_grid.mean == pytest.approx(by_sorting.mean, rel=1e-12)
+    assert on_grid.m2 == pytest.approx(by_sorting.m2, rel=1e-12)
+    assert on_grid.tail_low == pytest.approx(by_sorting.tail_low, rel=1e-12)
+    assert on_grid.tail_high == pytest.approx(by_sorting.tail_high, rel=1e-12)
+    for chunk, original in zip(chunks, originals, strict=True):
+        np.testing.assert_array_equal(chunk, original)  # the caller's arrays are never written to

@@ -117,13 +117,15 @@ class NumericSummary:
             self.n_neginf += total - k - nan - posinf
             xs = np.compress(finite, x, out=buf[:k])
         else:
-            xs = buf
-            xs[:] = x
+            xs = x  # read only: the grid path never writes to it, the sorting path copies first
         self.n_mismatch += n_mismatch
         if k == 0:
             return
         grid = grid_for(edges)
         if grid is None:
+            if xs is x:
+                xs = buf
+                xs[:] = x
             xs.sort()
             le, lt = _sorted_edge_counts(xs, edges)
             lowest, highest = float(xs[0]), float(xs[-1])
