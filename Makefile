@@ -43,6 +43,7 @@ docs: setup
 bench: setup
 	mkdir -p bench/results
 	$(RUN) python bench/drift/run_bench.py
+	$(RUN) python bench/drift/false_alarms.py
 	$(RUN) python bench/gate/bench_engines.py
 	$(RUN) python bench/gate/bench_gate.py
 
