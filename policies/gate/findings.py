@@ -75,6 +75,9 @@ class RuleInfo:
     remediation: str
     effect: Effect = "deny"
     source: Location | None = None
+    # False when the input held nothing the rule's pack evaluates (no cloud resources for a plan
+    # pack, no Kubernetes objects for an admission pack): silence then proves nothing.
+    evaluated: bool = True
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from policies.gate.findings import Finding, RuleInfo
 from policies.gate.severity import severity_scale
 
 VerdictName = Literal["pass", "fail", "unknown", "error"]
-ControlVerdictName = Literal["pass", "fail", "unknown", "waived", "error"]
+ControlVerdictName = Literal["pass", "fail", "unknown", "waived", "error", "not-evaluated"]
 
 EXIT_COMPLIANT = 0
 EXIT_BLOCKING = 1
@@ -88,11 +88,18 @@ def decide(findings: list[Finding], rules: Iterable[RuleInfo], fail_on: str, *, 
 
 
 def control_verdicts(findings: list[Finding], rules: Iterable[RuleInfo]) -> list[ControlVerdict]:
-    """Verdict per control over every rule serving it, at any severity: error, fail, unknown, waived, pass."""
+    """Verdict per control over every rule serving it, at any severity: error, fail, unknown, waived, pass.
+
+    A control none of whose rules had anything to evaluate (a manifests-only run and the cloud
+    rules, for example) is `not-evaluated`, never `pass`.
+    """
     rules_by_control: dict[str, set[str]] = {}
+    evaluated_controls: set[str] = set()
     for rule in rules:
         for control in rule.controls:
             rules_by_control.setdefault(control, set()).add(rule.policy_id)
+            if rule.evaluated:
+                evaluated_controls.add(control)
     counts: dict[str, Counter[str]] = {control: Counter() for control in rules_by_control}
     for finding in findings:
         if finding.status == "info":
@@ -113,6 +120,8 @@ def control_verdicts(findings: list[Finding], rules: Iterable[RuleInfo]) -> list
             else "waived"
             if count["waived"]
             else "pass"
+            if control in evaluated_controls
+            else "not-evaluated"
         )
         verdicts.append(
             ControlVerdict(

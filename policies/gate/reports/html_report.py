@@ -16,7 +16,7 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2r
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;
 text-align:left;vertical-align:top}th{background:#f6f8fa}code{font-size:.9em;background:#f6f8fa;padding:0 .2em}
-.pass{color:#1a7f37}.fail,.error{color:#cf222e}.unknown{color:#9a6700}.waived{color:#8250df}.info{color:#57606a}
+.pass{color:#1a7f37}.fail,.error{color:#cf222e}.unknown{color:#9a6700}.waived{color:#8250df}.info,.not-evaluated{color:#57606a}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;border:1px solid currentColor}
 .muted{color:#57606a}summary{cursor:pointer;font-weight:600}
 """
@@ -75,7 +75,11 @@ def _controls(controls: list[ControlVerdict]) -> str:
     parts: list[str] = []
     for framework, items in sorted(frameworks.items()):
         passing = sum(1 for c in items if c.verdict in ("pass", "waived"))
-        parts.append(f"<h3>{escape(framework)} — {passing}/{len(items)} controls passing or waived</h3>")
+        unevaluated = sum(1 for c in items if c.verdict == "not-evaluated")
+        evaluated_note = f", {unevaluated} not evaluated (nothing in the input for their rules)" if unevaluated else ""
+        parts.append(
+            f"<h3>{escape(framework)} — {passing}/{len(items)} controls passing or waived{evaluated_note}</h3>"
+        )
         parts.append("<table><tr><th>Control</th><th>Verdict</th><th>Rules</th><th>Findings</th></tr>")
         for c in items:
             rules = "<br>".join(f"<code>{escape(rule)}</code>" for rule in c.rules)

@@ -102,6 +102,7 @@ def rule_json(rule: RuleInfo) -> dict[str, Any]:
         "controls": list(rule.controls),
         "remediation": rule.remediation,
         "source": {"file": rule.source.file, "line": rule.source.line} if rule.source else None,
+        "evaluated": rule.evaluated,
     }
 
 

@@ -10,7 +10,7 @@ from policies.gate.verdict import is_blocking
 MAX_CHARS = 65_000
 _MAX_MESSAGE = 600
 _VERDICT_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "error": "💥"}
-_CONTROL_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "waived": "🟡", "error": "💥"}
+_CONTROL_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "waived": "🟡", "error": "💥", "not-evaluated": "⚪"}
 
 
 def markdown_report(result: GateResult, max_chars: int = MAX_CHARS) -> str:

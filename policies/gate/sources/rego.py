@@ -64,7 +64,8 @@ class RegoSource:
         packs, load_errors = _load_each_pack(self.packs_root)
         result.findings.extend(load_errors)
         for pack in packs:
-            result.rules.extend(rule_info(rule, self.repo_root) for rule in pack.rules)
+            evaluated = bool(subject.objects if pack.input_format == "kubernetes-admission" else subject.resources)
+            result.rules.extend(rule_info(rule, self.repo_root, evaluated=evaluated) for rule in pack.rules)
             result.policy_files.update(self._policy_file_hashes(pack))
             result.findings.extend(self._run_pack(engine, pack, subject))
         if any(f.policy_id == ENGINE_ERROR for f in result.findings):
@@ -198,7 +199,7 @@ def inventory(objects: Sequence[KubeObject]) -> dict[str, Any]:
     return {"cluster": cluster, "namespace": namespaced}
 
 
-def rule_info(rule: RuleMeta, repo_root: Path) -> RuleInfo:
+def rule_info(rule: RuleMeta, repo_root: Path, *, evaluated: bool = True) -> RuleInfo:
     return RuleInfo(
         policy_id=rule.policy_id,
         engine="rego",
@@ -209,6 +210,7 @@ def rule_info(rule: RuleMeta, repo_root: Path) -> RuleInfo:
         remediation=rule.message,
         effect=rule.effect,
         source=Location(_relative(rule.file, repo_root), rule.line),
+        evaluated=evaluated,
     )
 
 

@@ -73,6 +73,16 @@ def test_bad_manifests_from_the_issue_fail_naming_each_object(gate: GateRunner) 
         assert name in run.stdout
 
 
+def test_a_manifests_only_run_does_not_claim_the_cloud_and_governance_controls_pass(gate: GateRunner) -> None:
+    run = gate(manifests=CORPUS / "manifests" / "acceptance", packs=REAL_PACKS)
+    controls = {c["control"]: c["verdict"] for c in run.report["controls"]}
+    assert controls["CIS-EKS-5.3.1"] == "not-evaluated"  # aws.deny_eks_secrets_encryption: no cluster here
+    assert controls["EU-AI-Act:Art.14"] == "not-evaluated"  # ai_governance: no stack here
+    assert controls["CIS-EKS-4.2.1"] == "fail"  # kubernetes rules did run
+    assert controls["CIS-EKS-4.2.2"] == "pass"
+    assert "not-evaluated" in (run.out / "report.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTED["manifests"]))
 def test_bad_manifest_corpus_fails_with_expected_policy_ids(case: str, gate: GateRunner) -> None:
     run = gate(manifests=CORPUS / "manifests" / case, packs=REAL_PACKS)
