@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import regopy  # noqa: F401  (loaded before other native extensions: see policies/__init__.py)
+
 from infra.offline.plan import plan_document, run_program
 from policies.gate.pipeline import GateOptions, run_gate
 from policies.gate.reports import write_reports
