@@ -3,9 +3,10 @@
 `np.searchsorted(edges, x)` is a binary search per value and `np.sort(x)` is only fast where
 numpy has a SIMD sort for the CPU (on some 2-core machines here one 262,144-value float64 sort
 takes 14.6 ms). Values are instead dropped into a uniform grid over the edge range; a table
-gives, per grid cell, how many edges lie below the cell before it, and a few vectorised
-forward steps finish the search exactly. The grid is sized so that a cell holds few edges;
-where the edges crowd too much for that (a heavily skewed column), callers use the sorting path.
+gives, per grid cell, how many edges lie below the cell's left boundary (moved down by a small
+slack that absorbs rounding), and a fixed number of branch-free forward steps finishes the
+search exactly. The grid is sized so that a cell holds few edges; where the edges crowd too much
+for that (a heavily skewed column), callers use the sorting path.
 """
 
 from __future__ import annotations
