@@ -97,3 +97,16 @@ def test_numeric_summary_counts_and_moments_agree_between_grid_and_sorting(monke
     assert on_grid.tail_high == pytest.approx(by_sorting.tail_high, rel=1e-12)
     for chunk, original in zip(chunks, originals, strict=True):
         np.testing.assert_array_equal(chunk, original)  # the caller's arrays are never written to
+
+
+def test_values_far_from_zero_over_a_narrow_range_stay_exact_or_fall_back() -> None:
+    rng = np.random.default_rng(5)
+    # Rounding in the cell arithmetic grows with |value| / span: the grid refuses what its slack cannot absorb.
+    assert EdgeGrid.build(1e9 + np.linspace(0.0, 1e-3, 100)) is None
+    edges = 1e4 + np.sort(rng.uniform(0.0, 1.0, 300))
+    grid = EdgeGrid.build(edges)
+    assert grid is not None
+    x = np.concatenate(
+        (edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf), 1e4 + rng.uniform(-0.1, 1.1, 5000))
+    )
+    np.testing.assert_array_equal(grid.positions_left(x), np.searchsorted(edges, x, side="left"))
