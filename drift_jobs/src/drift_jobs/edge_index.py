@@ -85,8 +85,7 @@ class EdgeGrid:
         cell, index, position, below = work.cell[:n], work.index[:n], work.position[:n], work.below[:n]
         np.subtract(x, self.lo, out=cell)
         np.multiply(cell, self.scale, out=cell)
-        np.maximum(cell, 0.0, out=cell)
-        np.minimum(cell, self.cells - 1, out=cell)
+        np.clip(cell, 0.0, self.cells - 1, out=cell)
         index[:] = cell  # float -> int truncates toward zero: the floor of a non-negative cell
         np.take(self.start, index, out=position)
         # A fixed number of branch-free steps: one more edge while the next edge is below the value.
