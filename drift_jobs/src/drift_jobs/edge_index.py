@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from drift_jobs.columns import FloatArray
+from drift_jobs.scratch import scratch
 
 IndexArray = npt.NDArray[np.intp]
 
@@ -78,11 +79,11 @@ class EdgeGrid:
     def positions_left(self, x: FloatArray) -> IndexArray:
         """`np.searchsorted(edges, x, side="left")` for finite x: the number of edges < x.
 
-        The result lives in this thread's work buffers: it is valid until the thread's next call.
+        The result lives in this thread's scratch buffers: it is valid until the thread's next call.
         """
         n = len(x)
-        work = _WORK.get(n)
-        cell, index, position, below = work.cell[:n], work.index[:n], work.position[:n], work.below[:n]
+        cell, below = scratch("edge_index.cell", n), scratch("edge_index.below", n, np.bool_)
+        index, position = scratch("edge_index.index", n, np.intp), scratch("edge_index.position", n, np.intp)
         np.subtract(x, self.lo, out=cell)
         np.multiply(cell, self.scale, out=cell)
         np.clip(cell, 0.0, self.cells - 1, out=cell)
@@ -95,34 +96,6 @@ class EdgeGrid:
             np.less(gathered, x, out=below)
             np.add(position, below, out=position)
         return position
-
-
-class _Work(threading.local):
-    """Per-thread buffers reused across chunks.
-
-    Fresh multi-megabyte temporaries are served by mmap and returned on free, so each chunk would
-    pay page faults for memory it had just released: in the grid search those cost more than the
-    arithmetic itself.
-    """
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.cell = np.empty(0)
-        self.index = np.empty(0, dtype=np.intp)
-        self.position = np.empty(0, dtype=np.intp)
-        self.below = np.empty(0, dtype=bool)
-
-    def get(self, n: int) -> _Work:
-        if n > self.size:
-            self.size = n
-            self.cell = np.empty(n)
-            self.index = np.empty(n, dtype=np.intp)
-            self.position = np.empty(n, dtype=np.intp)
-            self.below = np.empty(n, dtype=bool)
-        return self
-
-
-_WORK = _Work()
 
 
 class _GridCache(threading.local):

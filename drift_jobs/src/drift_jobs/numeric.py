@@ -9,7 +9,6 @@ KS needs when values tie there.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,41 +18,9 @@ import numpy.typing as npt
 from drift_jobs.arrays import decode, encode
 from drift_jobs.columns import FloatArray
 from drift_jobs.edge_index import edge_counts, grid_for
+from drift_jobs.scratch import scratch
 
 IntArray = npt.NDArray[np.int64]
-
-
-class _Scratch:
-    """Reusable work buffers for one chunk column.
-
-    Fresh multi-megabyte temporaries per column are served by mmap and returned on free,
-    so every chunk would pay page faults for memory it just released; reusing buffers
-    keeps the hot loop in already-mapped pages.
-    """
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.values = np.empty(0)
-        self.work = np.empty(0)
-        self.mask = np.empty(0, dtype=bool)
-
-    def get(self, n: int) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-        if n > self.size:
-            self.size = n
-            self.values = np.empty(n)
-            self.work = np.empty(n)
-            self.mask = np.empty(n, dtype=bool)
-        return self.values[:n], self.work[:n], self.mask[:n]
-
-
-class _ThreadScratch(threading.local):
-    """One set of buffers per thread: columns of a chunk are summarised in parallel."""
-
-    def __init__(self) -> None:
-        self.scratch = _Scratch()
-
-
-_LOCAL = _ThreadScratch()
 
 
 def _sorted_edge_counts(xs: FloatArray, edges: FloatArray) -> tuple[IntArray, IntArray]:
@@ -105,7 +72,8 @@ class NumericSummary:
 
     def add(self, x: FloatArray, edges: FloatArray, n_mismatch: int = 0) -> None:
         total = len(x)
-        buf, work, mask = _LOCAL.scratch.get(total)
+        buf, work = scratch("numeric.values", total), scratch("numeric.work", total)
+        mask = scratch("numeric.finite", total, np.bool_)
         finite = np.isfinite(x, out=mask)
         k = int(np.count_nonzero(finite))
         if k < total:
