@@ -9,21 +9,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from drift_testkit import missing_tool
 
 DOCKERFILE = Path(__file__).resolve().parents[1] / "Dockerfile"
 UVX = shutil.which("uvx")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        UVX is None and not os.environ.get("CI"), reason="uvx not on PATH; CI installs uv to run hadolint and checkov"
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)
 def _uvx_present() -> None:
-    # In CI a missing uvx is a broken install step, not a reason to skip the image checks.
-    assert UVX is not None, "uvx not on PATH: .ci/run installs uv, which provides it"
+    if UVX is None:
+        missing_tool("uvx not on PATH (uv provides it; it runs hadolint and checkov)")
 
 
 def test_hadolint_clean() -> None:
