@@ -20,8 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import regopy  # noqa: F401  (loaded before other native extensions: see policies/__init__.py)
-
 from policies.engines import EMBEDDED_ENGINES, Pack, get_engine, load_packs
 
 ROOT = Path(__file__).resolve().parents[2]
