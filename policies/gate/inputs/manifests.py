@@ -37,7 +37,7 @@ class ManifestSet:
 class _Discovery:
     root: Path
     root_real: Path
-    files: dict[Path, Path] = field(default_factory=dict)  # real path → the path it is read through
+    candidates: dict[Path, list[Path]] = field(default_factory=dict)  # real path → the paths that reach it
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     visited: set[Path] = field(default_factory=set)
 
@@ -63,7 +63,13 @@ def discover(directory: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
                 continue
             found.visited.add(current.resolve())
         _scan(current, found, pending, linked)
-    files = sorted(found.files.values())
+    files: list[Path] = []
+    for real, paths in found.candidates.items():
+        # Read each file once, through its own path when the directory reaches it directly too.
+        chosen = min(paths, key=lambda path: (path.absolute() != real, str(path)))
+        files.append(chosen)
+        found.skipped += [(path, f"same file as {chosen}, read once") for path in paths if path != chosen]
+    files.sort()
     if not files:
         raise GateInputError(directory, "directory holds no YAML files or JSON files (*.yaml, *.yml, *.json, any case)")
     return files, sorted(found.skipped)
@@ -100,10 +106,8 @@ def _scan(folder: Path, found: _Discovery, pending: list[Path], linked: list[Pat
             found.skipped.append((path, "not a regular file (device, FIFO or socket)"))
         elif path.suffix.lower() not in MANIFEST_SUFFIXES:
             found.skipped.append((path, "not a .yaml, .yml or .json file"))
-        elif real in found.files:
-            found.skipped.append((path, f"same file as {found.files[real]}, read once"))
         else:
-            found.files[real] = path
+            found.candidates.setdefault(real, []).append(path)
 
 
 def manifest_files(directory: Path) -> list[Path]:
