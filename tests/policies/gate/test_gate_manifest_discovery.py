@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from gate_support import GateRunner
 
-from policies.gate.inputs.manifests import read_manifests
+from policies.gate.inputs.manifests import load_manifests
 
 CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: apps}\ndata: {a: b}\n"
 
@@ -48,7 +48,7 @@ def test_json_file_may_hold_a_list_and_lists_inside_lists_are_flattened(tmp_path
     inner = {"apiVersion": "v1", "kind": "List", "items": [privileged_pod("deep")]}
     outer = {"apiVersion": "v1", "kind": "List", "items": [inner, privileged_pod("shallow")]}
     manifests = _tree(tmp_path / "m", {"list.json": json.dumps(outer)})
-    assert sorted(o.name for o in read_manifests(manifests, tmp_path).objects) == ["deep", "shallow"]
+    assert sorted(o.name for o in load_manifests(manifests, tmp_path)[1]) == ["deep", "shallow"]
 
 
 def test_a_list_inside_a_yaml_list_is_flattened_and_assessed(gate: GateRunner, tmp_path: Path) -> None:
@@ -95,24 +95,24 @@ def test_symlinks_are_followed_inside_the_root_only(gate: GateRunner, tmp_path: 
     (manifests / "outside.yaml").symlink_to(outside / "pod.yaml")
     (manifests / "real" / "loop").symlink_to(manifests, target_is_directory=True)
     (manifests / "dangling.yaml").symlink_to(tmp_path / "missing.yaml")
-    found = read_manifests(manifests, tmp_path)
-    assert [o.name for o in found.objects if o.kind == "Pod"] == ["inside"]  # read once, through its real path
-    reasons = {note.path.removeprefix("m/"): note.reason for note in found.skipped}
+    run = gate(manifests=manifests)
+    pods = {f["resource"]["name"] for f in run.findings if f["policyId"] == "tiny_k8s.deny_privileged"}
+    assert pods == {"inside"}
+    assert [o.name for o in load_manifests(manifests, tmp_path)[1] if o.kind == "Pod"] == ["inside"]  # read once
+    reasons = {note["path"].rsplit("/m/", 1)[-1]: note["reason"] for note in run.report["input"]["skipped"]}
     assert "outside the manifests directory" in reasons["linked-outside"]
     assert "outside the manifests directory" in reasons["outside.yaml"]
     assert "already read" in reasons["real/loop"]
     assert "already read" in reasons["linked-inside"]
     assert "same file" in reasons["linked-file.yml"]
     assert "broken" in reasons["dangling.yaml"]
-    run = gate(manifests=manifests)
-    assert {f["resource"]["name"] for f in run.findings if f["policyId"] == "tiny_k8s.deny_privileged"} == {"inside"}
 
 
 def test_a_symlinked_folder_inside_the_root_is_read(tmp_path: Path) -> None:
     manifests = _tree(tmp_path / "m", {"ok.yaml": CONFIG_MAP})
     _tree(manifests, {".store/pods/pod.yaml": json.dumps(privileged_pod("via-link"))})
     (manifests / "apps").symlink_to(manifests / ".store" / "pods", target_is_directory=True)
-    names = {o.name for o in read_manifests(manifests, tmp_path).objects}
+    names = {o.name for o in load_manifests(manifests, tmp_path)[1]}
     assert "via-link" in names
 
 
