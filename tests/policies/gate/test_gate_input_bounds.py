@@ -55,14 +55,22 @@ def _gate_subprocess(tmp_path: Path, *args: str) -> tuple[int, str, float, int]:
     return child.returncode, stderr, time.perf_counter() - start, usage.ru_maxrss // 1024
 
 
-def test_a_one_kilobyte_yaml_alias_bomb_exits_2_in_seconds_with_little_memory(tmp_path: Path) -> None:
+def test_a_one_kilobyte_yaml_alias_bomb_exits_2_in_seconds(gate: GateRunner, tmp_path: Path) -> None:
     bomb = write(tmp_path / "m" / "bomb.yaml", alias_bomb())
     assert bomb.stat().st_size < 1024
-    code, stderr, seconds, peak_mib = _gate_subprocess(tmp_path, "--manifests", str(bomb.parent))
+    start = time.perf_counter()
+    run = gate(manifests=bomb.parent)
+    assert time.perf_counter() - start < 5  # in-process: the gate's work, not interpreter start-up
+    assert run.exit_code == 2
+    _bad_input(run.stderr, "bomb.yaml", "YAML aliases")
+
+
+def test_a_one_kilobyte_yaml_alias_bomb_is_refused_in_little_memory(tmp_path: Path) -> None:
+    bomb = write(tmp_path / "m" / "bomb.yaml", alias_bomb())
+    code, stderr, _, peak_mib = _gate_subprocess(tmp_path, "--manifests", str(bomb.parent))
     assert code == 2
     _bad_input(stderr, "bomb.yaml", "YAML aliases")
-    assert seconds < 5
-    assert peak_mib < 1024
+    assert peak_mib < 512  # the gate's imports alone take about 70 MiB; the bomb expanded takes gigabytes
 
 
 def test_too_many_alias_references_are_refused(gate: GateRunner, tmp_path: Path) -> None:
@@ -93,7 +101,7 @@ def test_a_thousand_deep_json_manifest_exits_2_naming_the_file(gate: GateRunner,
     _bad_input(run.stderr, "deep.json", "deeper than the limit")
 
 
-@pytest.mark.parametrize("depth", [1000, 100_000])
+@pytest.mark.parametrize("depth", [200, 1000, 100_000])  # 200: parses in Python, over the limit
 def test_a_deeply_nested_plan_exits_2_naming_the_file(gate: GateRunner, tmp_path: Path, depth: int) -> None:
     plan = write(tmp_path / "plan.json", deep_json_plan(depth))
     run = gate(plan=plan)
