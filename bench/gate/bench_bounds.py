@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +25,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "policies" / "gate"))
 
-from bounds_cases import alias_bomb, big_stack_file, deep_json_plan, deep_yaml, write  # noqa: E402
+from bounds_cases import (  # noqa: E402
+    CONFIG_LOADER_CALL,
+    GATE_CALL,
+    alias_bomb,
+    big_stack_file,
+    deep_json_plan,
+    deep_yaml,
+    run_measured,
+    write,
+)
 
 from infra.bounds import limits  # noqa: E402
 
@@ -50,67 +55,39 @@ SMALL_PLAN = {
         }
     ],
 }
-# Each child times its own work after its imports (printed as the last stderr line), so the figure shows the
-# bound itself apart from interpreter start-up, which dominates on a loaded machine.
-GATE_CHILD = (
-    "import sys, time\nfrom policies.gate.cli import main\n"
-    "start = time.perf_counter()\ncode = main(sys.argv[1:])\n"
-    "print(f'work_s={time.perf_counter() - start:.4f}', file=sys.stderr)\nsys.exit(code)\n"
-)
-CONFIG_LOADER_CHILD = (
-    "import sys, time\nfrom pathlib import Path\nfrom infra.config import ConfigError, load_stack_file\n"
-    "start = time.perf_counter()\ncode = 0\n"
-    "try:\n    load_stack_file(Path(sys.argv[1]))\n"
-    "except ConfigError as e:\n    print(e, file=sys.stderr)\n    code = 2\n"
-    "print(f'work_s={time.perf_counter() - start:.4f}', file=sys.stderr)\nsys.exit(code)\n"
-)
 
 
-def cases(work: Path) -> dict[str, tuple[Callable[[], Path], Callable[[Path], list[str]]]]:
-    """name → (build the input, the command that reads it)."""
-    gate = [sys.executable, "-c", GATE_CHILD, "--out", str(work / "out")]
+def cases(work: Path) -> dict[str, tuple[Callable[[], Path], tuple[str, str], Callable[[Path], list[str]]]]:
+    """name → (build the input, the call that reads it, its arguments)."""
+    gate = ["--out", str(work / "out")]
     plan = work / "small-plan.json"
     return {
         "alias_bomb_manifest_1kB": (
             lambda: write(work / "bomb" / "bomb.yaml", alias_bomb()).parent,
+            GATE_CALL,
             lambda path: [*gate, "--manifests", str(path)],
         ),
         "deep_nesting_manifest_1000": (
             lambda: write(work / "deep" / "deep.yaml", deep_yaml(1000)).parent,
+            GATE_CALL,
             lambda path: [*gate, "--manifests", str(path)],
         ),
         "deep_nesting_plan_1000": (
             lambda: write(work / "deep-plan.json", deep_json_plan(1000)),
+            GATE_CALL,
             lambda path: [*gate, "--plan", str(path)],
         ),
         "stack_file_10MB_gate": (
             lambda: write(work / "Pulumi.big.yaml", big_stack_file()),
+            GATE_CALL,
             lambda path: [*gate, "--plan", str(write(plan, json.dumps(SMALL_PLAN))), "--stack-file", str(path)],
         ),
         "stack_file_10MB_config_loader": (
             lambda: write(work / "Pulumi.big.yaml", big_stack_file()),
-            lambda path: [sys.executable, "-c", CONFIG_LOADER_CHILD, str(path)],
+            CONFIG_LOADER_CALL,
+            lambda path: [str(path)],
         ),
     }
-
-
-def run_child(argv: list[str]) -> tuple[int, float, float, int, str]:
-    """Exit code, process seconds, seconds of work after imports, the child's own peak RSS (MiB), its message."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    killer = threading.Timer(TIME_LIMIT_S, child.kill)
-    killer.start()
-    try:
-        assert child.stderr is not None
-        stderr = child.stderr.read()
-        _, status, usage = os.wait4(child.pid, 0)
-    finally:
-        killer.cancel()
-    seconds = time.perf_counter() - start
-    lines = stderr.strip().splitlines()
-    work = float(lines[-1].removeprefix("work_s=")) if lines and lines[-1].startswith("work_s=") else seconds
-    message = next((line for line in reversed(lines) if not line.startswith("work_s=")), "")
-    return os.waitstatus_to_exitcode(status), seconds, work, usage.ru_maxrss // 1024, message
 
 
 def main() -> int:
@@ -121,25 +98,23 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (build, command) in cases(Path(tmp)).items():
+        for name, (build, call, arguments) in cases(Path(tmp)).items():
             path = build()
             size = sum(f.stat().st_size for f in ([path] if path.is_file() else path.rglob("*")) if f.is_file())
-            runs = [run_child(command(path)) for _ in range(args.repeat)]
-            codes = sorted({code for code, *_ in runs})
+            runs = [run_measured(call, arguments(path), ROOT, TIME_LIMIT_S) for _ in range(args.repeat)]
+            codes = sorted({run.exit_code for run in runs})
             failed |= codes != [2]
-            results.append(
-                {
-                    "case": name,
-                    "input_bytes": size,
-                    "exit_codes": codes,
-                    "process_seconds_median": round(statistics.median(r[1] for r in runs), 3),
-                    "work_seconds_median": round(statistics.median(r[2] for r in runs), 4),
-                    "peak_rss_mib_median": int(statistics.median(r[3] for r in runs)),
-                    "process_samples_s": [round(r[1], 3) for r in runs],
-                    "message": runs[0][4],
-                }
-            )
-            row = results[-1]
+            row = {
+                "case": name,
+                "input_bytes": size,
+                "exit_codes": codes,
+                "process_seconds_median": round(statistics.median(run.process_s for run in runs), 3),
+                "work_seconds_median": round(statistics.median(run.work_s for run in runs), 4),
+                "peak_rss_mib_median": round(statistics.median(run.peak_mib for run in runs), 1),
+                "process_samples_s": [round(run.process_s, 3) for run in runs],
+                "message": runs[0].stderr.strip().splitlines()[-1] if runs[0].stderr.strip() else "",
+            }
+            results.append(row)
             print(
                 f"{name}: exit {codes} work {row['work_seconds_median']} s, process {row['process_seconds_median']} s, "
                 f"peak {row['peak_rss_mib_median']} MiB"
@@ -150,7 +125,7 @@ def main() -> int:
         "repeats": args.repeat,
         "statistic": "median",
         "note": "each run is a fresh child process; process seconds include interpreter start-up and imports, "
-        "work seconds are the gate (or config loader) call alone; peak RSS is the child's",
+        "work seconds are the gate (or config loader) call alone; peak RSS is the child's own (VmHWM)",
         "limits": {
             "maxBytes": bounds.max_bytes,
             "maxDepth": bounds.max_depth,

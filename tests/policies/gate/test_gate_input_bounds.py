@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from bounds_cases import alias_bomb, big_stack_file, deep_json_plan, deep_yaml, write
+from bounds_cases import GATE_CALL, alias_bomb, big_stack_file, deep_json_plan, deep_yaml, run_measured, write
 from gate_support import REPO_ROOT, TINY_PACKS, GateRunner, plan_document, step, write_plan
 
 import infra.bounds.loader as bounds
@@ -38,23 +34,6 @@ def small_limits(monkeypatch: pytest.MonkeyPatch) -> Limits:
     return small
 
 
-def _gate_subprocess(tmp_path: Path, *args: str) -> tuple[int, str, float, int]:
-    """Run the gate CLI in a child process: exit code, stderr, seconds and that child's own peak RSS in MiB."""
-    argv = [sys.executable, "-m", "policies.gate", "--out", str(tmp_path / "out"), "--packs", str(TINY_PACKS), *args]
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    killer = threading.Timer(60, child.kill)  # a regression must fail the test, not hang it
-    killer.start()
-    try:
-        assert child.stderr is not None
-        stderr = child.stderr.read()
-        _, status, usage = os.wait4(child.pid, 0)  # the rusage of this child alone
-    finally:
-        killer.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, stderr, time.perf_counter() - start, usage.ru_maxrss // 1024
-
-
 def test_a_one_kilobyte_yaml_alias_bomb_exits_2_in_seconds(gate: GateRunner, tmp_path: Path) -> None:
     bomb = write(tmp_path / "m" / "bomb.yaml", alias_bomb())
     assert bomb.stat().st_size < 1024
@@ -67,10 +46,11 @@ def test_a_one_kilobyte_yaml_alias_bomb_exits_2_in_seconds(gate: GateRunner, tmp
 
 def test_a_one_kilobyte_yaml_alias_bomb_is_refused_in_little_memory(tmp_path: Path) -> None:
     bomb = write(tmp_path / "m" / "bomb.yaml", alias_bomb())
-    code, stderr, _, peak_mib = _gate_subprocess(tmp_path, "--manifests", str(bomb.parent))
-    assert code == 2
-    _bad_input(stderr, "bomb.yaml", "YAML aliases")
-    assert peak_mib < 512  # the gate's imports alone take about 70 MiB; the bomb expanded takes gigabytes
+    args = ["--manifests", str(bomb.parent), "--out", str(tmp_path / "out"), "--packs", str(TINY_PACKS)]
+    run = run_measured(GATE_CALL, args, REPO_ROOT)
+    assert run.exit_code == 2
+    _bad_input(run.stderr, "bomb.yaml", "YAML aliases")
+    assert run.peak_mib < 512  # the gate's imports alone take about 70 MiB; the bomb expanded takes gigabytes
 
 
 def test_too_many_alias_references_are_refused(gate: GateRunner, tmp_path: Path) -> None:
