@@ -46,6 +46,7 @@ bench: setup
 	$(RUN) python bench/drift/false_alarms.py
 	$(RUN) python bench/gate/bench_engines.py
 	$(RUN) python bench/gate/bench_gate.py
+	$(RUN) python bench/gate/bench_bounds.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

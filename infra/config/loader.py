@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from infra.bounds import BoundsError, load_yaml, read_text
 from infra.config.errors import MISSING, NAMESPACE, ConfigError, ConfigProblem, key_path
 from infra.config.locate import line_of
 from infra.config.model import PlatformConfig
@@ -40,7 +41,16 @@ def parse_platform_config(namespaced: dict[str, Any], stack_file: Path | None = 
 def load_stack_file(stack_file: Path) -> tuple[PlatformConfig, dict[str, Any]]:
     """Read `stacks/Pulumi.<stack>.yaml`; returns the validated model and the file's whole config map."""
     try:
-        document = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+        # Bounded like every input of the gate: size, depth and YAML aliases (infra/bounds/limits.yaml).
+        document = load_yaml(read_text(stack_file, "stack"), str(stack_file))
+    except BoundsError as exc:
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    path="(file)", value=str(stack_file), message=exc.detail, file=str(stack_file), line=exc.line
+                )
+            ]
+        ) from None
     except OSError as exc:
         raise ConfigError(
             [ConfigProblem(path="(file)", value=str(stack_file), message=f"cannot read: {exc.strerror}")]

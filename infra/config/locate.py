@@ -6,14 +6,15 @@ from pathlib import Path
 
 import yaml
 
+from infra.bounds import BoundsError, compose_yaml, read_text
 from infra.config.errors import NAMESPACE
 
 
 def line_of(stack_file: Path, parts: tuple[str | int, ...]) -> int | None:
     """1-based line of the deepest node of `ai-platform:<parts...>` that exists in the file."""
     try:
-        root = yaml.compose(stack_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        root = compose_yaml(read_text(stack_file, "stack"), str(stack_file))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, BoundsError):
         return None
     node = _child(root, "config")
     if node is None or not parts:

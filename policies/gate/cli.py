@@ -1,7 +1,9 @@
 """Command line: `python -m policies.gate --plan FILE --out DIR` or `--manifests DIR --out DIR`.
 
 Exit codes (DESIGN §5.4): 0 compliant, 1 blocking findings, 2 bad input or usage. Bad input is one
-line on stderr naming the file and what is wrong, never a traceback.
+line on stderr naming the file and what is wrong, never a traceback. `--out` and `--waivers` are checked
+before evaluation; a report that cannot be written is named on stderr, the others are still written, and the
+exit code is 2 (the verdict line is still printed).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 
 from policies.engines import ENGINE_NAMES
 from policies.gate.errors import GateInputError
+from policies.gate.inputs.preflight import check_out_dir, check_waivers_file
 from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, GateResult, run_gate
-from policies.gate.reports import write_reports
+from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
 from policies.gate.verdict import EXIT_BAD_INPUT
@@ -86,16 +89,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gate: error: {args.stack_file}: stack file does not exist", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        check_out_dir(options.out, REPORT_FILES)
+        check_waivers_file(options.waivers)
         result = run_gate(options)
     except GateInputError as error:
         print(f"gate: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    write_reports(result, options.out)
-    if args.github_step_summary and os.environ.get("GITHUB_STEP_SUMMARY"):
+    exit_code = result.exit_code
+    written: list[Path] = []
+    try:
+        written = write_reports(result, options.out)
+    except ReportWriteError as error:
+        written = error.written
+        for path, why in error.failed.items():
+            print(f"gate: error: {path}: could not write report: {why}", file=sys.stderr)
+        exit_code = EXIT_BAD_INPUT
+    summary_md = options.out / "report.md"
+    if args.github_step_summary and os.environ.get("GITHUB_STEP_SUMMARY") and summary_md in written:
         with Path(os.environ["GITHUB_STEP_SUMMARY"]).open("a", encoding="utf-8") as summary:
-            summary.write((options.out / "report.md").read_text(encoding="utf-8"))
+            summary.write(summary_md.read_text(encoding="utf-8"))
     _print_summary(result)
-    return result.exit_code
+    return exit_code
 
 
 def _print_summary(result: GateResult) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from infra.bounds import BoundsError, compose_yaml, read_text
+from policies.gate.errors import GateInputError
 from policies.gate.findings import Location
 from policies.gate.subject import CloudResource
 
@@ -88,8 +90,10 @@ def _mentions(hints: list[str], name: str) -> bool:
 def _config_key_lines(stack_file: Path) -> dict[str, _KeyLines]:
     """Line of each `ai-platform:<key>` under `config:`, and of its children, from the YAML node marks."""
     try:
-        root = yaml.compose(stack_file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        root = compose_yaml(read_text(stack_file, "stack"), str(stack_file))
+    except BoundsError as error:  # the same limits as the stack config loader: a hostile stack file is exit 2
+        raise GateInputError(error.file, error.detail, where=str(error.line) if error.line else None) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     config = _mapping_value(root, "config")
     if not isinstance(config, yaml.MappingNode):

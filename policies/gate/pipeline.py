@@ -15,7 +15,7 @@ from typing import Any
 from policies.gate.catalog import ENGINE_ERROR, HELM_NOT_RENDERED, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.hashing import sha256_file, sha256_files
-from policies.gate.inputs.manifests import display_path, load_manifests
+from policies.gate.inputs.manifests import display_path, read_manifests
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
@@ -176,16 +176,18 @@ def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudRes
         return subject, locate
     if options.manifests is None:
         raise ValueError("GateOptions needs a plan or a manifests directory")
-    files, objects = load_manifests(options.manifests, options.repo_root)
+    found = read_manifests(options.manifests, options.repo_root)
     settings = resolve_settings(
         source=options.manifests, config={}, stack=None, overrides=options.overrides, repo_root=options.repo_root
     )
     subject = GateSubject(
         input_kind="manifests",
         input_path=options.manifests,
-        input_files=files,
+        input_files=found.files,
         settings=settings,
-        objects=objects,
+        objects=found.objects,
+        skipped=found.skipped,
+        hidden=found.hidden,
     )
     shown = display_path(options.manifests, options.repo_root)
     return subject, lambda resource: resource.source_position or Location(shown, 1)

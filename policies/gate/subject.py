@@ -13,6 +13,17 @@ InputKind = Literal["plan", "manifests"]
 
 
 @dataclass(frozen=True)
+class InputNote:
+    """A file of a manifests directory the gate skipped (and why), or read although hidden: every report lists it."""
+
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class CloudResource:
     """One resource of a plan document (a step's `newState`)."""
 
@@ -102,3 +113,5 @@ class GateSubject:
     settings: GateSettings
     resources: list[CloudResource] = field(default_factory=list)
     objects: list[KubeObject] = field(default_factory=list)
+    skipped: list[InputNote] = field(default_factory=list)  # manifests not read, with the reason
+    hidden: list[InputNote] = field(default_factory=list)  # hidden manifests that were read

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from infra.bounds import BoundsError, load_yaml_node, read_text
 from policies.gate.errors import GateInputError
 from policies.gate.findings import AppliedWaiver, Finding, ResourceRef
 
@@ -105,9 +106,13 @@ def load_waivers(path: Path | None, *, required: bool) -> WaiverFile:
         if required and path is not None:
             raise GateInputError(path, "waiver file does not exist")
         return WaiverFile(path=None, waivers=[], malformed=[])
+    if not path.is_file():
+        raise GateInputError(path, "waiver file is not a regular file (a directory?)")
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # One bounded read and parse (size, depth, aliases: infra/bounds/limits.yaml); over the bounds is exit 2.
+        root, document = load_yaml_node(read_text(path, "waivers"), str(path))
+    except BoundsError as error:
+        raise GateInputError(path, error.detail, where=str(error.line) if error.line else None) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else 1

@@ -1,7 +1,9 @@
 """Load a plan document (`pulumi preview --json` shape, DESIGN §5.2) into cloud resources and config.
 
 Every way the document can be wrong ends in a GateInputError naming the file and, for JSON syntax
-errors the line and column, for a step of the wrong shape its JSON pointer.
+errors the line and column, for a step of the wrong shape its JSON pointer. A document over the bounds
+(size, nesting: infra/bounds/limits.yaml), with no steps or nothing to assess, or with a removing step that
+carries a `newState` (a resource hidden where nothing looks) is bad input too.
 """
 
 from __future__ import annotations
@@ -15,12 +17,28 @@ from typing import Any
 
 import yaml
 
+from infra.bounds import BoundsError, load_json, read_text
 from policies.gate.errors import GateInputError
 from policies.gate.findings import Location
 from policies.gate.subject import CloudResource
 
 # Steps whose resource will not exist after the update: nothing to assess.
 _REMOVING_OPS = frozenset({"delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace"})
+# Every op `pulumi preview --json` prints; any other spelling (`Delete`, `noop`) is bad input, not a guess.
+_KNOWN_OPS = _REMOVING_OPS | {
+    "same",
+    "create",
+    "update",
+    "replace",
+    "create-replacement",
+    "read",
+    "read-replacement",
+    "refresh",
+    "import",
+    "import-replacement",
+}
+# Resources that hold no properties a rule assesses: a plan of only these has nothing to gate.
+_NOT_ASSESSABLE_TYPES = re.compile(r"^pulumi:(pulumi:Stack|providers:.*)$")
 _TYPE_TOKEN = re.compile(r"^[A-Za-z][\w-]*:[\w./-]*:[\w$-]+$")
 _SOURCE_POSITION = re.compile(r"^(?P<scheme>project|file)://(?P<path>[^#]+)#(?P<line>\d+)(?:,(?P<column>\d+))?$")
 _DATA = Path(__file__).parent.parent / "data" / "plan_types.yaml"
@@ -50,7 +68,9 @@ def known_packages() -> frozenset[str]:
 
 def load_plan(path: Path) -> PlanDocument:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, "plan")
+    except BoundsError as error:
+        raise GateInputError(path, error.detail) from None
     except FileNotFoundError:
         raise GateInputError(path, "plan file does not exist") from None
     except IsADirectoryError:
@@ -58,9 +78,11 @@ def load_plan(path: Path) -> PlanDocument:
     except (OSError, UnicodeDecodeError) as error:
         raise GateInputError(path, f"cannot read plan: {error}") from None
     try:
-        document = json.loads(text)
+        document = load_json(text, str(path))
     except json.JSONDecodeError as error:
         raise GateInputError(path, f"malformed JSON: {error.msg}", where=f"{error.lineno}:{error.colno}") from None
+    except BoundsError as error:
+        raise GateInputError(path, error.detail) from None
     return parse_plan(path, document)
 
 
@@ -72,6 +94,8 @@ def parse_plan(path: Path, document: Any) -> PlanDocument:
     steps = document["steps"]
     if not isinstance(steps, list):
         raise GateInputError(path, f"`steps` is {_json_type(steps)}, not an array", where="/steps")
+    if not steps:
+        raise GateInputError(path, "plan has no steps: nothing to assess", where="/steps")
     config = _parse_config(path, document.get("config", {}))
     resources: list[CloudResource] = []
     seen: dict[str, str] = {}
@@ -85,6 +109,8 @@ def parse_plan(path: Path, document: Any) -> PlanDocument:
             )
         seen[resource.urn] = resource.pointer
         resources.append(resource)
+    if not any(not _NOT_ASSESSABLE_TYPES.match(resource.type) for resource in resources):
+        raise GateInputError(path, "plan has no resource to assess (only removals, the stack and providers)")
     return PlanDocument(path=path, config=config, resources=resources)
 
 
@@ -97,10 +123,14 @@ def _parse_config(path: Path, raw: Any) -> dict[str, Any]:
         config[key] = value
         if isinstance(value, str) and value[:1] in ("{", "["):
             try:
-                config[key] = json.loads(value)
+                config[key] = load_json(value, str(path))
             except json.JSONDecodeError as error:
                 pointer = "/config/" + _escape_pointer(key)
                 raise GateInputError(path, f"config value is not valid JSON: {error.msg}", where=pointer) from None
+            except BoundsError as error:
+                raise GateInputError(
+                    path, f"config value: {error.detail}", where="/config/" + _escape_pointer(key)
+                ) from None
     return config
 
 
@@ -110,7 +140,14 @@ def _parse_step(path: Path, step: Any, pointer: str) -> CloudResource | None:
     op = step.get("op")
     if not isinstance(op, str):
         raise GateInputError(path, "step has no `op` string", where=f"{pointer}/op")
+    if op not in _KNOWN_OPS:
+        raise GateInputError(path, f"unknown step op {op!r}", where=f"{pointer}/op")
     if op in _REMOVING_OPS:
+        if step.get("newState") is not None:
+            # The gate never assesses a removing step's state: a resource placed there would pass unexamined.
+            raise GateInputError(
+                path, f"{op!r} step carries a `newState` (a removed resource has none)", where=f"{pointer}/newState"
+            )
         return None
     state = step.get("newState")
     if not isinstance(state, dict):

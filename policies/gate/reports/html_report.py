@@ -33,6 +33,7 @@ def html_report(result: GateResult) -> str:
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f'<h1>{escape(title)} <span class="badge {verdict.verdict}">{verdict.verdict.upper()}</span></h1>',
         _summary(result),
+        _input_notes(result),
         "<h2>Controls coverage by framework</h2>",
         _controls(verdict.controls),
         "<h2>Findings by severity</h2>",
@@ -121,6 +122,20 @@ def _finding_row(f: Finding, blocking: bool) -> str:
         f'<tr><td class="{status_class}">{escape(status)}</td><td><code>{escape(f.policy_id)}</code></td>'
         f"<td>{resource}</td><td>{escape(f.message)}</td><td>{location}</td><td>{controls}</td></tr>"
     )
+
+
+def _input_notes(result: GateResult) -> str:
+    """Files of the manifests directory not read (with why) and hidden ones read."""
+    parts: list[str] = []
+    for title, notes in (
+        ("Input files skipped", result.subject.skipped),
+        ("Hidden input files read", result.subject.hidden),
+    ):
+        if notes:
+            parts.append(f"<h2>{escape(title)} ({len(notes)})</h2><ul>")
+            parts += [f"<li><code>{escape(n.path)}</code>: {escape(n.reason)}</li>" for n in notes]
+            parts.append("</ul>")
+    return "\n".join(parts)
 
 
 def _waivers(result: GateResult) -> str:

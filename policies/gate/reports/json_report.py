@@ -31,6 +31,8 @@ def report_document(result: GateResult) -> dict[str, Any]:
             "stackFile": result.shown(settings.stack_file) if settings.stack_file else None,
             "resources": len(result.subject.resources),
             "kubernetesObjects": len(result.subject.objects),
+            "skipped": [note.to_json() for note in result.subject.skipped],
+            "hiddenRead": [note.to_json() for note in result.subject.hidden],
         },
         "settings": {
             "failOn": settings.fail_on,

@@ -36,6 +36,7 @@ def _lines(result: GateResult) -> list[str]:
         lines.append(f"| {severity} | {cells} |")
     lines.append("")
     lines += _validation_lines(result)
+    lines += _input_note_lines(result)
     flags = [is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown) for f in result.findings]
     blocking = [f for f, flag in zip(result.findings, flags, strict=True) if flag]
     others = [f for f, flag in zip(result.findings, flags, strict=True) if not flag and f.status != "info"]
@@ -73,6 +74,20 @@ def _validation_lines(result: GateResult) -> list[str]:
     if details["kubernetesVersionFallback"]:
         text += f" · ⚠️ requested {details['kubernetesVersionRequested']} is not shipped by kubernetes-validate"
     return [text, ""]
+
+
+def _input_note_lines(result: GateResult) -> list[str]:
+    """Files of the manifests directory not read (with why) and hidden ones read: nothing is dropped silently."""
+    lines: list[str] = []
+    for title, notes in (
+        ("Input files skipped", result.subject.skipped),
+        ("Hidden input files read", result.subject.hidden),
+    ):
+        if notes:
+            lines += [f"### {title} ({len(notes)})", ""]
+            lines += [f"- `{_cell(note.path)}`: {_cell(note.reason)}" for note in notes]
+            lines.append("")
+    return lines
 
 
 def _waiver_lines(result: GateResult) -> list[str]:
