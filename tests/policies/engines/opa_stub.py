@@ -90,7 +90,8 @@ def _handler(stub: OpaStub) -> type[BaseHTTPRequestHandler]:
             request = json.loads(self._body() or b"{}")
             path, _, query = self.path.partition("?")
             strict = any(
-                value.lower() == "true" for value in parse_qs(query, keep_blank_values=True).get("strict-builtin-errors", [])
+                value.lower() == "true"
+                for value in parse_qs(query, keep_blank_values=True).get("strict-builtin-errors", [])
             )
             try:
                 defined, value = stub.evaluate(path.removeprefix("/v1/data/"), request.get("input"), strict=strict)

@@ -123,7 +123,7 @@ def test_regorus_does_not_support_the_q_verb_of_sprintf() -> None:
 
 # A deny rule whose body hits a built-in error at run time, and an input that triggers it.
 BUILTIN_ERRORS = {
-    "to_number of text": ('to_number(input.s) > 0', {"s": "x"}),
+    "to_number of text": ("to_number(input.s) > 0", {"s": "x"}),
     "json.unmarshal of bad text": ("json.unmarshal(input.s).k == 1", {"s": "{not json"}),
     "division by zero": ("1 / input.z > 0", {"z": 0}),
     "split of a number": ('count(split(input.n, ",")) > 0', {"n": 5}),
