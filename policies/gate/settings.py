@@ -144,6 +144,6 @@ def _config_line(stack_file: Path, parts: tuple[str, ...]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             found = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
         if found is None:
-            return line
+            return None  # not set in the stack file (e.g. only in the plan's config): point at the plan instead
         node, line = found, found.start_mark.line + 1
     return line

@@ -144,3 +144,14 @@ def test_a_builtin_error_in_a_rule_is_an_engine_error_finding_on_both_engines(
     assert run.exit_code == 1
     assert errors and errors[0]["status"] == "error" and errors[0]["blocking"]
     assert errors[0]["resource"]["name"] == "b"
+
+
+@pytest.mark.parametrize("stray", ["tiny/extra/more.rego", "loose/rules.rego"])
+def test_a_rego_file_no_pack_loads_is_an_engine_error(gate: GateRunner, tmp_path: Path, stray: str) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(TINY_PACKS / "tiny", packs / "tiny")
+    (packs / stray).parent.mkdir(parents=True)
+    shutil.copy(TINY_PACKS / "tiny" / "tiny.rego", packs / stray)
+    run = gate(plan=_plan(tmp_path), packs=packs)
+    assert run.exit_code == 1
+    assert any(f["policyId"] == "gate.engine_error" and stray in f["message"] for f in run.findings)
