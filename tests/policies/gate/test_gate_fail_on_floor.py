@@ -122,3 +122,14 @@ def test_a_malformed_exception_record_is_a_malformed_waiver_file(
     run = gate(plan=_plan(tmp_path, environment="dev"), waivers=_waivers(tmp_path, _exception(**overrides)))
     assert run.exit_code == 2
     assert run.report["waivers"]["malformed"][0]["id"] == "EXC-1"
+
+
+def test_a_value_only_in_the_plan_config_points_at_the_plan_not_a_stack_file_line(
+    gate: GateRunner, tmp_path: Path
+) -> None:
+    stack_file = tmp_path / "Pulumi.test.yaml"
+    stack_file.write_text("config:\n  ai-platform:environment: prod\n", encoding="utf-8")
+    plan = _plan(tmp_path, fail_on="critical")
+    run = gate("--stack-file", str(stack_file), plan=plan)
+    assert run.exit_code == 2
+    assert f"{plan} at /config/ai-platform:gate/failOn" in run.stderr
