@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from infra.config.errors import ConfigProblem, key_path
+from infra.config.gate_floor import fail_on_floor_problem
 from infra.config.model import (
     FREQUENCY_RANK,
     Band,
@@ -37,6 +38,7 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_teams_and_models(config),
         *_dr(config),
         *_budgets(config),
+        *_gate(config),
     ]
 
 
@@ -234,3 +236,12 @@ def _budgets(config: PlatformConfig) -> Iterator[ConfigProblem]:
         for j, pct in enumerate(budget.notify_at_percent):
             if not 1 <= pct <= 200:
                 yield _problem(("budgets", i, "notifyAtPercent", j), pct, "must be between 1 and 200")
+
+
+def _gate(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    # The gate refuses the same thing (policies/gate/settings.py); checked here so `pulumi up` fails first.
+    if config.gate.fail_on is None:
+        return
+    problem = fail_on_floor_problem(config.environment, config.gate.fail_on)
+    if problem:
+        yield _problem(("gate", "failOn"), config.gate.fail_on, problem)

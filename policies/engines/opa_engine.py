@@ -21,6 +21,10 @@ POLICY_ID_PREFIX = "ai-platform"
 # Base documents the packs read. A server keeps what an earlier compile uploaded, so every compile
 # rewrites them (empty when not given): a stale inventory must not answer for the next manifest set.
 MANAGED_DATA_KEYS: tuple[str, ...] = ("inventory",)
+# OPA turns a built-in error (to_number("x"), division by zero) into "undefined" unless asked for
+# strict built-in errors; then the Data API answers 500 and the adapter reports an engine error
+# instead of a rule that silently stopped firing.
+STRICT_QUERY: dict[str, bool] = {"strict-builtin-errors": True}
 
 
 class OpaEngine:
@@ -94,7 +98,7 @@ class OpaCompiledPack:
 
 def _post(client: OpaClient, pack: Pack, path: str, input_document: Mapping[str, Any]) -> Any:
     try:
-        response = client.query_rule(dict(input_document), path)
+        response = client.query_rule(dict(input_document), path, query_params=STRICT_QUERY)
     except (requests.RequestException, ValueError) as error:
         raise EngineError(f"OPA query of /v1/data/{path} failed: {error}", pack=pack.name) from error
     # The Data API omits `result` when the document is undefined.

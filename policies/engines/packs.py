@@ -62,10 +62,27 @@ class Pack:
         return f"data.{self.package}"
 
 
+def stray_rego_files(root: Path) -> list[Path]:
+    """Rego files under `root` that no pack would load: outside a pack directory, or in a pack's subfolder.
+
+    Packs load `<pack>/*.rego` only (as pulumi-policy-opa does), so a rule file anywhere else would
+    silently never be evaluated, nor cross-checked on both engines.
+    """
+    loaded = {manifest.parent for manifest in root.glob(f"*/{MANIFEST}")}
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.suffix.lower() == ".rego" and path.is_file() and path.parent not in loaded
+    )
+
+
 def load_packs(root: Path) -> list[Pack]:
     """Load every pack directory under `root` (a directory holding `PulumiPolicy.yaml`), sorted by name."""
     if not root.is_dir():
         raise EngineError(f"policy pack root {root} is not a directory")
+    stray = stray_rego_files(root)
+    if stray:
+        raise EngineError(f"Rego files no pack loads: {', '.join(str(p.relative_to(root)) for p in stray)}")
     packs = [load_pack(manifest.parent) for manifest in sorted(root.glob(f"*/{MANIFEST}"))]
     if not packs:
         raise EngineError(f"no policy packs (directories with {MANIFEST}) under {root}")

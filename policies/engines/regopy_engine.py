@@ -70,6 +70,10 @@ def _interpreter(
     pack: Pack, data: Mapping[str, Any] | None, *, include: ModuleSet, extra: GeneratedModule | None
 ) -> regopy.Interpreter:
     interpreter = regopy.Interpreter()
+    # By default regopy turns a built-in error (to_number("x"), division by zero, split on a number)
+    # into "undefined", so a deny rule silently stops firing (and a `not` over it fires). Strict mode
+    # raises instead, which the adapter reports as an engine error, as regorus does by default.
+    interpreter.strict_built_in_errors = True
     modules = pack.modules_for(include)
     if extra:
         modules[extra.file_name] = extra.source

@@ -19,7 +19,7 @@ from policies.gate.inputs.manifests import display_path, read_manifests
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
-from policies.gate.settings import Overrides, resolve_settings
+from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
 from policies.gate.sources.rego import RegoSource
 from policies.gate.sources.schema import SchemaSource
@@ -92,6 +92,14 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         waiver_file = load_waivers(
             options.waivers or options.repo_root / DEFAULT_WAIVERS, required=options.waivers is not None
         )
+        # Before evaluation: a threshold below the environment's floor without an exception is exit 2.
+        fail_on_exception = enforce_fail_on_floor(
+            subject.settings,
+            source=subject.input_path,
+            from_command_line=options.overrides.fail_on is not None,
+            exceptions=waiver_file.exceptions,
+            today=options.today,
+        )
     if subject.input_kind == "plan":
         with watch.stage("render"):
             written = write_manifests(subject.objects, options.out / "manifests")
@@ -127,6 +135,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
             stack=subject.settings.stack,
             known_policies=None if engines_failed else set(rules),
         )
+        waiver_outcome.exceptions_applied = [fail_on_exception] if fail_on_exception else []
         verdict = decide(findings, rules.values(), subject.settings.fail_on, allow_unknown=options.allow_unknown)
     hashes = {
         "policies": dict(sorted(policy_files.items())),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -10,8 +12,10 @@ from typing import Any
 import yaml
 
 from policies.gate.errors import GateInputError
+from policies.gate.exceptions import SettingException, expiry_problem
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
 from policies.gate.subject import GateSettings
+from policies.gate.waiver_policy import waiver_policy
 
 _DEFAULTS = Path(__file__).parent / "data" / "defaults.yaml"
 CONFIG_PREFIX = "ai-platform:"
@@ -77,3 +81,69 @@ def _conventional_stack_file(stack: str | None, repo_root: Path) -> Path | None:
         return None
     candidate = repo_root / "stacks" / f"Pulumi.{stack}.yaml"
     return candidate if candidate.is_file() else None
+
+
+def enforce_fail_on_floor(
+    settings: GateSettings,
+    *,
+    source: Path,
+    from_command_line: bool,
+    exceptions: Sequence[SettingException],
+    today: dt.date,
+) -> SettingException | None:
+    """Refuse a blocking threshold weaker than the environment's floor unless an exception allows it.
+
+    Applies to `ai-platform:gate.failOn` and to --fail-on alike. Returns the exception used (to show in
+    the reports), None when the threshold is at or above the floor; raises GateInputError (exit 2) otherwise.
+    """
+    scale = severity_scale()
+    floors = waiver_policy().fail_on_floor
+    # The stack's name counts too: a stack called prod that claims another environment keeps prod's floor.
+    keys = [k for k in dict.fromkeys((settings.environment, settings.stack)) if k is not None and k in floors]
+    if not keys:
+        return None
+    key = max(keys, key=lambda k: -scale.rank(floors[k]))
+    floor = floors[key]
+    if scale.rank(settings.fail_on) <= scale.rank(floor):
+        return None
+    reasons: list[str] = []
+    for exception in exceptions:
+        if not exception.covers(setting="failOn", environment=key, stack=settings.stack):
+            continue
+        if exception.value not in BLOCKING_SEVERITIES:
+            reasons.append(f"exception {exception.id} value {exception.value!r} is not a severity")
+        elif scale.rank(settings.fail_on) > scale.rank(exception.value):
+            reasons.append(f"exception {exception.id} allows failOn down to {exception.value} only")
+        elif problem := expiry_problem(exception, today):
+            reasons.append(problem)
+        else:
+            return exception
+    detail = "; ".join(reasons) or "no `exceptions:` record with `setting: failOn` in the waiver file allows it"
+    message = (
+        f"failOn {settings.fail_on!r} is weaker than the floor {floor!r} of {key} "
+        f"(policies/gate/data/waiver_policy.yaml): {detail}"
+    )
+    if from_command_line:
+        raise GateInputError("--fail-on", message)
+    key_path = f"{CONFIG_PREFIX}gate.failOn"
+    line = _config_line(settings.stack_file, ("gate", "failOn")) if settings.stack_file else None
+    if settings.stack_file is not None and line is not None:
+        raise GateInputError(settings.stack_file, f"{key_path}: {message}", where=str(line))
+    raise GateInputError(source, f"{key_path}: {message}", where=f"/config/{CONFIG_PREFIX}gate/failOn")
+
+
+def _config_line(stack_file: Path, parts: tuple[str, ...]) -> int | None:
+    """1-based line of `config: ai-platform:<parts[0]>: <parts[1]>...` in a stack file (as the config loader says)."""
+    try:
+        node: Any = yaml.compose(stack_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line: int | None = None
+    for key in ("config", CONFIG_PREFIX + parts[0], *parts[1:]):
+        found = None
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        if found is None:
+            return None  # not set in the stack file (e.g. only in the plan's config): point at the plan instead
+        node, line = found, found.start_mark.line + 1
+    return line

@@ -4,6 +4,11 @@ A waiver names one policy id and a resource selector, an owner, a justification,
 date. It accepts matching `fail` and `unknown` findings (never engine errors). An expired waiver stops
 applying and is reported; a malformed one is an error (exit 2); one that matched nothing is stale; one
 expiring within 30 days is listed so its owner renews or fixes in time.
+
+Fail-closed limits (policies/gate/data/waiver_policy.yaml): a wildcard selector (see `is_wildcard`)
+needs `scope: all` and a justification that says something, and no waiver may expire more than
+`maxExpiryDays` after the run date: either is malformed (exit 2), never silently accepted.
+The same file holds `exceptions:` to settings (policies/gate/exceptions.py).
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ import yaml
 
 from infra.bounds import BoundsError, load_yaml_node, read_text
 from policies.gate.errors import GateInputError
+from policies.gate.exceptions import SettingException, parse_exceptions
 from policies.gate.findings import AppliedWaiver, Finding, ResourceRef
+from policies.gate.waiver_policy import is_wildcard, waiver_policy
 
 EXPIRING_WITHIN_DAYS = 30
 REQUIRED_FIELDS = ("id", "policy", "resource", "owner", "justification", "ticket", "expires")
 SELECTOR_FIELDS = ("urn", "type", "kind", "namespace", "name")
-_OPTIONAL_FIELDS = ("stacks",)
+_OPTIONAL_FIELDS = ("stacks", "scope")
+WILDCARD_SCOPE = "all"  # the value a wildcard selector must state
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Waiver:
     expires: dt.date
     stacks: tuple[str, ...]
     line: int
+    scope: str | None = None
 
     def applies_to_stack(self, stack: str | None) -> bool:
         return not self.stacks or stack in self.stacks
@@ -66,6 +75,7 @@ class Waiver:
             "ticket": self.ticket,
             "expires": self.expires.isoformat(),
             "stacks": list(self.stacks),
+            "scope": self.scope,
             "line": self.line,
         }
 
@@ -85,6 +95,7 @@ class WaiverFile:
     path: Path | None
     waivers: list[Waiver]
     malformed: list[MalformedWaiver]
+    exceptions: list[SettingException] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +109,7 @@ class WaiverOutcome:
     out_of_scope: list[Waiver] = field(default_factory=list)
     malformed: list[MalformedWaiver] = field(default_factory=list)
     by_id: dict[str, Waiver] = field(default_factory=dict)
+    exceptions_applied: list[SettingException] = field(default_factory=list)  # e.g. prod's failOn floor lowered
 
 
 def load_waivers(path: Path | None, *, required: bool) -> WaiverFile:
@@ -121,10 +133,19 @@ def load_waivers(path: Path | None, *, required: bool) -> WaiverFile:
         return WaiverFile(path, [], [MalformedWaiver(1, None, f"cannot read: {error}")])
     if document is None:
         return WaiverFile(path, [], [])
-    if not isinstance(document, dict) or not isinstance(document.get("waivers", []), list):
-        return WaiverFile(path, [], [MalformedWaiver(1, None, "top level must be a mapping with a `waivers` list")])
+    if (
+        not isinstance(document, dict)
+        or not isinstance(document.get("waivers", []), list)
+        or not isinstance(document.get("exceptions", []), list)
+    ):
+        return WaiverFile(
+            path, [], [MalformedWaiver(1, None, "top level must be a mapping with `waivers` and `exceptions` lists")]
+        )
+    unknown_keys = sorted(str(k) for k in set(document) - {"waivers", "exceptions"})
+    if unknown_keys:
+        return WaiverFile(path, [], [MalformedWaiver(1, None, f"unknown top-level key(s) {', '.join(unknown_keys)}")])
     entries = document.get("waivers") or []
-    lines = _entry_lines(root, len(entries))
+    lines = _entry_lines(root, "waivers", len(entries))
     waivers: list[Waiver] = []
     malformed: list[MalformedWaiver] = []
     seen: set[str] = set()
@@ -137,7 +158,10 @@ def load_waivers(path: Path | None, *, required: bool) -> WaiverFile:
         else:
             seen.add(parsed.id)
             waivers.append(parsed)
-    return WaiverFile(path, waivers, malformed)
+    raw_exceptions = document.get("exceptions") or []
+    exceptions, problems = parse_exceptions(raw_exceptions, _entry_lines(root, "exceptions", len(raw_exceptions)))
+    malformed += [MalformedWaiver(line, entry_id, problem) for line, entry_id, problem in problems]
+    return WaiverFile(path, waivers, malformed, exceptions)
 
 
 def apply_waivers(
@@ -151,9 +175,13 @@ def apply_waivers(
     """Attach the first valid matching waiver to each finding and say what became of every waiver."""
     outcome = WaiverOutcome(malformed=list(waiver_file.malformed))
     active: list[Waiver] = []
+    latest = waiver_policy().latest_expiry(today)
     for waiver in waiver_file.waivers:
         outcome.by_id[waiver.id] = waiver
-        if known_policies is not None and waiver.policy not in known_policies:
+        if waiver.expires > latest:
+            # Fail closed: a waiver beyond the cap is an error for the whole file, whatever stack it targets.
+            outcome.malformed.append(MalformedWaiver(waiver.line, waiver.id, _beyond_cap(waiver.expires, latest)))
+        elif known_policies is not None and waiver.policy not in known_policies:
             outcome.malformed.append(
                 MalformedWaiver(waiver.line, waiver.id, f"no rule has policy id {waiver.policy!r}")
             )
@@ -204,6 +232,20 @@ def _parse_entry(entry: Any, line: int) -> Waiver | MalformedWaiver:
     stacks = entry.get("stacks", [])
     if not isinstance(stacks, list) or not all(isinstance(s, str) for s in stacks):
         return MalformedWaiver(line, waiver_id, "stacks must be a list of stack names")
+    scope = entry.get("scope")
+    if scope is not None and scope != WILDCARD_SCOPE:
+        return MalformedWaiver(line, waiver_id, f"scope must be {WILDCARD_SCOPE!r} (got {scope!r})")
+    if is_wildcard(selector):
+        if scope != WILDCARD_SCOPE:
+            return MalformedWaiver(
+                line,
+                waiver_id,
+                f"resource selector {_selector_text(selector)} is a wildcard (it can match many resources): "
+                f"it needs `scope: {WILDCARD_SCOPE}` and a justification for all of them, or an exact urn or name",
+            )
+        problem = waiver_policy().justification_problem(entry["justification"])
+        if problem:
+            return MalformedWaiver(line, waiver_id, f"wildcard waiver: {problem}")
     return Waiver(
         id=entry["id"],
         policy=entry["policy"],
@@ -214,6 +256,19 @@ def _parse_entry(entry: Any, line: int) -> Waiver | MalformedWaiver:
         expires=expires,
         stacks=tuple(stacks),
         line=line,
+        scope=scope,
+    )
+
+
+def _selector_text(selector: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{key}: {value!r}" for key, value in selector.items()) + "}"
+
+
+def _beyond_cap(expires: dt.date, latest: dt.date) -> str:
+    days = waiver_policy().max_expiry_days
+    return (
+        f"expires {expires.isoformat()}, beyond the cap of {days} days from the run date "
+        f"(latest allowed {latest.isoformat()}, policies/gate/data/waiver_policy.yaml)"
     )
 
 
@@ -235,10 +290,10 @@ def _selector_matches(selector: dict[str, str], resource: ResourceRef) -> bool:
     return all(key in values and fnmatch.fnmatchcase(values[key], pattern) for key, pattern in selector.items())
 
 
-def _entry_lines(root: Any, count: int) -> list[int]:
-    """1-based line of each entry of the `waivers` list, for messages that point into the file."""
+def _entry_lines(root: Any, list_key: str, count: int) -> list[int]:
+    """1-based line of each entry of the `waivers` (or `exceptions`) list, for messages that point into the file."""
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
-            if getattr(key, "value", None) == "waivers" and isinstance(value, yaml.SequenceNode):
+            if getattr(key, "value", None) == list_key and isinstance(value, yaml.SequenceNode):
                 return [item.start_mark.line + 1 for item in value.value]
     return [1] * count

@@ -161,6 +161,12 @@ def _waivers(result: GateResult) -> str:
                 f"<td>{escape(w.justification)}</td></tr>"
             )
         parts.append("</table>")
+    for e in outcome.exceptions_applied:
+        parts.append(
+            f'<h3 class="error">Exception in use: {escape(e.setting)} {escape(e.value)} in {escape(e.environment)} '
+            f"(below its floor)</h3><p><code>{escape(e.id)}</code> owner {escape(e.owner)}, ticket "
+            f"{escape(e.ticket)}, expires {e.expires.isoformat()}: {escape(e.justification)}</p>"
+        )
     if outcome.malformed:
         parts.append('<h3 class="error">Malformed (the gate exits 2)</h3><ul>')
         parts += [

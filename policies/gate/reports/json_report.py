@@ -65,6 +65,7 @@ def report_document(result: GateResult) -> dict[str, Any]:
             "expiringSoon": [w.to_json() for w in outcome.expiring_soon],
             "malformed": [m.to_json() for m in outcome.malformed],
             "outOfScope": [w.to_json() for w in outcome.out_of_scope],
+            "exceptions": [e.to_json() for e in outcome.exceptions_applied],
         },
         "rules": [rule_json(rule) for rule in result.rules.values()],
         "validation": result.details,

@@ -97,6 +97,14 @@ def _waiver_lines(result: GateResult) -> list[str]:
         lines += ["### ⚠️ Malformed waivers (the gate exits 2)", ""]
         lines += [f"- line {m.line} `{m.id or '?'}`: {_cell(m.problem)}" for m in outcome.malformed]
         lines.append("")
+    for e in outcome.exceptions_applied:
+        lines += [
+            f"### ⚠️ Exception in use: {e.setting} {e.value} in {e.environment} (below its floor)",
+            "",
+            f"- `{e.id}` owner {_cell(e.owner)}, ticket {_cell(e.ticket)}, expires {e.expires}: "
+            f"{_cell(e.justification)}",
+            "",
+        ]
     sections = [
         ("Expired waivers (no longer applied)", outcome.expired),
         ("Waivers expiring within 30 days", outcome.expiring_soon),

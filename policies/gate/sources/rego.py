@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.engines import CompiledPack, Decision, Engine, EngineError, Pack, RuleMeta, get_engine, load_pack
-from policies.engines.packs import MANIFEST
+from policies.engines.packs import MANIFEST, stray_rego_files
 from policies.gate.catalog import ENGINE_ERROR, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, ResourceRef, RuleInfo, Status
 from policies.gate.hashing import sha256_file
@@ -139,6 +139,10 @@ def _load_each_pack(root: Path) -> tuple[list[Pack], list[Finding]]:
         return [], [gate_finding(ENGINE_ERROR, f"policy pack root {root} is not a directory")]
     packs: list[Pack] = []
     errors: list[Finding] = []
+    stray = stray_rego_files(root)
+    if stray:
+        shown = ", ".join(str(path.relative_to(root)) for path in stray)
+        errors.append(gate_finding(ENGINE_ERROR, f"Rego files no pack loads (never evaluated): {shown}"))
     for manifest in sorted(root.glob(f"*/{MANIFEST}")):
         try:
             packs.append(load_pack(manifest.parent))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import regopy
 
@@ -23,8 +24,10 @@ class OpaStub:
         self.data: dict[str, Any] = {}
         self.requests: list[tuple[str, str]] = []
 
-    def evaluate(self, path: str, input_document: Any) -> tuple[bool, Any]:
+    def evaluate(self, path: str, input_document: Any, *, strict: bool = False) -> tuple[bool, Any]:
         interpreter = regopy.Interpreter()
+        # Like OPA: built-in errors are "undefined" unless the query asks for strict-builtin-errors.
+        interpreter.strict_built_in_errors = strict
         for policy_id, source in self.policies.items():
             interpreter.add_module(policy_id, source)
         if self.data:
@@ -85,8 +88,13 @@ def _handler(stub: OpaStub) -> type[BaseHTTPRequestHandler]:
                 self._reply(404, {"code": "resource_not_found"})
                 return
             request = json.loads(self._body() or b"{}")
+            path, _, query = self.path.partition("?")
+            strict = any(
+                value.lower() == "true"
+                for value in parse_qs(query, keep_blank_values=True).get("strict-builtin-errors", [])
+            )
             try:
-                defined, value = stub.evaluate(self.path.removeprefix("/v1/data/"), request.get("input"))
+                defined, value = stub.evaluate(path.removeprefix("/v1/data/"), request.get("input"), strict=strict)
             except ValueError as error:
                 self._reply(500, {"code": "internal_error", "message": str(error)})
                 return

@@ -119,3 +119,56 @@ def test_regorus_does_not_support_the_q_verb_of_sprintf() -> None:
     # Messages therefore quote names with \\"%s\\".
     with pytest.raises(RuntimeError, match="not supported"):
         regorus_value('m := sprintf("%q", ["a"])\n', "data.probe.m")
+
+
+# A deny rule whose body hits a built-in error at run time, and an input that triggers it.
+BUILTIN_ERRORS = {
+    "to_number of text": ("to_number(input.s) > 0", {"s": "x"}),
+    "json.unmarshal of bad text": ("json.unmarshal(input.s).k == 1", {"s": "{not json"}),
+    "division by zero": ("1 / input.z > 0", {"z": 0}),
+    "split of a number": ('count(split(input.n, ",")) > 0', {"n": 5}),
+    "startswith of a number": ('startswith(input.n, "a")', {"n": 5}),
+    "concat of a number": ('concat(",", input.n) != ""', {"n": 5}),
+}
+
+
+def _builtin_error_rule(body: str) -> str:
+    return f'd contains "fires" if {{ {body} }}\nd contains "fires-under-not" if {{ not {body} }}\n'
+
+
+@pytest.mark.parametrize("case", sorted(BUILTIN_ERRORS))
+def test_regopy_by_default_turns_a_builtin_error_into_a_silent_skip(case: str) -> None:
+    # OPA (non-strict) and regopy make the failing expression undefined: the rule stops firing and a
+    # `not` over it fires. The regopy adapter therefore sets strict_built_in_errors (next test).
+    body, document = BUILTIN_ERRORS[case]
+    assert regopy_value(_builtin_error_rule(body), "data.probe.d", document) == (True, ["fires-under-not"])
+
+
+@pytest.mark.parametrize("case", sorted(BUILTIN_ERRORS))
+def test_regopy_strict_builtin_errors_fail_the_query(case: str) -> None:
+    body, document = BUILTIN_ERRORS[case]
+    interpreter = regopy.Interpreter()
+    interpreter.strict_built_in_errors = True
+    interpreter.add_module("probe.rego", "package probe\n\nimport rego.v1\n\n" + _builtin_error_rule(body))
+    interpreter.set_input_term(json.dumps(document))
+    assert not interpreter.query("x := data.probe.d").ok()
+
+
+@pytest.mark.parametrize("case", sorted(BUILTIN_ERRORS))
+def test_regorus_aborts_the_query_on_a_builtin_error(case: str) -> None:
+    # regorus 0.9 has no lenient mode: every one of these raises (the adapter reports an engine error).
+    body, document = BUILTIN_ERRORS[case]
+    with pytest.raises(RuntimeError):
+        regorus_value(_builtin_error_rule(body), "data.probe.d", document)
+
+
+def test_regorus_sprintf_d_of_a_string_yields_an_empty_field_where_regopy_strict_fails() -> None:
+    # Neither is a silent skip (the rule still fires on regorus), but the message loses the value:
+    # hence the convention `%d` on numbers only.
+    source = 'd contains m if { m := sprintf("port %d open", [input.p]) }\n'
+    assert regorus_value(source, "data.probe.d", {"p": "22"}) == ["port  open"]
+    interpreter = regopy.Interpreter()
+    interpreter.strict_built_in_errors = True
+    interpreter.add_module("probe.rego", "package probe\n\nimport rego.v1\n\n" + source)
+    interpreter.set_input_term(json.dumps({"p": "22"}))
+    assert not interpreter.query("x := data.probe.d").ok()

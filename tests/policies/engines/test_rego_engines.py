@@ -48,11 +48,29 @@ def test_a_rule_yielding_a_non_string_is_an_error_not_a_pass(make_pack: PackFact
         get_engine(engine_name).compile(pack).evaluate({})
 
 
-def test_a_failing_builtin_is_an_engine_error_on_regorus(make_pack: PackFactory) -> None:
-    # OPA and regopy make the body undefined (no finding); regorus aborts. The gate must see an error.
-    pack = make_pack(rule("deny_parse", "\tdoc := json.unmarshal(input.text)\n\tmsg := doc.x"))
-    with pytest.raises(EngineError, match="regorus failed"):
-        get_engine("regorus").compile(pack).evaluate({"text": "{not json"})
+# rule body, an input it evaluates cleanly on (and fires), an input that makes a built-in fail
+BUILTIN_ERROR_RULES = {
+    "to_number": ("\tto_number(input.s) > 0", {"s": "1"}, {"s": "x"}),
+    "json.unmarshal": ("\tjson.unmarshal(input.s).k == 1", {"s": '{"k": 1}'}, {"s": "{not json"}),
+    "division": ("\t1 / input.z > 0", {"z": 1}, {"z": 0}),
+    "split": ('\tcount(split(input.n, ",")) > 0', {"n": "a"}, {"n": 5}),
+    "not-over-error": ("\tnot to_number(input.s) > 0", {"s": "-1"}, {"s": "x"}),
+}
+
+
+@pytest.mark.parametrize("engine_name", EMBEDDED)
+@pytest.mark.parametrize("case", sorted(BUILTIN_ERROR_RULES))
+def test_a_failing_builtin_in_any_rule_is_an_engine_error_on_both_engines(
+    make_pack: PackFactory, engine_name: str, case: str
+) -> None:
+    # OPA (non-strict) and regopy by default make the body undefined: the rule silently stops firing
+    # (and a `not` over it fires). Both adapters must raise instead, so the gate reports an error.
+    body, clean, failing = BUILTIN_ERROR_RULES[case]
+    pack = make_pack(rule("deny_ok", '\tmsg := "always"') + rule("deny_broken", f'{body}\n\tmsg := "fired"'))
+    compiled = get_engine(engine_name).compile(pack)
+    assert compiled.evaluate(clean) == {"deny_broken": ["fired"], "deny_ok": ["always"]}
+    with pytest.raises(EngineError):
+        compiled.evaluate(failing)
 
 
 def test_a_syntax_error_is_an_engine_error_on_both_engines(make_pack: PackFactory) -> None:

@@ -83,3 +83,14 @@ def test_the_pack_hash_changes_when_a_file_changes(make_pack: PackFactory) -> No
 def test_an_empty_pack_root_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="no policy packs"):
         load_packs(tmp_path)
+
+
+@pytest.mark.parametrize("stray", ["probe/extra/more_rules.rego", "loose/rules.rego", "probe/nested/deep/x.REGO"])
+def test_a_rego_file_no_pack_loads_is_refused(make_pack: PackFactory, stray: str) -> None:
+    # Packs load <pack>/*.rego only; a rule file elsewhere would never be evaluated nor cross-checked.
+    pack = make_pack(GOOD)
+    path = pack.path.parent / stray
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + GOOD)
+    with pytest.raises(EngineError, match="Rego files no pack loads"):
+        load_packs(pack.path.parent)

@@ -35,7 +35,14 @@ def test_compile_uploads_every_policy_module_and_data_under_its_own_prefix(make_
         assert compiled.evaluate({"name": "x"}) == {"deny_listed": ["x"]}
     assert ("PUT", "/v1/policies/ai-platform/probe/probe.rego") in stub.requests
     assert ("PUT", "/v1/data/blocked") in stub.requests
-    assert ("POST", "/v1/data/probe") in stub.requests
+    assert ("POST", "/v1/data/probe?strict-builtin-errors=True") in stub.requests
+
+
+def test_a_builtin_error_on_the_server_is_an_engine_error_not_an_undefined_rule(make_pack: PackFactory) -> None:
+    # OPA makes a failing built-in "undefined" unless the query asks for strict-builtin-errors.
+    pack = make_pack(rule("deny_port", '\tto_number(input.port) > 1024\n\tmsg := "high port"'))
+    with running_opa_stub() as (url, _stub), pytest.raises(EngineError, match="OPA query"):
+        OpaEngine(url).compile(pack).evaluate({"port": "not-a-number"})
 
 
 def test_a_module_the_server_rejects_is_an_engine_error(make_pack: PackFactory) -> None:

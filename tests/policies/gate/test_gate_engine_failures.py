@@ -111,3 +111,47 @@ def test_one_broken_pack_does_not_stop_the_others(gate: GateRunner, tmp_path: Pa
     assert run.exit_code == 1
     assert "tiny.deny_bucket_public" in run.policy_ids("fail")
     assert run.policy_ids("error") == {"gate.engine_error"}
+
+
+_BUILTIN_ERROR_RULE = """
+# METADATA
+# title: Ports above 1024 are flagged
+# description: A probe rule whose body calls a built-in that fails on text.
+# custom:
+#   severity: low
+#   controls: [NIST-800-53:SC-7]
+#   message: Use a privileged port.
+deny_high_port contains msg if {
+	input.__type == "aws:s3/bucket:Bucket"
+	to_number(input.port) > 1024
+	msg := "high port"
+}
+"""
+
+
+@pytest.mark.parametrize("engine", ["regopy", "regorus"])
+def test_a_builtin_error_in_a_rule_is_an_engine_error_finding_on_both_engines(
+    engine: str, gate: GateRunner, tmp_path: Path
+) -> None:
+    # regopy (like OPA non-strict) used to make `to_number("x")` undefined: the rule silently stopped firing.
+    packs = tmp_path / "packs"
+    shutil.copytree(TINY_PACKS / "tiny", packs / "tiny")
+    with (packs / "tiny" / "tiny.rego").open("a", encoding="utf-8") as module:
+        module.write(_BUILTIN_ERROR_RULE)
+    plan = write_plan(tmp_path, plan_document(step("aws:s3/bucket:Bucket", "b", {"acl": "private", "port": "x"})))
+    run = gate(plan=plan, packs=packs, engine=engine)
+    errors = [f for f in run.findings if f["policyId"] == "gate.engine_error"]
+    assert run.exit_code == 1
+    assert errors and errors[0]["status"] == "error" and errors[0]["blocking"]
+    assert errors[0]["resource"]["name"] == "b"
+
+
+@pytest.mark.parametrize("stray", ["tiny/extra/more.rego", "loose/rules.rego"])
+def test_a_rego_file_no_pack_loads_is_an_engine_error(gate: GateRunner, tmp_path: Path, stray: str) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(TINY_PACKS / "tiny", packs / "tiny")
+    (packs / stray).parent.mkdir(parents=True)
+    shutil.copy(TINY_PACKS / "tiny" / "tiny.rego", packs / stray)
+    run = gate(plan=_plan(tmp_path), packs=packs)
+    assert run.exit_code == 1
+    assert any(f["policyId"] == "gate.engine_error" and stray in f["message"] for f in run.findings)

@@ -17,8 +17,8 @@ def evaluate_plan_resources(
     packs: Mapping[str, Pack], resources: Sequence[Mapping[str, Any]], registries: Sequence[str], engine: str
 ) -> Findings:
     findings: Findings = {}
-    for name in ("aws", "ai_governance"):
-        pack = packs[name]
+    # Every pack over cloud resources, not a list of names: a new pack must not escape the cross-check.
+    for pack in (p for p in packs.values() if p.input_format != "kubernetes-admission"):
         compiled = get_engine(engine).compile(pack)
         resource_rules = [r.rule for r in pack.rules if r.kind == "resource"]
         stack_rules = [r.rule for r in pack.rules if r.kind == "stack"]
@@ -35,12 +35,12 @@ def evaluate_plan_resources(
 def evaluate_manifests(
     packs: Mapping[str, Pack], objects: Sequence[Mapping[str, Any]], registries: Sequence[str], engine: str
 ) -> Findings:
-    pack = packs["kubernetes"]
-    compiled = get_engine(engine).compile(pack, inventory(objects))
     findings: Findings = {}
     reviews = [admission_review(obj, registries) for obj in objects]
-    for decision in compiled.evaluate_many(reviews):
-        _collect(findings, pack, decision, [r.rule for r in pack.rules])
+    for pack in (p for p in packs.values() if p.input_format == "kubernetes-admission"):
+        compiled = get_engine(engine).compile(pack, inventory(objects))
+        for decision in compiled.evaluate_many(reviews):
+            _collect(findings, pack, decision, [r.rule for r in pack.rules])
     return findings
 
 

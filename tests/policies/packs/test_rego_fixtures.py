@@ -25,6 +25,11 @@ from policies.engines import (
 PACK_NAMES = ["aws", "kubernetes", "ai_governance"]
 
 
+def test_every_pack_on_disk_is_cross_checked(packs: dict[str, Pack]) -> None:
+    # The engine cross-checks below are parametrized by PACK_NAMES: a new pack must be added there.
+    assert sorted(packs) == sorted(PACK_NAMES)
+
+
 @pytest.mark.parametrize("pack_name", PACK_NAMES)
 def test_every_rule_has_an_allow_test_and_a_deny_test(packs: dict[str, Pack], pack_name: str) -> None:
     pack = packs[pack_name]
