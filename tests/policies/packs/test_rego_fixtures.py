@@ -22,7 +22,7 @@ from policies.engines import (
     run_rego_tests,
 )
 
-PACK_NAMES = ["aws", "kubernetes", "ai_governance"]
+PACK_NAMES = ["aws", "kubernetes", "ai_governance", "helm"]
 
 
 @pytest.mark.parametrize("pack_name", PACK_NAMES)
