@@ -36,6 +36,10 @@ def _only(run: GateRun, policy_id: str) -> dict[str, Any]:
     return found[0]
 
 
+def _rule(run: GateRun, policy_id: str) -> dict[str, Any]:
+    return next(rule for rule in run.report["rules"] if rule["policyId"] == policy_id)
+
+
 @pytest.fixture
 def helm_packs(tmp_path: Path) -> Path:
     """Only the helm pack, so that the verdict is about Helm releases alone."""
@@ -121,7 +125,9 @@ def test_an_unknown_chart_blocks_in_prod_and_warns_in_dev(gate: GateRunner, tmp_
     dev = gate(plan=write_plan(tmp_path, plan_document(release, config=DEV), "dev.json"), packs=helm_packs)
     assert _only(prod, "helm.deny_chart_not_known")["blocking"] and prod.exit_code == 1
     assert not _only(dev, "helm.deny_chart_not_known")["blocking"] and dev.exit_code == 0
-    assert prod.report["rules"]  # the rule is listed with the effect the environment gave it
+    # Reports list the rule with the effect the environment gave it.
+    assert _rule(prod, "helm.deny_chart_not_known")["effect"] == "deny"
+    assert _rule(dev, "helm.deny_chart_not_known")["effect"] == "warn"
 
 
 def test_a_known_chart_with_plain_values_passes_in_prod(gate: GateRunner, tmp_path: Path, helm_packs: Path) -> None:
