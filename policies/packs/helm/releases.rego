@@ -29,14 +29,15 @@ deny_chart_not_known contains msg if {
 # description: >-
 #   A release whose values are secret, unknown before apply, not an object, or partly read from
 #   value files (valueYamlFiles) hides what it installs: the value rules cannot see host access,
-#   privileges or images. Such a release is not assessable; the gate blocks it in prod and warns
+#   privileges or images; so does a post-renderer (postrender), which rewrites the rendered objects.
+#   Such a release is not assessable; the gate blocks it in prod and warns
 #   elsewhere.
 # custom:
 #   severity: high
 #   controls: [NIST-800-53:CM-7, NIST-800-53:CM-6, ISO-27001:A.8.9]
 #   message: >-
 #     Give the release plain, known values inline (keep secrets in Kubernetes Secrets referenced by
-#     name, not in values), drop valueYamlFiles, or waive this finding with an owner and an expiry.
+#     name, not in values), drop valueYamlFiles and postrender, or waive this finding with an owner and an expiry.
 deny_values_not_assessable contains msg if {
 	release
 	some reason in values_opacity
@@ -52,6 +53,13 @@ values_opacity contains reason if {
 	walk(values_object, [path, value])
 	opaque_scalar(value)
 	reason := concat("", ["the value at ", path_text(path), " is secret or unknown before apply"])
+}
+
+# A post-renderer rewrites the rendered objects after the values are applied.
+values_opacity contains "a post-renderer rewrites the rendered objects" if {
+	renderer := object.get(input, "postrender", "")
+	renderer != ""
+	renderer != null
 }
 
 values_opacity contains "valueYamlFiles are read from files the gate does not see" if {

@@ -49,6 +49,8 @@ fixtures.deny_values_not_assessable_deny_secret_envelope := fx_values(
 
 fixtures.deny_values_not_assessable_deny_value_files := fx_set(good_release, "valueYamlFiles", [{"path": "values-prod.yaml"}])
 
+fixtures.deny_values_not_assessable_deny_post_renderer := fx_set(good_release, "postrender", "/usr/local/bin/kustomize-wrapper")
+
 # deny_chart_version_not_pinned
 fixtures.deny_chart_version_not_pinned_allow_exact_version := good_release
 

@@ -87,6 +87,11 @@ test_deny_values_not_assessable_deny_value_files if {
 	count(deny_values_not_assessable) >= 1 with input as doc
 }
 
+test_deny_values_not_assessable_deny_post_renderer if {
+	doc := fixtures.deny_values_not_assessable_deny_post_renderer
+	count(deny_values_not_assessable) >= 1 with input as doc
+}
+
 test_deny_chart_version_not_pinned_allow_exact_version if {
 	doc := fixtures.deny_chart_version_not_pinned_allow_exact_version
 	count(deny_chart_version_not_pinned) == 0 with input as doc
