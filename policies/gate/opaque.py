@@ -19,7 +19,7 @@ import yaml
 
 from policies.gate.catalog import gate_finding
 from policies.gate.findings import Effect, Finding, Location, RuleInfo
-from policies.gate.subject import CloudResource
+from policies.gate.subject import CloudResource, KubeObject
 
 _DATA = Path(__file__).parent / "data" / "opaque.yaml"
 
@@ -35,6 +35,7 @@ class OpaqueTable:
     effect_otherwise: Effect
     policies: frozenset[str]
     opaque_types: dict[str, str]  # type token → what it expands at apply time
+    opaque_kinds: dict[str, frozenset[str]]  # API group → kinds that make another tool install objects
     patch_kind_suffix: str
     childless_component_types: frozenset[str]
 
@@ -63,6 +64,7 @@ def opaque_table() -> OpaqueTable:
         effect_otherwise=_effect(effect["otherwise"], "effect.otherwise"),
         policies=frozenset(str(p) for p in data["policies"]),
         opaque_types={str(k): str(v) for k, v in data["opaqueTypes"].items()},
+        opaque_kinds={str(group): frozenset(str(k) for k in kinds) for group, kinds in data["opaqueKinds"].items()},
         patch_kind_suffix=str(data["patchKindSuffix"]),
         childless_component_types=frozenset(str(t) for t in data["childlessComponentTypes"]),
     )
@@ -103,6 +105,21 @@ def opaque_findings(resources: list[CloudResource], locate: Callable[[CloudResou
                 f"component {resource.type} {resource.name} has no children in the plan; what it creates is unseen"
             )
             findings.append(_finding(COMPONENT_CHILDREN_MISSING, message, resource, locate))
+    return findings
+
+
+def opaque_object_findings(objects: list[KubeObject]) -> list[Finding]:
+    """Kustomizations, Flux/Argo CD applications and the like: objects that install other objects."""
+    kinds = opaque_table().opaque_kinds
+    findings: list[Finding] = []
+    for obj in objects:
+        group = obj.api_version.split("/")[0] if "/" in obj.api_version else ""
+        if obj.kind in kinds.get(group, frozenset()):
+            message = (
+                f"{obj.api_version} {obj.kind} {obj.name}: another tool installs the objects it names; "
+                "they are not in the input"
+            )
+            findings.append(gate_finding(OPAQUE_RESOURCE, message, resource=obj.ref, location=obj.location))
     return findings
 
 

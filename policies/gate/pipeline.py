@@ -18,7 +18,7 @@ from policies.gate.hashing import sha256_file, sha256_files
 from policies.gate.inputs.manifests import display_path, load_manifests
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
-from policies.gate.opaque import opaque_findings, weigh
+from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
 from policies.gate.settings import Overrides, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
@@ -110,7 +110,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         findings: list[Finding] = _helm_release_notes(subject, locate)
         if findings:
             rules[HELM_NOT_RENDERED] = gate_rules()[HELM_NOT_RENDERED]
-        opaque = opaque_findings(subject.resources, locate)
+        opaque = opaque_findings(subject.resources, locate) + opaque_object_findings(subject.objects)
         rules.update({f.policy_id: gate_rules()[f.policy_id] for f in opaque})
         findings.extend(opaque)
         tools = _base_tools()

@@ -100,6 +100,31 @@ def test_a_component_with_a_child_and_the_stack_itself_are_silent(gate: GateRunn
     assert run.exit_code == 0
 
 
+def test_an_argo_application_in_a_prod_plan_blocks(gate: GateRunner, tmp_path: Path) -> None:
+    body = {
+        "metadata": {"name": "addons", "namespace": "argocd"},
+        "spec": {"source": {"repoURL": "https://git.example.org/addons", "path": "prod"}},
+    }
+    application = step("kubernetes:argoproj.io/v1alpha1:Application", "addons", body)
+    run = gate(plan=write_plan(tmp_path, plan_document(application, config=PROD)))
+    finding = _only(run, "gate.opaque_resource_not_assessable")
+    assert finding["blocking"] and "Application addons" in finding["message"]
+
+
+def test_a_kustomization_among_manifests_is_reported(gate: GateRunner, tmp_path: Path) -> None:
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    (manifests / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: {name: overlay}\n"
+        "resources: [https://git.example.org/base]\n",
+        encoding="utf-8",
+    )
+    run = gate(manifests=manifests)
+    finding = _only(run, "gate.opaque_resource_not_assessable")
+    # A manifests directory has no environment: reported as a warning.
+    assert not finding["blocking"] and finding["location"]["file"].endswith("kustomization.yaml")
+
+
 def test_a_waiver_accepts_a_not_assessable_finding_in_prod(gate: GateRunner, tmp_path: Path) -> None:
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
