@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from gate_support import REAL_PACKS, GateRun, GateRunner, plan_document, step, urn, write_plan
 
-from policies.gate.opaque import opaque_table
+from policies.engines import load_packs
+from policies.gate.catalog import gate_rules
+from policies.gate.opaque import GATE_POLICIES, opaque_table
 
 PROD = {"ai-platform:environment": "prod"}
 DEV = {"ai-platform:environment": "dev"}
@@ -47,6 +49,13 @@ def helm_packs(tmp_path: Path) -> Path:
     root.mkdir()
     (root / "helm").symlink_to(REAL_PACKS / "helm", target_is_directory=True)
     return root
+
+
+def test_every_weighed_policy_is_a_rule_that_exists() -> None:
+    # A misspelt id would leave that rule's findings unweighed (a deny rule blocking everywhere).
+    known = set(gate_rules()) | {rule.policy_id for pack in load_packs(REAL_PACKS) for rule in pack.rules}
+    assert opaque_table().policies <= known
+    assert set(GATE_POLICIES) <= opaque_table().policies
 
 
 def test_a_patch_blocks_in_prod(gate: GateRunner, tmp_path: Path) -> None:
