@@ -40,12 +40,13 @@ path_part(element) := element if is_string(element)
 
 path_part(element) := format_int(element, 10) if is_number(element)
 
-# true, or the text "true" (a template renders both as the YAML boolean).
+# true, or a text that a template renders unquoted into a YAML 1.1 boolean true (Helm's YAML
+# parser reads yes/on/y as true too).
 truthy(value) if value == true
 
 truthy(value) if {
 	is_string(value)
-	lower(trim_space(value)) == "true"
+	lower(trim_space(value)) in {"true", "yes", "on", "y"}
 }
 
 # The chart's name and repository, from `chart` and `repositoryOpts.repo`. An OCI reference

@@ -92,8 +92,9 @@ pinned_version if {
 # title: Helm values grant no host access or privilege
 # description: >-
 #   privileged, hostNetwork, hostPID, hostIPC or allowPrivilegeEscalation set to true anywhere in a
-#   release's values (as a boolean or the text "true", which a template renders alike) gives the
-#   chart's pods the node; only paths the chart table lists for that chart are accepted.
+#   release's values (as a boolean or a text such as "true" or "yes", which a template renders into
+#   the YAML boolean) gives the chart's pods the node; only paths the chart table lists for that
+#   chart are accepted.
 # custom:
 #   severity: critical
 #   controls: [CIS-EKS-4.2.1, CIS-EKS-4.2.2, CIS-EKS-4.2.3, CIS-EKS-4.2.4, CIS-EKS-4.2.5, NIST-800-53:AC-6, ISO-27001:A.8.2]

@@ -75,6 +75,8 @@ fixtures.deny_host_access_in_values_deny_privileged := fx_values(good_dcgm, {"se
 
 fixtures.deny_host_access_in_values_deny_privileged_as_text := fx_values(good_dcgm, {"securityContext": {"privileged": "True"}})
 
+fixtures.deny_host_access_in_values_deny_yaml11_yes := fx_values(good_karpenter, {"hostNetwork": "yes"})
+
 fixtures.deny_host_access_in_values_deny_host_network_not_listed := fx_values(good_release, {"prometheusOperator": {"hostNetwork": true}})
 
 fixtures.deny_host_access_in_values_deny_in_list := fx_values(good_dcgm, {"extraContainers": [{"securityContext": {"allowPrivilegeEscalation": true}}]})

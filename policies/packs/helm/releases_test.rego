@@ -147,6 +147,11 @@ test_deny_host_access_in_values_deny_privileged_as_text if {
 	count(deny_host_access_in_values) >= 1 with input as doc
 }
 
+test_deny_host_access_in_values_deny_yaml11_yes if {
+	doc := fixtures.deny_host_access_in_values_deny_yaml11_yes
+	count(deny_host_access_in_values) >= 1 with input as doc
+}
+
 test_deny_host_access_in_values_deny_host_network_not_listed if {
 	doc := fixtures.deny_host_access_in_values_deny_host_network_not_listed
 	count(deny_host_access_in_values) >= 1 with input as doc
