@@ -29,7 +29,8 @@ deny_chart_not_known contains msg if {
 # description: >-
 #   A release whose values are secret, unknown before apply, not an object, or partly read from
 #   value files (valueYamlFiles) hides what it installs: the value rules cannot see host access,
-#   privileges or images; so does a post-renderer (postrender), which rewrites the rendered objects.
+#   privileges or images; so do raw manifests the chart renders verbatim (extraManifests,
+#   extraObjects, extraDeploy) and a post-renderer (postrender), which rewrites the rendered objects.
 #   Such a release is not assessable; the gate blocks it in prod and warns
 #   elsewhere.
 # custom:
@@ -54,6 +55,18 @@ values_opacity contains reason if {
 	opaque_scalar(value)
 	reason := concat("", ["the value at ", path_text(path), " is secret or unknown before apply"])
 }
+
+# Many charts render raw manifests given in the values verbatim (extraManifests in the
+# prometheus-community charts, extraObjects, extraDeploy): any object at all, unseen by the rules.
+values_opacity contains reason if {
+	walk(values_object, [path, value])
+	count(path) > 0
+	path[count(path) - 1] in raw_manifest_keys
+	not value in {null, "", [], {}}
+	reason := concat("", ["the chart renders the raw manifests at ", path_text(path), " verbatim"])
+}
+
+raw_manifest_keys := {"extraManifests", "extraObjects", "extraDeploy", "extraTemplateManifests"}
 
 # A post-renderer rewrites the rendered objects after the values are applied.
 values_opacity contains "a post-renderer rewrites the rendered objects" if {

@@ -51,6 +51,15 @@ fixtures.deny_values_not_assessable_deny_value_files := fx_set(good_release, "va
 
 fixtures.deny_values_not_assessable_deny_post_renderer := fx_set(good_release, "postrender", "/usr/local/bin/kustomize-wrapper")
 
+fixtures.deny_values_not_assessable_allow_empty_extra_manifests := fx_values(good_dcgm, {"extraManifests": [], "extraObjects": {}})
+
+fixtures.deny_values_not_assessable_deny_extra_manifests := fx_values(
+	good_release,
+	{"extraManifests": [{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "x"}}]},
+)
+
+fixtures.deny_values_not_assessable_deny_extra_objects_as_text := fx_values(good_dcgm, {"extraObjects": ["apiVersion: v1\nkind: Pod\n"]})
+
 # deny_chart_version_not_pinned
 fixtures.deny_chart_version_not_pinned_allow_exact_version := good_release
 

@@ -92,6 +92,21 @@ test_deny_values_not_assessable_deny_post_renderer if {
 	count(deny_values_not_assessable) >= 1 with input as doc
 }
 
+test_deny_values_not_assessable_allow_empty_extra_manifests if {
+	doc := fixtures.deny_values_not_assessable_allow_empty_extra_manifests
+	count(deny_values_not_assessable) == 0 with input as doc
+}
+
+test_deny_values_not_assessable_deny_extra_manifests if {
+	doc := fixtures.deny_values_not_assessable_deny_extra_manifests
+	count(deny_values_not_assessable) >= 1 with input as doc
+}
+
+test_deny_values_not_assessable_deny_extra_objects_as_text if {
+	doc := fixtures.deny_values_not_assessable_deny_extra_objects_as_text
+	count(deny_values_not_assessable) >= 1 with input as doc
+}
+
 test_deny_chart_version_not_pinned_allow_exact_version if {
 	doc := fixtures.deny_chart_version_not_pinned_allow_exact_version
 	count(deny_chart_version_not_pinned) == 0 with input as doc
