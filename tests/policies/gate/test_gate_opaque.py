@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from gate_support import REAL_PACKS, GateRun, GateRunner, plan_document, step, urn, write_plan
 
 from policies.engines import load_packs
@@ -65,6 +66,16 @@ def test_a_patch_blocks_in_prod(gate: GateRunner, tmp_path: Path) -> None:
     assert finding["blocking"] and finding["status"] == "fail"
     assert "Deployment" in finding["message"]
     assert run.exit_code == 1
+
+
+def test_a_patch_body_is_rendered_under_its_own_kind(gate: GateRunner, tmp_path: Path) -> None:
+    # Pod rules that find pod specs by shape see what the patch sets, and the patch never counts as
+    # the object itself (a NetworkPolicyPatch is no NetworkPolicy in the namespace inventory).
+    patch = step("kubernetes:apps/v1:DeploymentPatch", "coredns", PATCH_BODY)
+    run = gate(plan=write_plan(tmp_path, plan_document(patch, config=DEV)))
+    written = list((run.out / "manifests").glob("*.yaml"))
+    assert [p.name for p in written] == ["deploymentpatch-kube-system-coredns.yaml"]
+    assert yaml.safe_load(written[0].read_text(encoding="utf-8"))["kind"] == "DeploymentPatch"
 
 
 def test_a_patch_is_a_warning_outside_prod(gate: GateRunner, tmp_path: Path) -> None:
