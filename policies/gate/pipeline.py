@@ -18,6 +18,7 @@ from policies.gate.hashing import sha256_file, sha256_files
 from policies.gate.inputs.manifests import display_path, read_manifests
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
+from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
 from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
@@ -117,6 +118,9 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         findings: list[Finding] = _helm_release_notes(subject, locate)
         if findings:
             rules[HELM_NOT_RENDERED] = gate_rules()[HELM_NOT_RENDERED]
+        opaque = opaque_findings(subject.resources, locate) + opaque_object_findings(subject.objects)
+        rules.update({f.policy_id: gate_rules()[f.policy_id] for f in opaque})
+        findings.extend(opaque)
         tools = _base_tools()
         details: dict[str, Any] = {}
         policy_files: dict[str, str] = {}
@@ -127,6 +131,8 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
             details.update(result.details)
             policy_files.update(result.policy_files)
         findings = sorted(_with_default_location(findings, subject, options), key=Finding.sort_key)
+        # What the gate cannot see into blocks or warns by environment (data/opaque.yaml).
+        findings, rules = weigh(findings, rules, subject.settings.environment)
         engines_failed = any(f.policy_id == ENGINE_ERROR for f in findings)
         findings, waiver_outcome = apply_waivers(
             findings,

@@ -17,6 +17,7 @@ import yaml
 
 from policies.gate.findings import Location
 from policies.gate.kube_types import api_version_and_kind
+from policies.gate.opaque import is_opaque_type
 from policies.gate.subject import CloudResource, KubeObject
 
 REDACTED = "[redacted]"
@@ -35,7 +36,8 @@ def render_objects(
         if resource.type in HELM_RELEASE_TYPES:
             releases.append(resource)
             continue
-        if not resource.is_kubernetes_object:
+        if not resource.is_kubernetes_object or is_opaque_type(resource.type):
+            # ConfigGroups, Charts and the like are reported as not assessable, never taken for objects.
             continue
         body = manifest_body(resource)
         cluster = _cluster_of(resource.provider, clusters)

@@ -11,10 +11,10 @@ from policies.engines import SEVERITIES, Pack
 CONTROL_ID = re.compile(
     r"^(CIS-EKS-\d+(\.\d+)+|NIST-800-53:[A-Z]{2}-\d+|ISO-27001:A\.\d+\.\d+|ISO-42001:A\.\d+(\.\d+)*|EU-AI-Act:Art\.\d+)$"
 )
-EXPECTED_PACKS = {"aws": "pulumi", "kubernetes": "kubernetes-admission", "ai_governance": "pulumi"}
+EXPECTED_PACKS = {"aws": "pulumi", "kubernetes": "kubernetes-admission", "ai_governance": "pulumi", "helm": "pulumi"}
 
 
-def test_the_three_packs_exist_with_their_input_formats(packs: dict[str, Pack]) -> None:
+def test_the_packs_exist_with_their_input_formats(packs: dict[str, Pack]) -> None:
     assert {name: pack.input_format for name, pack in packs.items()} == EXPECTED_PACKS
 
 

@@ -1,0 +1,47 @@
+package helm
+
+import rego.v1
+
+# Compliant releases shared by the tests of this pack; each deny case breaks exactly one property.
+# Helper names start with fx_ so that they never collide with a rule's local variables.
+
+# Engine-neutral edit: regopy's object.union is shallow, so fixtures replace a whole property.
+fx_set(obj, key, value) := object.union(object.remove(obj, [key]), {key: value})
+
+fx_urn := "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::monitoring"
+
+good_release := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": fx_urn,
+	"__name": "monitoring",
+	"chart": "kube-prometheus-stack",
+	"version": "65.1.0",
+	"repositoryOpts": {"repo": "https://prometheus-community.github.io/helm-charts"},
+	"namespace": "monitoring",
+	"values": {
+		"prometheus-node-exporter": {"hostNetwork": true, "hostPID": true},
+		"prometheus": {"prometheusSpec": {"image": {"registry": "quay.io", "repository": "prometheus/prometheus", "tag": "v3.0.0"}}},
+		"grafana": {"image": {"repository": "grafana/grafana"}, "securityContext": {"allowPrivilegeEscalation": false}},
+	},
+}
+
+good_karpenter := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::karpenter",
+	"__name": "karpenter",
+	"chart": "oci://public.ecr.aws/karpenter/karpenter",
+	"version": "1.1.0",
+	"values": {"controller": {"image": {"repository": "public.ecr.aws/karpenter/controller"}}},
+}
+
+good_dcgm := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::dcgm",
+	"__name": "dcgm",
+	"chart": "dcgm-exporter",
+	"version": "4.1.1",
+	"repositoryOpts": {"repo": "https://nvidia.github.io/dcgm-exporter/helm-charts/"},
+	"values": {"image": {"registry": "nvcr.io", "repository": "nvidia/k8s/dcgm-exporter"}},
+}
+
+fx_values(doc, values) := fx_set(doc, "values", values)
