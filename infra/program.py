@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from infra.components.audit import AuditTrail
 from infra.components.budgets import Budgets
 from infra.components.region import RegionalPlatform
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
@@ -40,6 +41,13 @@ def build(config: PlatformConfig) -> None:
     standby = [regions[r.name].backups for r in config.regions if r.role == "standby"]
     if standby:
         primary.backups.replicate_to(standby, ctx=ctx, region=config.primary_region.name, provider=primary.provider)
+    AuditTrail(
+        f"{ctx.stack}-audit",
+        ctx=ctx,
+        region=config.primary_region.name,
+        provider=primary.provider,
+        access_logs=primary.access_logs,
+    )
     if config.budgets:
         Budgets(f"{ctx.stack}-budgets", ctx=ctx, provider=primary.provider)
     pulumi.export("clusters", {name: r.cluster.eks.name for name, r in regions.items()})

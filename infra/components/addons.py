@@ -1,4 +1,9 @@
-"""The standard EKS add-ons, managed by EKS; the EBS CSI driver gets its AWS role through Pod Identity."""
+"""The standard EKS add-ons, managed by EKS, each pinned to a version from config.
+
+The VPC CNI and the EBS CSI driver get their AWS roles through EKS Pod Identity (the node role carries
+no CNI policy). Upgrading: change the version (ai-platform:addons.versions or the defaults file); the
+add-on is updated in place (same resource, `resolveConflictsOnUpdate` OVERWRITE: the settings here win).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.aws_names import partition_of
-from infra.components.iam import aws_managed_policy, pod_identity_trust_policy
+from infra.components.iam import account_id, aws_managed_policy, pod_identity_trust_policy
 from infra.context import StackContext
 
 # Add-ons that nodes need before they become Ready; the others need Ready nodes to schedule on.
@@ -40,7 +45,19 @@ class Addons(pulumi.ComponentResource):
         self._tags = ctx.tags(region)
         self._name = name
         self._region = region
-        self.before_nodes = [self._addon(addon, values) for addon, values in NODE_PREREQUISITES.items()]
+        self._versions = ctx.config.addon_versions
+        self._account = account_id(provider)
+        self._cluster_name = ctx.cluster_name(region)
+        cni_role, cni_attachment = self._pod_identity_role("vpc-cni", "aws-node", "AmazonEKS_CNI_Policy")
+        self.before_nodes = [
+            self._addon(
+                addon,
+                values,
+                depends_on=[cni_attachment] if addon == "vpc-cni" else (),
+                pod_identity={"role_arn": cni_role.arn, "service_account": "aws-node"} if addon == "vpc-cni" else None,
+            )
+            for addon, values in NODE_PREREQUISITES.items()
+        ]
         self.register_outputs({})
 
     def _addon(
@@ -48,11 +65,14 @@ class Addons(pulumi.ComponentResource):
         addon: str,
         values: dict[str, object] | None,
         depends_on: Sequence[pulumi.Resource] = (),
+        pod_identity: dict[str, pulumi.Input[str]] | None = None,
     ) -> aws.eks.Addon:
         return aws.eks.Addon(
             f"{self._name}-{addon}",
             cluster_name=self._cluster.name,
             addon_name=addon,
+            addon_version=self._versions[addon],
+            pod_identity_associations=[pod_identity] if pod_identity else None,
             configuration_values=json.dumps(values) if values else None,
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
@@ -60,16 +80,26 @@ class Addons(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(self._child, pulumi.ResourceOptions(depends_on=list(depends_on))),
         )
 
+    def _pod_identity_role(
+        self, key: str, service_account: str, policy: str
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
+        """A role only `kube-system/<service_account>` of this cluster can assume, with one managed policy."""
+        trust = self._account.apply(
+            lambda account: pod_identity_trust_policy(account, self._cluster_name, "kube-system", service_account)
+        )
+        role = aws.iam.Role(f"{self._name}-{key}", assume_role_policy=trust, tags=self._tags, opts=self._child)
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{self._name}-{key}",
+            role=role.name,
+            policy_arn=aws_managed_policy(partition_of(self._region), policy),
+            opts=self._child,
+        )
+        return role, attachment
+
     def after_nodes(self, node_groups: Sequence[aws.eks.NodeGroup]) -> None:
         """Add-ons whose pods need schedulable nodes (CoreDNS, EBS CSI)."""
-        ebs_role = aws.iam.Role(
-            f"{self._name}-ebs-csi", assume_role_policy=pod_identity_trust_policy(), tags=self._tags, opts=self._child
-        )
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{self._name}-ebs-csi",
-            role=ebs_role.name,
-            policy_arn=aws_managed_policy(partition_of(self._region), "service-role/AmazonEBSCSIDriverPolicy"),
-            opts=self._child,
+        ebs_role, attachment = self._pod_identity_role(
+            "ebs-csi", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"
         )
         for addon, values in NEEDS_NODES.items():
             self._addon(addon, values, depends_on=[*node_groups, attachment])

@@ -7,7 +7,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.iam import service_trust_policy
+from infra.components.audit import AccessLogBucket
+from infra.components.iam import account_id, service_trust_policy
 from infra.context import TAG_DATA_CLASS, StackContext
 
 
@@ -24,6 +25,7 @@ class BackupVault(pulumi.ComponentResource):
         region: str,
         provider: aws.Provider,
         key_arn: pulumi.Input[str],
+        access_logs: AccessLogBucket,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ai-platform:backups:BackupVault", name, None, opts)
@@ -114,6 +116,7 @@ class BackupVault(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        access_logs.log(f"{name}-backups", self.bucket, child)
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
 
     def replicate_to(
@@ -121,9 +124,13 @@ class BackupVault(pulumi.ComponentResource):
     ) -> None:
         """Geo-replicate every backup to the standby regions (data-loss scenario: RPO bounded by replication lag)."""
         child = pulumi.ResourceOptions(parent=self, provider=provider)
+        # Confused deputy: only replication from this account's source bucket may assume the role.
+        trust = pulumi.Output.all(account_id(provider), self.bucket.arn).apply(
+            lambda a: service_trust_policy("s3.amazonaws.com", a[0], a[1])
+        )
         role = aws.iam.Role(
             f"{self._name}-replication",
-            assume_role_policy=service_trust_policy("s3.amazonaws.com"),
+            assume_role_policy=trust,
             tags=ctx.tags(region),
             opts=child,
         )

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.aws_names import partition_of
-from infra.components.iam import aws_managed_policy, service_trust_policy
+from infra.components.iam import account_id, aws_managed_policy, service_trust_policy
 from infra.context import StackContext
 
 CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -29,6 +29,7 @@ class Cluster(pulumi.ComponentResource):
         private_subnet_ids: Sequence[pulumi.Input[str]],
         secrets_key_arn: pulumi.Input[str],
         logs_key_arn: pulumi.Input[str],
+        security_group_id: pulumi.Input[str],
         team_principals: dict[str, list[str]],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -39,9 +40,13 @@ class Cluster(pulumi.ComponentResource):
         partition = partition_of(region)
         cluster_name = ctx.cluster_name(region)
 
-        role = aws.iam.Role(
-            f"{name}-control-plane", assume_role_policy=service_trust_policy("eks.amazonaws.com"), tags=tags, opts=child
+        # Confused deputy: EKS accepts aws:SourceAccount and aws:SourceArn in the cluster role's trust policy.
+        trust = account_id(provider).apply(
+            lambda account: service_trust_policy(
+                "eks.amazonaws.com", account, f"arn:{partition}:eks:{region}:{account}:cluster/{cluster_name}"
+            )
         )
+        role = aws.iam.Role(f"{name}-control-plane", assume_role_policy=trust, tags=tags, opts=child)
         attachment = aws.iam.RolePolicyAttachment(
             f"{name}-control-plane",
             role=role.name,
@@ -66,6 +71,8 @@ class Cluster(pulumi.ComponentResource):
             role_arn=role.arn,
             vpc_config={
                 "subnet_ids": list(private_subnet_ids),
+                # Updated in place by EKS (UpdateClusterConfig): adding it does not replace the cluster.
+                "security_group_ids": [security_group_id],
                 "endpoint_private_access": True,
                 "endpoint_public_access": endpoint.public_access,
                 "public_access_cidrs": endpoint.public_access_cidrs if endpoint.public_access else None,

@@ -1,21 +1,50 @@
-"""IAM documents shared by components: trust policies and managed-policy ARNs."""
+"""IAM documents shared by components: trust policies and managed-policy ARNs.
+
+Every service-principal trust policy carries confused-deputy conditions (`aws:SourceAccount`, and
+`aws:SourceArn` where the calling resource's ARN is known), except for services that do not send
+them: EC2 does not populate `aws:SourceAccount` when it assumes an instance-profile role, so the
+node role's trust policy stays unconditioned (listed in CONFUSED_DEPUTY_EXEMPT, which the
+aws pack's rule reads as well).
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+# Service principals that do not send aws:SourceAccount / aws:SourceArn when they assume a role.
+CONFUSED_DEPUTY_EXEMPT = frozenset({"ec2.amazonaws.com"})
 
 
-def service_trust_policy(service: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-        }
-    )
+def account_id(provider: aws.Provider) -> pulumi.Output[str]:
+    identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+    account: pulumi.Output[str] = identity.account_id
+    return account
 
 
-def pod_identity_trust_policy() -> str:
-    # EKS Pod Identity needs TagSession in addition to AssumeRole.
+def source_conditions(account: str, source_arn: str | None = None) -> dict[str, Any]:
+    """`aws:SourceAccount` always; `aws:SourceArn` (ArnLike, so a trailing `*` may stand for generated ids)."""
+    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account}}
+    if source_arn is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
+    return conditions
+
+
+def service_trust_policy(service: str, account: str | None = None, source_arn: str | None = None) -> str:
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    if service not in CONFUSED_DEPUTY_EXEMPT:
+        if account is None:
+            raise ValueError(f"a trust policy for {service} needs the account for its confused-deputy condition")
+        statement["Condition"] = source_conditions(account, source_arn)
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def pod_identity_trust_policy(account: str, cluster_name: str, namespace: str, service_account: str) -> str:
+    # EKS Pod Identity needs TagSession in addition to AssumeRole; the session tags it sets name the
+    # cluster, namespace and service account, so the role serves exactly one service account.
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -24,6 +53,14 @@ def pod_identity_trust_policy() -> str:
                     "Effect": "Allow",
                     "Principal": {"Service": "pods.eks.amazonaws.com"},
                     "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Condition": {
+                        "StringEquals": {
+                            "aws:SourceAccount": account,
+                            "aws:RequestTag/eks-cluster-name": cluster_name,
+                            "aws:RequestTag/kubernetes-namespace": namespace,
+                            "aws:RequestTag/kubernetes-service-account": service_account,
+                        }
+                    },
                 }
             ],
         }

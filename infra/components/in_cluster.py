@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -38,6 +39,28 @@ def platform_profile(ctx: StackContext, region: RegionConfig) -> dict[str, objec
             )
         },
     }
+
+
+def drift_egress_rules(vpc_cidr: str) -> list[dict[str, Any]]:
+    """Where drift jobs may connect: DNS, TLS inside the VPC (the S3, STS and other VPC endpoints; S3 is
+    reached through its interface endpoint, so it is inside the VPC CIDR) and the Pushgateway. Nothing
+    outside the VPC: a compromised job cannot send data to an arbitrary address on 443."""
+    return [
+        {
+            "to": [
+                {
+                    "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                    "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                }
+            ],
+            "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+        },
+        {"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": [{"protocol": "TCP", "port": 443}]},
+        {
+            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"protocol": "TCP", "port": 9091}],
+        },
+    ]
 
 
 class InCluster(pulumi.ComponentResource):
@@ -94,16 +117,7 @@ class InCluster(pulumi.ComponentResource):
                 spec={
                     "podSelector": {"matchLabels": {"app.kubernetes.io/component": "drift-job"}},
                     "policyTypes": ["Egress"],
-                    "egress": [
-                        # Object storage over TLS (S3, Ceph RGW or MinIO behind TLS).
-                        {"ports": [{"protocol": "TCP", "port": 443}]},
-                        {
-                            "to": [
-                                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
-                            ],
-                            "ports": [{"protocol": "TCP", "port": 9091}],
-                        },
-                    ],
+                    "egress": drift_egress_rules(region.cidr),
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[models.namespace]),
             )

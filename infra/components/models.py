@@ -11,7 +11,7 @@ import pulumi_kubernetes as k8s
 
 from infra.components.drift_cronjob import DriftJobContext, drift_cronjobs
 from infra.components.drift_schedule import bucket_and_prefix, reports_uri
-from infra.components.iam import pod_identity_trust_policy
+from infra.components.iam import account_id, pod_identity_trust_policy
 from infra.config.model import ModelConfig, effective_drift_frequency
 from infra.context import StackContext
 
@@ -143,7 +143,12 @@ class ModelDeployment(pulumi.ComponentResource):
             opts=k8s_child,
         )
 
-        role = aws.iam.Role(f"{name}-drift", assume_role_policy=pod_identity_trust_policy(), tags=tags, opts=aws_child)
+        trust = account_id(aws_provider).apply(
+            lambda account: pod_identity_trust_policy(
+                account, ctx.cluster_name(region), MODELS_NAMESPACE, service_account
+            )
+        )
+        role = aws.iam.Role(f"{name}-drift", assume_role_policy=trust, tags=tags, opts=aws_child)
         aws.iam.RolePolicy(f"{name}-drift", role=role.id, policy=s3_access_policy(model, partition), opts=aws_child)
         aws.eks.PodIdentityAssociation(
             f"{name}-drift",

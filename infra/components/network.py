@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.iam import service_trust_policy
+from infra.components.aws_names import partition_of
+from infra.components.iam import account_id, service_trust_policy
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -33,6 +34,7 @@ def plan_subnets(region: RegionConfig) -> list[SubnetPlan]:
 class Network(pulumi.ComponentResource):
     vpc: aws.ec2.Vpc
     private_subnet_ids: list[pulumi.Output[str]]
+    private_route_table_ids: list[pulumi.Output[str]]
     public_subnet_ids: list[pulumi.Output[str]]
 
     def __init__(
@@ -72,7 +74,7 @@ class Network(pulumi.ComponentResource):
         )
 
         subnets = plan_subnets(region)
-        self.public_subnet_ids, self.private_subnet_ids = [], []
+        self.public_subnet_ids, self.private_subnet_ids, self.private_route_table_ids = [], [], []
         nat_ids: list[pulumi.Output[str]] = []
         nat_count = len(subnets) if ctx.config.nat_mode == "perAz" else 1
         for index, subnet in enumerate(subnets):
@@ -126,8 +128,9 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{subnet.zone}", subnet_id=private.id, route_table_id=route_table.id, opts=child
             )
             self.private_subnet_ids.append(private.id)
+            self.private_route_table_ids.append(route_table.id)
 
-        self._flow_logs(name, ctx, region, tags, logs_key_arn, child)
+        self._flow_logs(name, ctx, region, tags, logs_key_arn, child, provider)
         self.register_outputs(
             {
                 "vpcId": self.vpc.id,
@@ -144,6 +147,7 @@ class Network(pulumi.ComponentResource):
         tags: dict[str, str],
         logs_key_arn: pulumi.Input[str],
         child: pulumi.ResourceOptions,
+        provider: aws.Provider,
     ) -> None:
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
@@ -155,7 +159,14 @@ class Network(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs",
-            assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com"),
+            # Confused deputy: only flow logs of this account (and region) may assume the role.
+            assume_role_policy=account_id(provider).apply(
+                lambda account: service_trust_policy(
+                    "vpc-flow-logs.amazonaws.com",
+                    account,
+                    f"arn:{partition_of(region.name)}:ec2:{region.name}:{account}:vpc-flow-log/*",
+                )
+            ),
             tags=tags,
             opts=child,
         )

@@ -19,10 +19,12 @@ GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
 POOL_LABEL = "ai-platform/pool"
 DEFAULT_AMI = {"system": "AL2023_x86_64_STANDARD", "cpu": "AL2023_x86_64_STANDARD", "gpu": "AL2023_x86_64_NVIDIA"}
 _EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
+# No AmazonEKS_CNI_Policy: the VPC CNI gets its own role through EKS Pod Identity (addons.py), so
+# nothing else on a node can use ENI/IP-assignment permissions. Removing the attachment from an
+# existing stack is safe: Pulumi deletes it after the add-on's pod identity association is created.
 NODE_POLICIES = (
     "AmazonEKSWorkerNodePolicy",
     "AmazonEC2ContainerRegistryReadOnly",
-    "AmazonEKS_CNI_Policy",
     "AmazonSSMManagedInstanceCore",
 )
 
@@ -75,6 +77,7 @@ class NodePools(pulumi.ComponentResource):
         cluster: aws.eks.Cluster,
         subnet_ids: Sequence[pulumi.Input[str]],
         volume_key_arn: pulumi.Input[str],
+        security_group_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ai-platform:nodes:NodePools", name, None, opts)
@@ -100,6 +103,8 @@ class NodePools(pulumi.ComponentResource):
                 f"{name}-{spec.name}",
                 description=f"{cluster_name} {spec.name} pool",
                 update_default_version=True,
+                # The minimal node SG (security_groups.py) instead of EKS's permissive cluster SG.
+                vpc_security_group_ids=[security_group_id],
                 metadata_options={
                     "http_endpoint": "enabled",
                     "http_tokens": "required",

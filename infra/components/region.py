@@ -6,13 +6,16 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.addons import Addons
+from infra.components.audit import AccessLogBucket
 from infra.components.backups import BackupVault
 from infra.components.cluster import Cluster
 from infra.components.encryption import Encryption
+from infra.components.endpoints import VpcEndpoints
 from infra.components.in_cluster import InCluster
 from infra.components.kubeconfig import kubernetes_provider
 from infra.components.network import Network
 from infra.components.node_pools import NodePools
+from infra.components.security_groups import SecurityGroups
 from infra.components.teams import team_principals
 from infra.config.model import RegionConfig
 from infra.context import StackContext
@@ -22,6 +25,7 @@ class RegionalPlatform(pulumi.ComponentResource):
     cluster: Cluster
     backups: BackupVault
     provider: aws.Provider
+    access_logs: AccessLogBucket
 
     def __init__(
         self, name: str, *, ctx: StackContext, region: RegionConfig, opts: pulumi.ResourceOptions | None = None
@@ -35,12 +39,24 @@ class RegionalPlatform(pulumi.ComponentResource):
         network = Network(
             f"{name}-net", ctx=ctx, region=region, provider=self.provider, logs_key_arn=keys["logs"].arn, opts=child
         )
+        security = SecurityGroups(f"{name}-sg", **at, vpc_id=network.vpc.id, vpc_cidr=region.cidr, opts=child)
+        VpcEndpoints(
+            f"{name}-endpoints",
+            **at,
+            vpc_id=network.vpc.id,
+            subnet_ids=network.private_subnet_ids,
+            route_table_ids=network.private_route_table_ids,
+            security_group_id=security.groups["endpoints"].id,
+            opts=child,
+        )
+        self.access_logs = AccessLogBucket(f"{name}-access-logs", **at, opts=child)
         self.cluster = Cluster(
             f"{name}-eks",
             **at,
             private_subnet_ids=network.private_subnet_ids,
             secrets_key_arn=keys["eks-secrets"].arn,
             logs_key_arn=keys["logs"].arn,
+            security_group_id=security.groups["cluster"].id,
             team_principals=team_principals(ctx.config.teams),
             opts=child,
         )
@@ -51,10 +67,13 @@ class RegionalPlatform(pulumi.ComponentResource):
             cluster=self.cluster.eks,
             subnet_ids=network.private_subnet_ids,
             volume_key_arn=keys["storage"].arn,
+            security_group_id=security.groups["nodes"].id,
             opts=pulumi.ResourceOptions(parent=self, depends_on=addons.before_nodes),
         )
         addons.after_nodes(list(pools.node_groups.values()))
-        self.backups = BackupVault(f"{name}-vault", **at, key_arn=keys["storage"].arn, opts=child)
+        self.backups = BackupVault(
+            f"{name}-vault", **at, key_arn=keys["storage"].arn, access_logs=self.access_logs, opts=child
+        )
         k8s_provider = kubernetes_provider(
             f"k8s-{region.name}",
             cluster=self.cluster.eks,

@@ -8,9 +8,13 @@ can be reported with its own key path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
+import re
+from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import AfterValidator, Field, StringConstraints
 
 from infra.config.base import Section
@@ -276,19 +280,37 @@ class BudgetConfig(Section):
     emails: list[Email] = Field(min_length=1)
 
 
-def _pinned_image(image: str) -> str:
-    name, _, tag = image.rpartition(":")
-    if "@sha256:" in image:
-        return image
-    if not name or "/" in tag or tag == "latest":
-        raise ValueError("must be pinned to a version tag or digest, not latest or untagged")
+IMAGE_DIGEST = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$")
+
+
+def _digest_pinned_image(image: str) -> str:
+    # A tag can be moved to other content; only a digest names what was reviewed and scanned.
+    if not IMAGE_DIGEST.match(image):
+        raise ValueError("must be pinned by digest: <registry>/<repository>[:<tag>]@sha256:<64 hex digits>")
     return image
 
 
+# The drift job image as published by the release workflow (docs/drift-jobs.md); the release bumps it.
+DRIFT_JOB_IMAGE = (
+    "ghcr.io/ai-platform/drift-job:0.1.0@sha256:6f1c3a0e9d5b4c2a8e7f1d3b5a9c0e2f4d6b8a1c3e5f7a9b0d2c4e6f8a1b3c5d"
+)
+
+
 class DriftJobsConfig(Section):
-    image: Annotated[str, AfterValidator(_pinned_image)] = "ghcr.io/ai-platform/drift-job:0.1.0"
+    image: Annotated[str, AfterValidator(_digest_pinned_image)] = Field(
+        default=DRIFT_JOB_IMAGE, description="The drift job image, pinned by digest (`image@sha256:...`)."
+    )
     pushgateway_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(:\d+)?/?$")] = (
         "http://prometheus-pushgateway.monitoring.svc:9091"
+    )
+
+
+class AuditConfig(Section):
+    trail_object_lock_days: int = Field(
+        default=365, ge=1, le=3650, description="Compliance-mode retention of CloudTrail log files."
+    )
+    access_log_retention_days: int = Field(
+        default=365, ge=1, le=3650, description="How long S3 server access logs are kept."
     )
 
 
@@ -296,8 +318,36 @@ class GateConfig(Section):
     fail_on: Severity | None = Field(
         default=None, description="Lowest blocking severity. Default: medium in prod, high elsewhere."
     )
+    # The project's own registry only: a shared public registry (public.ecr.aws) lets anyone publish.
     allowed_registries: list[str] = Field(
-        default_factory=lambda: ["public.ecr.aws/", "registry.k8s.io/", "quay.io/prometheus/", "ghcr.io/ai-platform/"]
+        default_factory=lambda: ["ghcr.io/ai-platform/"],
+        description="Image registry prefixes the kubernetes pack accepts.",
+    )
+
+
+AddonName = Literal["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"]
+ADDON_NAMES: tuple[AddonName, ...] = (
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+)
+AddonVersion = Annotated[str, StringConstraints(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
+
+
+@functools.cache
+def default_addon_versions() -> dict[str, dict[str, str]]:
+    """Per Kubernetes version, the pinned version of each EKS add-on (infra/config/data/addon_versions.yaml)."""
+    path = Path(__file__).with_name("data") / "addon_versions.yaml"
+    loaded: dict[str, dict[str, str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+class AddonsConfig(Section):
+    versions: dict[AddonName, AddonVersion] = Field(
+        default_factory=dict,
+        description="Per add-on version; default: infra/config/data/addon_versions.yaml for kubernetesVersion.",
     )
 
 
@@ -314,6 +364,8 @@ class PlatformConfig(Section):
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     teams: list[TeamConfig] = Field(min_length=1)
     models: list[ModelConfig] = Field(default_factory=list)
+    addons: AddonsConfig = Field(default_factory=AddonsConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     drift_jobs: DriftJobsConfig = Field(default_factory=DriftJobsConfig)
     dr: DrConfig = Field(default_factory=DrConfig)
     budgets: list[BudgetConfig] = Field(default_factory=list)
@@ -335,6 +387,12 @@ class PlatformConfig(Section):
         if self.cluster.deletion_protection is not None:
             return self.cluster.deletion_protection
         return self.environment == "prod"
+
+    @property
+    def addon_versions(self) -> dict[str, str | None]:
+        """The version of each add-on: the stack's override, else the default for kubernetesVersion (None: none)."""
+        defaults = default_addon_versions().get(self.kubernetes_version, {})
+        return {name: self.addons.versions.get(name, defaults.get(name)) for name in ADDON_NAMES}
 
     @property
     def fail_on(self) -> Severity:

@@ -39,7 +39,20 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_dr(config),
         *_budgets(config),
         *_gate(config),
+        *_addons(config),
     ]
+
+
+def _addons(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    # Every add-on is pinned: a Kubernetes version without default versions needs explicit ones.
+    for name, version in config.addon_versions.items():
+        if version is None:
+            yield _problem(
+                ("addons", "versions", name),
+                None,
+                f"no default {name} version for kubernetesVersion {config.kubernetes_version}: "
+                "set ai-platform:addons.versions or add the version to infra/config/data/addon_versions.yaml",
+            )
 
 
 def _problem(path: tuple[str | int, ...], value: object, message: str) -> ConfigProblem:

@@ -28,6 +28,7 @@ class RecordedResource:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     source_position: str | None = None
+    aliases: list[str] = field(default_factory=list)
 
 
 class FakeCloud(Mocks):
@@ -80,9 +81,23 @@ class RecordingMonitor(MockMonitor):
                 dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 source_position=self._source_position(request),
+                aliases=self._aliases(request),
             )
         )
         return response
+
+    def _aliases(self, request: Any) -> list[str]:
+        """The old URNs a resource declares (`opts.aliases`), each resolved to a full URN as the engine does.
+        Inherited aliases (a child of an aliased parent) are left to the reader: they follow from the parent's."""
+        urns = []
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urns.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name))
+        return sorted(set(urns))
 
     def _source_position(self, request: Any) -> str | None:
         position = request.sourcePosition

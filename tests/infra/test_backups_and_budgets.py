@@ -6,7 +6,9 @@ from tests.infra.plan_view import PlanView
 
 
 def test_every_region_has_a_locked_encrypted_private_backup_bucket(plan: PlanView) -> None:
-    buckets = plan.of_type("aws:s3/bucket:Bucket")
+    buckets = [
+        b for b in plan.of_type("aws:s3/bucket:Bucket") if b.inputs["tags"]["ai-platform/data-class"] == "backup"
+    ]
     assert len(buckets) == len(plan.config("regions"))
     for bucket in buckets:
         assert bucket.inputs["objectLockEnabled"] is True

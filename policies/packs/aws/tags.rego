@@ -22,6 +22,7 @@ untaggable_types := {
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
 	"aws:s3/bucketPolicy:BucketPolicy",
+	"aws:s3/bucketLogging:BucketLogging",
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
 	"aws:route53/record:Record",

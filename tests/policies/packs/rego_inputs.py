@@ -39,7 +39,7 @@ def plan_resources(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 # The stack config's default (infra/config/model.py) when a stack does not set gate.allowedRegistries.
-DEFAULT_ALLOWED_REGISTRIES = ["public.ecr.aws/", "registry.k8s.io/", "quay.io/prometheus/", "ghcr.io/ai-platform/"]
+DEFAULT_ALLOWED_REGISTRIES = ["ghcr.io/ai-platform/"]
 
 
 def allowed_registries(plan: Mapping[str, Any]) -> list[str]:
