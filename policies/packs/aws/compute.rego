@@ -103,7 +103,18 @@ imds_template_refs(resource, properties) := {urn |
 
 # The distinct template references a resource spells out (id, name or launch configuration name).
 # More spellings than resolved templates means one of them points outside the plan.
-imds_spec_reference(spec) := object.get(spec, "id", object.get(spec, "name", null))
+# An auto scaling group's own launchTemplate spells id/name; a mixed-instances specification spells
+# launchTemplateId/launchTemplateName. The first one present is the reference AWS uses.
+imds_spec_keys := ["id", "launchTemplateId", "name", "launchTemplateName"]
+
+imds_spec_reference(spec) := values[0] if {
+	values := [value | some key in imds_spec_keys; value := object.get(spec, key, null); value != null]
+	count(values) > 0
+}
+
+imds_spec_reference(spec) := null if {
+	count([key | some key in imds_spec_keys; object.get(spec, key, null) != null]) == 0
+}
 
 asg_template_specs(group) := array.concat(
 	[as_object(object.get(group, "launchTemplate", {}))],

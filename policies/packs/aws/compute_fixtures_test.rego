@@ -144,8 +144,8 @@ fixtures.stack_deny_node_imds_allow_node_group_with_referenced_template := doc i
 fixtures.stack_deny_node_imds_allow_asg_mixed_overrides_of_plan_templates := doc if {
 	second := fx_template("cpu-2", fx_good_imds)
 	policy := {"launchTemplate": {
-		"launchTemplateSpecification": {"launchTemplateId": "x", "id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
-		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"id": "lt-second"}}],
+		"launchTemplateSpecification": {"launchTemplateId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
+		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"launchTemplateName": "cpu-2"}}],
 	}}
 	group := fx_asg("workers", {"mixedInstancesPolicy": policy}, {"mixedInstancesPolicy": [fx_good_template.__urn, second.__urn]})
 	doc := {"resources": [fx_good_template, second, group]}
@@ -174,8 +174,8 @@ fixtures.stack_deny_node_imds_deny_node_group_name_contradicts_reference := doc 
 
 fixtures.stack_deny_node_imds_deny_asg_override_outside_plan := doc if {
 	policy := {"launchTemplate": {
-		"launchTemplateSpecification": {"id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
-		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"id": "lt-0outside"}}],
+		"launchTemplateSpecification": {"launchTemplateId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
+		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"launchTemplateId": "lt-0outside"}}],
 	}}
 	group := fx_asg("workers", {"mixedInstancesPolicy": policy}, {"mixedInstancesPolicy": [fx_good_template.__urn]})
 	doc := {"resources": [fx_good_template, group]}
@@ -183,8 +183,8 @@ fixtures.stack_deny_node_imds_deny_asg_override_outside_plan := doc if {
 
 fixtures.stack_deny_node_imds_deny_asg_override_imdsv1_template := doc if {
 	policy := {"launchTemplate": {
-		"launchTemplateSpecification": {"id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
-		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"id": "lt-0legacy"}}],
+		"launchTemplateSpecification": {"launchTemplateId": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},
+		"overrides": [{"instanceType": "m7i.large", "launchTemplateSpecification": {"launchTemplateId": "lt-0legacy"}}],
 	}}
 	group := fx_asg("workers", {"mixedInstancesPolicy": policy}, {"mixedInstancesPolicy": [fx_good_template.__urn, fx_v1_template.__urn]})
 	doc := {"resources": [fx_good_template, fx_v1_template, group]}
