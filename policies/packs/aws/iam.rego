@@ -26,10 +26,17 @@ iam_known_string(value) if {
 }
 
 # Two values that are both known and differ: a reference that says one thing and a literal another.
+# Names and ARNs never hold "*"; the gate's unknown probes do, and an unknown produced by the
+# reference is that resource's value, not a contradiction.
 iam_known_and_different(a, b) if {
-	iam_known_string(a)
-	iam_known_string(b)
+	iam_literal_name(a)
+	iam_literal_name(b)
 	a != b
+}
+
+iam_literal_name(value) if {
+	iam_known_string(value)
+	not contains(value, "*")
 }
 
 iam_property_dependencies(resource, property) := as_array(object.get(as_object(object.get(resource, "__propertyDependencies", {})), property, []))

@@ -19,7 +19,7 @@ s3_buckets_by_urn := {bucket.__urn: bucket | some bucket in s3_buckets}
 
 s3_bucket_name(resource) := name if {
 	name := object.get(resource, "bucket", "")
-	iam_known_string(name)
+	iam_literal_name(name)
 }
 
 configured(bucket, references) if concat("", ["urn:", bucket.__urn]) in references
