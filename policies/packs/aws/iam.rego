@@ -53,14 +53,14 @@ on_break_glass_role(resource) if {
 }
 
 # Every IAM identity-policy document in the stack, with the resource that carries it.
-iam_documents contains {"resource": policy, "text": object.get(policy, "policy", "")} if {
+iam_documents contains {"urn": policy.__urn, "text": object.get(policy, "policy", "")} if {
 	some policy in stack_resources
 	policy.__type in iam_document_types
 	not is_break_glass(policy)
 	not on_break_glass_role(policy)
 }
 
-iam_documents contains {"resource": role, "text": object.get(as_object(inline), "policy", "")} if {
+iam_documents contains {"urn": role.__urn, "text": object.get(as_object(inline), "policy", "")} if {
 	some role in resources_of_type("aws:iam/role:Role")
 	not is_break_glass(role)
 	some inline in as_array(object.get(role, "inlinePolicies", []))
@@ -68,7 +68,7 @@ iam_documents contains {"resource": role, "text": object.get(as_object(inline), 
 }
 
 # inlinePolicies that is secret, unknown or not a list cannot be read: an unreadable document.
-iam_documents contains {"resource": role, "text": ""} if {
+iam_documents contains {"urn": role.__urn, "text": ""} if {
 	some role in resources_of_type("aws:iam/role:Role")
 	not is_break_glass(role)
 	not is_array(object.get(role, "inlinePolicies", []))
@@ -78,7 +78,7 @@ as_list(value) := value if is_array(value)
 
 as_list(value) := [value] if not is_array(value)
 
-iam_statements contains {"resource": document.resource, "statement": statement} if {
+iam_statements contains {"urn": document.urn, "statement": statement} if {
 	some document in iam_documents
 	parsed := parsed_json(document.text)
 	some statement in as_list(object.get(as_object(parsed), "Statement", []))
@@ -91,7 +91,12 @@ iam_allows(statement) if object.get(statement, "Effect", "") != "Deny"
 # delimiters has exactly that meaning, and is only called on patterns without other glob syntax.
 iam_pattern_text(pattern) := lower(pattern) if is_string(pattern)
 
-iam_glob_safe(pattern) if regex.match(`^[a-z0-9*?:_./+=,@ -]*$`, pattern)
+# glob syntax beyond * and ? (classes, alternatives, escapes) never occurs in IAM names; a pattern
+# holding it is not matched (and an action holding it cannot be assessed).
+iam_glob_safe(pattern) if {
+	is_string(pattern)
+	count([c | some c in ["[", "]", "{", "}", "\\"]; contains(pattern, c)]) == 0
+}
 
 iam_pattern_matches(pattern, value) if {
 	text := iam_pattern_text(pattern)
@@ -103,9 +108,33 @@ iam_is_wildcard(pattern) if contains(pattern, "*")
 
 iam_is_wildcard(pattern) if contains(pattern, "?")
 
-iam_every_action(pattern) if count([probe | some probe in iam_every_action_probes; iam_pattern_matches(pattern, probe)]) == count(iam_every_action_probes)
+# Cheap prefilters keep glob.match (costly on both engines) off the patterns that name one service:
+# only a wildcard in the service part can cover every action, or another service's resources.
+iam_service_part(pattern) := split(lower(pattern), ":")[0] if is_string(pattern)
 
-iam_every_resource(pattern) if count([probe | some probe in iam_every_resource_probes; iam_pattern_matches(pattern, probe)]) == count(iam_every_resource_probes)
+iam_every_action(pattern) if {
+	iam_is_wildcard(iam_service_part(pattern))
+	count([probe | some probe in iam_every_action_probes; iam_pattern_matches(pattern, probe)]) == count(iam_every_action_probes)
+}
+
+iam_every_resource(pattern) if {
+	iam_wild_arn_service(pattern)
+	count([probe | some probe in iam_every_resource_probes; iam_pattern_matches(pattern, probe)]) == count(iam_every_resource_probes)
+}
+
+iam_wild_arn_service(pattern) if {
+	is_string(pattern)
+	parts := split(pattern, ":")
+	count(parts) < 3
+	iam_is_wildcard(pattern)
+}
+
+iam_wild_arn_service(pattern) if {
+	is_string(pattern)
+	parts := split(pattern, ":")
+	count(parts) >= 3
+	iam_is_wildcard(concat(":", array.slice(parts, 0, 3)))
+}
 
 # A pattern that is not a string, or holds characters no IAM action has, cannot be assessed.
 iam_unassessable_action(pattern) if not is_string(pattern)
@@ -138,19 +167,19 @@ grants_everything(statement) if {
 stack_deny_iam_wildcard_admin contains msg if {
 	some item in iam_statements
 	grants_everything(item.statement)
-	msg := sprintf("%s: IAM policy allows action \"*\" on resource \"*\" outside the break-glass role", [item.resource.__urn])
+	msg := sprintf("%s: IAM policy allows action \"*\" on resource \"*\" outside the break-glass role", [item.urn])
 }
 
 stack_deny_iam_wildcard_admin contains msg if {
 	some document in iam_documents
 	not parsed_json(document.text)
-	msg := sprintf("%s: IAM policy document is not readable JSON (secret or unknown before apply), so it cannot be shown to avoid \"*\" on \"*\"", [document.resource.__urn])
+	msg := sprintf("%s: IAM policy document is not readable JSON (secret or unknown before apply), so it cannot be shown to avoid \"*\" on \"*\"", [document.urn])
 }
 
 stack_deny_iam_wildcard_admin contains msg if {
 	some item in iam_statements
 	not is_object(item.statement)
-	msg := sprintf("%s: IAM policy statement is not an object, so it cannot be assessed", [item.resource.__urn])
+	msg := sprintf("%s: IAM policy statement is not an object, so it cannot be assessed", [item.urn])
 }
 
 stack_deny_iam_wildcard_admin contains msg if {
@@ -180,13 +209,26 @@ stack_deny_iam_not_action contains msg if {
 	iam_allows(item.statement)
 	some field in ["NotAction", "NotResource"]
 	object.get(item.statement, field, null) != null
-	msg := sprintf("%s: IAM Allow statement uses %s, which grants everything it does not list", [item.resource.__urn, field])
+	msg := sprintf("%s: IAM Allow statement uses %s, which grants everything it does not list", [item.urn, field])
 }
 
 iam_sensitive_match(pattern) if {
+	not iam_is_wildcard(pattern)
+	lower(pattern) in iam_sensitive_actions
+}
+
+iam_sensitive_match(pattern) if {
+	iam_is_wildcard(pattern)
+	iam_sensitive_service_pattern(iam_service_part(pattern))
 	some action in iam_sensitive_actions
 	iam_pattern_matches(pattern, action)
 }
+
+iam_sensitive_service_pattern(service) if iam_is_wildcard(service)
+
+iam_sensitive_service_pattern(service) if service in iam_sensitive_services
+
+iam_sensitive_services := {split(action, ":")[0] | some action in iam_sensitive_actions}
 
 # The statement's resources cover every resource the action's service has (`*`, `arn:aws:*`,
 # `arn:aws:iam::*:*` for IAM actions ...).
@@ -208,7 +250,7 @@ iam_statement_on_service_resources(statement, action) if {
 #   action that is not a readable string cannot be assessed and is reported too.
 # custom:
 #   severity: critical
-#   controls: [NIST-800-53:AC-6, NIST-800-53:AC-6(10), ISO-27001:A.8.2, ISO-27001:A.5.15]
+#   controls: [NIST-800-53:AC-6, NIST-800-53:AC-3, ISO-27001:A.8.2, ISO-27001:A.5.15]
 #   message: >-
 #     Name the individual actions the workload needs and scope them to specific resource ARNs; keep
 #     IAM, STS and KMS administration on the break-glass role.
@@ -220,7 +262,7 @@ stack_deny_iam_sensitive_wildcard contains msg if {
 	is_string(pattern)
 	iam_is_wildcard(pattern)
 	iam_sensitive_match(pattern)
-	msg := sprintf("%s: IAM action pattern %s covers privilege-escalation actions (IAM, STS or KMS)", [item.resource.__urn, pattern])
+	msg := sprintf("%s: IAM action pattern %s covers privilege-escalation actions (IAM, STS or KMS)", [item.urn, pattern])
 }
 
 stack_deny_iam_sensitive_wildcard contains msg if {
@@ -232,7 +274,7 @@ stack_deny_iam_sensitive_wildcard contains msg if {
 	not iam_is_wildcard(pattern)
 	iam_sensitive_match(pattern)
 	iam_statement_on_service_resources(item.statement, pattern)
-	msg := sprintf("%s: IAM policy grants the privilege-escalation action %s on every resource", [item.resource.__urn, pattern])
+	msg := sprintf("%s: IAM policy grants the privilege-escalation action %s on every resource", [item.urn, pattern])
 }
 
 stack_deny_iam_sensitive_wildcard contains msg if {
@@ -241,11 +283,11 @@ stack_deny_iam_sensitive_wildcard contains msg if {
 	iam_allows(item.statement)
 	some pattern in as_list(object.get(item.statement, "Action", []))
 	iam_unassessable_action(pattern)
-	msg := sprintf("%s: IAM policy action is not a readable action name, so it cannot be assessed", [item.resource.__urn])
+	msg := sprintf("%s: IAM policy action is not a readable action name, so it cannot be assessed", [item.urn])
 }
 
 # Trust policies: who may assume a role.
-iam_trust_statements contains {"resource": role, "statement": statement} if {
+iam_trust_statements contains {"urn": role.__urn, "statement": statement} if {
 	some role in resources_of_type("aws:iam/role:Role")
 	parsed := parsed_json(object.get(role, "assumeRolePolicy", ""))
 	some statement in as_list(object.get(as_object(parsed), "Statement", []))
@@ -314,13 +356,13 @@ stack_deny_iam_public_trust contains msg if {
 	iam_allows(item.statement)
 	iam_public_principal(item.statement)
 	not iam_restricting_condition(item.statement)
-	msg := sprintf("%s: role trust policy lets any principal assume the role without a restricting condition", [item.resource.__urn])
+	msg := sprintf("%s: role trust policy lets any principal assume the role without a restricting condition", [item.urn])
 }
 
 stack_deny_iam_public_trust contains msg if {
 	some item in iam_trust_statements
 	not is_object(item.statement)
-	msg := sprintf("%s: role trust policy statement is not an object, so it cannot be assessed", [item.resource.__urn])
+	msg := sprintf("%s: role trust policy statement is not an object, so it cannot be assessed", [item.urn])
 }
 
 stack_deny_iam_public_trust contains msg if {
@@ -332,18 +374,18 @@ stack_deny_iam_public_trust contains msg if {
 # Managed-policy attachments, whatever resource makes them: one entry per (resource, ARN).
 iam_policy_urns := {policy.__urn | some policy in resources_of_type("aws:iam/policy:Policy")}
 
-iam_policy_attachments contains {"resource": attachment, "arn": object.get(attachment, "policyArn", null), "property": "policyArn"} if {
+iam_policy_attachments contains {"urn": attachment.__urn, "arn": object.get(attachment, "policyArn", null), "deps": iam_property_dependencies(attachment, "policyArn")} if {
 	some attachment in stack_resources
 	attachment.__type in iam_single_attachment_types
 	not on_break_glass_role(attachment)
 }
 
-iam_policy_attachments contains {"resource": attachment, "arn": object.get(attachment, "policyArn", null), "property": "policyArn"} if {
+iam_policy_attachments contains {"urn": attachment.__urn, "arn": object.get(attachment, "policyArn", null), "deps": iam_property_dependencies(attachment, "policyArn")} if {
 	some attachment in resources_of_type("aws:iam/policyAttachment:PolicyAttachment")
 	not iam_attachment_only_break_glass(attachment)
 }
 
-iam_policy_attachments contains {"resource": role, "arn": arn, "property": "managedPolicyArns"} if {
+iam_policy_attachments contains {"urn": role.__urn, "arn": arn, "deps": iam_property_dependencies(role, "managedPolicyArns")} if {
 	some role in resources_of_type("aws:iam/role:Role")
 	not is_break_glass(role)
 	some arn in as_array(object.get(role, "managedPolicyArns", []))
@@ -373,9 +415,8 @@ iam_admin_policy_arn(arn) if {
 # An ARN the rule cannot read is still fine when the plan shows it comes from Policy resources of
 # this stack: their documents are checked by the rules above.
 iam_arn_from_plan_policies(item) if {
-	deps := iam_property_dependencies(item.resource, item.property)
-	count(deps) > 0
-	count([urn | some urn in deps; not urn in iam_policy_urns]) == 0
+	count(item.deps) > 0
+	count([urn | some urn in item.deps; not urn in iam_policy_urns]) == 0
 }
 
 # METADATA
@@ -395,14 +436,14 @@ iam_arn_from_plan_policies(item) if {
 stack_deny_iam_admin_managed_policy contains msg if {
 	some item in iam_policy_attachments
 	iam_admin_policy_arn(item.arn)
-	msg := sprintf("%s: AWS-managed administrator policy %s is attached outside the break-glass role", [item.resource.__urn, item.arn])
+	msg := sprintf("%s: AWS-managed administrator policy %s is attached outside the break-glass role", [item.urn, item.arn])
 }
 
 stack_deny_iam_admin_managed_policy contains msg if {
 	some item in iam_policy_attachments
 	not iam_known_string(item.arn)
 	not iam_arn_from_plan_policies(item)
-	msg := sprintf("%s: attached policy ARN (%s) cannot be read, so it cannot be shown not to be an administrator policy", [item.resource.__urn, item.property])
+	msg := sprintf("%s: attached policy ARN cannot be read, so it cannot be shown not to be an administrator policy", [item.urn])
 }
 
 stack_deny_iam_admin_managed_policy contains msg if {
