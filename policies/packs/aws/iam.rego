@@ -372,7 +372,17 @@ stack_deny_iam_public_trust contains msg if {
 }
 
 # Managed-policy attachments, whatever resource makes them: one entry per (resource, ARN).
-iam_policy_urns := {policy.__urn | some policy in resources_of_type("aws:iam/policy:Policy")}
+# Policies of this plan whose documents the rules above read (break-glass ones are exempt there, so
+# attaching one elsewhere is a finding of its own).
+iam_policy_urns := {policy.__urn |
+	some policy in resources_of_type("aws:iam/policy:Policy")
+	not is_break_glass(policy)
+}
+
+iam_break_glass_policy_urns := {policy.__urn |
+	some policy in resources_of_type("aws:iam/policy:Policy")
+	is_break_glass(policy)
+}
 
 iam_policy_attachments contains {"urn": attachment.__urn, "arn": object.get(attachment, "policyArn", null), "deps": iam_property_dependencies(attachment, "policyArn")} if {
 	some attachment in stack_resources
@@ -425,8 +435,9 @@ iam_arn_from_plan_policies(item) if {
 #   AdministratorAccess, IAMFullAccess, PowerUserAccess and the other managed policies listed in
 #   iam_data.rego give administrator rights whatever resource attaches them: aws:iam
 #   RolePolicyAttachment, PolicyAttachment, UserPolicyAttachment, GroupPolicyAttachment and
-#   Role.managedPolicyArns are all read. A policy ARN that cannot be read and does not come from a
-#   Policy resource of this plan is reported too.
+#   Role.managedPolicyArns are all read, and so is a break-glass Policy of this plan attached to
+#   anything else. A policy ARN that cannot be read and does not come from a Policy resource of this
+#   plan is reported too.
 # custom:
 #   severity: critical
 #   controls: [NIST-800-53:AC-6, NIST-800-53:AC-2, ISO-27001:A.8.2, ISO-27001:A.5.15]
@@ -444,6 +455,13 @@ stack_deny_iam_admin_managed_policy contains msg if {
 	not iam_known_string(item.arn)
 	not iam_arn_from_plan_policies(item)
 	msg := sprintf("%s: attached policy ARN cannot be read, so it cannot be shown not to be an administrator policy", [item.urn])
+}
+
+stack_deny_iam_admin_managed_policy contains msg if {
+	some item in iam_policy_attachments
+	some urn in item.deps
+	urn in iam_break_glass_policy_urns
+	msg := sprintf("%s: attaches the break-glass policy %s outside the break-glass role", [item.urn, urn])
 }
 
 stack_deny_iam_admin_managed_policy contains msg if {

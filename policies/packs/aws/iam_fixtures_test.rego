@@ -200,6 +200,16 @@ fixtures.stack_deny_iam_admin_managed_policy_allow_unknown_arn_of_plan_policy :=
 	doc := {"resources": [policy, attachment]}
 }
 
+fixtures.stack_deny_iam_admin_managed_policy_deny_break_glass_policy_attached_elsewhere := doc if {
+	policy := object.union(fx_iam_doc("aws:iam/policy:Policy", "bg-admin", [admin_statement]), {"tags": break_glass_tags})
+	attachment := fx_attachment("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "nodes-bg", {
+		"role": "nodes",
+		"policyArn": "arn:aws:iam::111122223333:policy/bg-admin",
+		"__propertyDependencies": {"policyArn": [policy.__urn], "role": []},
+	})
+	doc := {"resources": [fx_role("nodes", {}), policy, attachment]}
+}
+
 fixtures.stack_deny_iam_admin_managed_policy_deny_user_attachment := doc if {
 	attachment := fx_attachment("aws:iam/userPolicyAttachment:UserPolicyAttachment", "ops", {"user": "ops", "policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"})
 	doc := {"resources": [attachment]}

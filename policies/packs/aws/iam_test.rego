@@ -221,3 +221,8 @@ test_stack_deny_eks_cluster_admin_access_deny_unknown_policy_arn if {
 	doc := fixtures.stack_deny_eks_cluster_admin_access_deny_unknown_policy_arn
 	count(stack_deny_eks_cluster_admin_access) == 1 with input as doc
 }
+
+test_stack_deny_iam_admin_managed_policy_deny_break_glass_policy_attached_elsewhere if {
+	doc := fixtures.stack_deny_iam_admin_managed_policy_deny_break_glass_policy_attached_elsewhere
+	stack_deny_iam_admin_managed_policy == {`urn:pulumi:prod::ai-platform::aws:iam/rolePolicyAttachment:RolePolicyAttachment::nodes-bg: attaches the break-glass policy urn:pulumi:prod::ai-platform::aws:iam/policy:Policy::bg-admin outside the break-glass role`} with input as doc
+}
