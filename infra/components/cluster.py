@@ -13,6 +13,7 @@ from infra.context import StackContext
 
 CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+BREAK_GLASS_TAG = "ai-platform/break-glass"
 
 
 class Cluster(pulumi.ComponentResource):
@@ -92,13 +93,15 @@ class Cluster(pulumi.ComponentResource):
             f"{name}-oidc", url=issuer, client_id_lists=["sts.amazonaws.com"], tags=tags, opts=child
         )
 
+        # The declared administrators' entries carry the break-glass tag: the gate's
+        # aws.stack_deny_eks_cluster_admin_access admits a cluster-admin association only through one.
         for index, role_arn in enumerate(config.cluster.admin_role_arns):
             entry = aws.eks.AccessEntry(
                 f"{name}-admin-{index}",
                 cluster_name=self.eks.name,
                 principal_arn=role_arn,
                 type="STANDARD",
-                tags=tags,
+                tags={**tags, BREAK_GLASS_TAG: "true"},
                 opts=child,
             )
             aws.eks.AccessPolicyAssociation(

@@ -80,3 +80,13 @@ def test_admin_roles_get_cluster_admin_through_access_entries(plans: dict[str, P
     for association in associations:
         assert association.inputs["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
         assert association.inputs["principalArn"] == "arn:aws:iam::333344445555:role/platform-admins"
+
+
+def test_only_the_declared_admin_entries_carry_the_break_glass_tag(plans: dict[str, PlanView]) -> None:
+    # The gate (aws.stack_deny_eks_cluster_admin_access) admits a cluster-admin association only
+    # through an access entry tagged ai-platform/break-glass; team entries must never carry it.
+    for stack, view in plans.items():
+        admins = set(view.config("cluster")["adminRoleArns"])
+        for entry in view.of_type("aws:eks/accessEntry:AccessEntry"):
+            tagged = entry.inputs["tags"].get("ai-platform/break-glass") == "true"
+            assert tagged is (entry.inputs["principalArn"] in admins), (stack, entry.urn)

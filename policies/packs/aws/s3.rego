@@ -7,18 +7,43 @@ s3_bucket_types := {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"}
 s3_buckets := [bucket | some bucket in stack_resources; bucket.__type in s3_bucket_types]
 
 # pulumi-aws v7 configures a bucket through separate resources whose `bucket` input is the bucket's
-# name (its id). A resource configures a bucket when that input names it, or when the gate passes
-# the plan's dependencies as `__dependencies` and they include the bucket's URN (names generated
-# from bucketPrefix are unknown before apply). Each check first collects, in one pass over the
-# resources, the bucket references of its good configurations, so a stack of thousands of
-# resources stays linear.
-configured(bucket, references) if object.get(bucket, "bucket", "") in references
+# name (its id). A configuration is linked to a bucket only by what its `bucket` input resolves to:
+# the plan's `__propertyDependencies.bucket` holding that bucket's URN and nothing else (names generated
+# from bucketPrefix are unknown before apply), or the `bucket` input equal to the bucket's own known
+# `bucket` name input. Never by the bucket's logical `__name` (any string can spell it) and never by
+# `dependsOn` (`__dependencies`) alone, which says nothing about which bucket is configured. A
+# reference contradicted by a known literal (`bucket` names another bucket) links nothing. Each check
+# first collects, in one pass over the resources, the link keys of its good configurations, so a stack
+# of thousands of resources stays linear.
+s3_buckets_by_urn := {bucket.__urn: bucket | some bucket in s3_buckets}
 
-configured(bucket, references) if bucket.__name in references
+s3_bucket_name(resource) := name if {
+	name := object.get(resource, "bucket", "")
+	iam_literal_name(name)
+}
 
-configured(bucket, references) if bucket.__urn in references
+configured(bucket, references) if concat("", ["urn:", bucket.__urn]) in references
 
-bucket_references(resource) := array.concat([object.get(resource, "bucket", "")], as_array(object.get(resource, "__dependencies", [])))
+configured(bucket, references) if concat("", ["name:", s3_bucket_name(bucket)]) in references
+
+bucket_references(config) := {reference |
+	some kind in ["urn", "name"]
+	reference := s3_link_key(config, kind)
+}
+
+s3_link_key(config, kind) := concat("", ["urn:", urn]) if {
+	kind == "urn"
+	urns := iam_property_dependencies(config, "bucket")
+	count(urns) == 1
+	urn := urns[0]
+	s3_buckets_by_urn[urn]
+	not iam_known_and_different(object.get(config, "bucket", ""), object.get(s3_buckets_by_urn[urn], "bucket", ""))
+}
+
+s3_link_key(config, kind) := concat("", ["name:", s3_bucket_name(config)]) if {
+	kind == "name"
+	s3_bucket_name(config)
+}
 
 sse_types := {
 	"aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",

@@ -7,8 +7,8 @@ test_stack_deny_s3_encryption_allow_configured if {
 	count(stack_deny_s3_encryption) == 0 with input as doc
 }
 
-test_stack_deny_s3_encryption_allow_linked_by_dependency if {
-	doc := fixtures.stack_deny_s3_encryption_allow_linked_by_dependency
+test_stack_deny_s3_encryption_allow_linked_by_property_dependency if {
+	doc := fixtures.stack_deny_s3_encryption_allow_linked_by_property_dependency
 	count(stack_deny_s3_encryption) == 0 with input as doc
 }
 
@@ -67,5 +67,35 @@ test_stack_deny_backup_bucket_object_lock_deny_without_lock if {
 
 test_stack_deny_backup_bucket_object_lock_deny_without_retention if {
 	doc := fixtures.stack_deny_backup_bucket_object_lock_deny_without_retention
+	count(stack_deny_backup_bucket_object_lock) == 1 with input as doc
+}
+
+test_stack_deny_s3_encryption_deny_linked_by_depends_on_only if {
+	doc := fixtures.stack_deny_s3_encryption_deny_linked_by_depends_on_only
+	count(stack_deny_s3_encryption) == 1 with input as doc
+}
+
+test_stack_deny_s3_encryption_deny_linked_by_logical_name_only if {
+	doc := fixtures.stack_deny_s3_encryption_deny_linked_by_logical_name_only
+	count(stack_deny_s3_encryption) == 1 with input as doc
+}
+
+test_stack_deny_s3_encryption_deny_reference_contradicted_by_literal if {
+	doc := fixtures.stack_deny_s3_encryption_deny_reference_contradicted_by_literal
+	count(stack_deny_s3_encryption) == 1 with input as doc
+}
+
+test_stack_deny_s3_versioning_deny_linked_by_depends_on_only if {
+	doc := fixtures.stack_deny_s3_versioning_deny_linked_by_depends_on_only
+	count(stack_deny_s3_versioning) == 1 with input as doc
+}
+
+test_stack_deny_s3_public_access_block_deny_reference_to_bucket_and_other if {
+	doc := fixtures.stack_deny_s3_public_access_block_deny_reference_to_bucket_and_other
+	count(stack_deny_s3_public_access_block) == 1 with input as doc
+}
+
+test_stack_deny_backup_bucket_object_lock_deny_retention_linked_by_name_only if {
+	doc := fixtures.stack_deny_backup_bucket_object_lock_deny_retention_linked_by_name_only
 	count(stack_deny_backup_bucket_object_lock) == 1 with input as doc
 }
