@@ -21,7 +21,7 @@ from policies.gate.hashing import sha256_file
 from policies.gate.kube_types import group_version_kind
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
-from policies.gate.unknowns import variants
+from policies.gate.unknowns import Split, depends_on_other, refinement, split, variants
 
 # A stack rule's message about one resource starts with that resource's URN and ": " (policies/README.md).
 _URN_PREFIX = "urn:pulumi:"
@@ -34,6 +34,12 @@ class _Target:
     resource: ResourceRef | None
     location: Location | None
     variants: list[Mapping[str, Any]]
+    opaque: Split | None = None  # set when the input holds opaque values
+
+    @classmethod
+    def of(cls, resource: ResourceRef | None, location: Location | None, document: Mapping[str, Any]) -> _Target:
+        documents = variants(document)
+        return cls(resource, location, documents, split(document) if len(documents) > 1 else None)
 
 
 class RegoSource:
@@ -97,33 +103,48 @@ class RegoSource:
         return self.locate(resource) if self.locate else resource.source_position
 
     def _resource_target(self, resource: CloudResource) -> _Target:
-        return _Target(resource.ref, self._location(resource), variants(resource_input(resource)))
+        return _Target.of(resource.ref, self._location(resource), resource_input(resource))
 
     def _object_target(self, obj: KubeObject, subject: GateSubject) -> _Target:
         review = admission_review(obj, subject.settings.allowed_registries)
-        return _Target(obj.ref, obj.location, variants(review))
+        return _Target.of(obj.ref, obj.location, review)
 
     def _evaluate_stack(
         self, compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], subject: GateSubject
     ) -> list[Finding]:
-        documents = variants({"resources": [resource_input(r) for r in subject.resources]})
+        document = {"resources": [resource_input(r) for r in subject.resources]}
+        documents = variants(document)
         try:
             decisions = compiled.evaluate_many(documents)
         except Exception as error:  # see _compile
             return [_engine_error(pack, f"stack rules: {error}", rules)]
         by_urn = {r.urn: r for r in subject.resources}
+        per_rule = {rule.rule: [_attributed(d.get(rule.rule, []), by_urn) for d in decisions] for rule in rules}
+        opaque = split(document) if len(documents) > 1 else None
+        refined: list[Decision] = []
+        if opaque is not None and opaque.mixed and any(_unknown_keys(rows) for rows in per_rule.values()):
+            # Whole-stack refinement by groups (legitimate values alone, the others alone): one path at
+            # a time would re-evaluate every stack rule over every resource per path.
+            try:
+                refined = compiled.evaluate_many(refinement(document, opaque, per_path=False).documents)
+            except Exception as error:  # see _compile
+                return [_engine_error(pack, f"stack rules: {error}", rules)]
         findings: list[Finding] = []
         for rule in rules:
             # Attribute each message to the resource whose URN prefixes it, then compare across variants.
-            per_variant = [_attributed(decision.get(rule.rule, []), by_urn) for decision in decisions]
+            per_variant = per_rule[rule.rule]
+            refined_variants = [_attributed(d.get(rule.rule, []), by_urn) for d in refined]
             keys = sorted({key for attributed in per_variant for key in attributed}, key=lambda k: k or "")
             for key in keys:
                 fired = [key in attributed for attributed in per_variant]
                 status: Status = "fail" if all(fired) else "unknown"
+                legitimate = status == "unknown" and _legitimate(
+                    opaque, fired, [key in attributed for attributed in refined_variants]
+                )
                 messages = next(attributed[key] for attributed in per_variant if key in attributed)
                 resource = by_urn[key] if key else None
                 target = _Target(resource.ref, self._location(resource), []) if resource else _Target(None, None, [])
-                findings.extend(_findings(rule, target, messages, status))
+                findings.extend(_findings(rule, target, messages, status, legitimate=legitimate))
         return findings
 
     def _policy_file_hashes(self, pack: Pack) -> dict[str, str]:
@@ -232,24 +253,63 @@ def _engine_error(pack: Pack, message: str, rules: Sequence[RuleMeta] | None = N
 def _evaluate_targets(
     compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], targets: list[_Target]
 ) -> list[Finding]:
-    """Evaluate every variant of every target in one batch; fall back to one by one to pin down failures."""
-    documents = [document for target in targets for document in target.variants]
+    """Evaluate every variant of every target in one batch; fall back to one by one to pin down failures.
+
+    A target whose opaque values are of both kinds (legitimately unknown and not) and that some rule
+    reads gets a second batch of refinement variants, which decide whether --allow-unknown may lift it.
+    """
+    outcomes = _evaluate_batch(compiled, pack, rules, [list(target.variants) for target in targets])
+    findings: list[Finding] = []
+    pending: list[tuple[_Target, list[Decision], list[Any]]] = []
+    for target, outcome in zip(targets, outcomes, strict=True):
+        errors = [o for o in outcome if isinstance(o, Finding)]
+        if errors:
+            findings.append(_located(errors[0], target))
+            continue
+        decisions = [o for o in outcome if not isinstance(o, Finding)]
+        if target.opaque is not None and target.opaque.mixed and _some_rule_depends(rules, decisions):
+            pending.append((target, decisions, refinement(target.variants[0], target.opaque).documents))
+        else:
+            findings.extend(_classify(rules, target, decisions, []))
+    refined = _evaluate_batch(compiled, pack, rules, [documents for _, _, documents in pending])
+    for (target, decisions, _), outcome in zip(pending, refined, strict=True):
+        errors = [o for o in outcome if isinstance(o, Finding)]
+        if errors:
+            findings.append(_located(errors[0], target))
+            continue
+        findings.extend(_classify(rules, target, decisions, [o for o in outcome if not isinstance(o, Finding)]))
+    return findings
+
+
+def _evaluate_batch(
+    compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], groups: list[list[Any]]
+) -> list[list[Decision | Finding]]:
+    """Decisions for each group of documents, in one engine call when nothing fails."""
+    documents = [document for group in groups for document in group]
+    if not documents:
+        return [[] for _ in groups]
     decisions: list[Decision | Finding]
     try:
         decisions = list(compiled.evaluate_many(documents))
     except Exception:
         decisions = [_evaluate_one(compiled, pack, rules, document) for document in documents]
-    findings: list[Finding] = []
+    result: list[list[Decision | Finding]] = []
     position = 0
-    for target in targets:
-        outcome = decisions[position : position + len(target.variants)]
-        position += len(target.variants)
-        errors = [o for o in outcome if isinstance(o, Finding)]
-        if errors:
-            findings.append(_located(errors[0], target))
-            continue
-        findings.extend(_classify(rules, target, [o for o in outcome if not isinstance(o, Finding)]))
-    return findings
+    for group in groups:
+        result.append(decisions[position : position + len(group)])
+        position += len(group)
+    return result
+
+
+def _unknown_keys(per_variant: list[dict[str | None, list[str]]]) -> bool:
+    """Whether some resource's finding from a stack rule appears under some variants only."""
+    keys = {key for attributed in per_variant for key in attributed}
+    return any(not all(key in attributed for attributed in per_variant) for key in keys)
+
+
+def _some_rule_depends(rules: list[RuleMeta], decisions: list[Decision]) -> bool:
+    fired = [[bool(decision.get(rule.rule)) for decision in decisions] for rule in rules]
+    return any(any(row) and not all(row) for row in fired)
 
 
 def _evaluate_one(
@@ -263,7 +323,9 @@ def _evaluate_one(
         return _engine_error(pack, f"pack {pack.name!r}: engine crashed: {error!r}", rules)
 
 
-def _classify(rules: list[RuleMeta], target: _Target, decisions: list[Decision]) -> list[Finding]:
+def _classify(
+    rules: list[RuleMeta], target: _Target, decisions: list[Decision], refined: list[Decision]
+) -> list[Finding]:
     """fail when a rule fires under every variant, unknown when only under some, nothing when under none."""
     findings: list[Finding] = []
     for rule in rules:
@@ -271,12 +333,26 @@ def _classify(rules: list[RuleMeta], target: _Target, decisions: list[Decision])
         if not any(fired):
             continue
         status: Status = "fail" if all(fired) else "unknown"
+        legitimate = status == "unknown" and _legitimate(
+            target.opaque, fired, [bool(d.get(rule.rule)) for d in refined]
+        )
         messages = next(decision[rule.rule] for decision in decisions if decision.get(rule.rule))
-        findings.extend(_findings(rule, target, messages, status))
+        findings.extend(_findings(rule, target, messages, status, legitimate=legitimate))
     return findings
 
 
-def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Status) -> list[Finding]:
+def _legitimate(opaque: Split | None, coarse: list[bool], refined: list[bool]) -> bool:
+    """Whether an unknown verdict depends only on legitimately unknown values (see policies/gate/unknowns.py)."""
+    if opaque is None or not opaque.legitimate:
+        return False
+    if not opaque.other:
+        return True
+    return bool(refined) and not depends_on_other(coarse, refined)
+
+
+def _findings(
+    rule: RuleMeta, target: _Target, messages: list[str], status: Status, *, legitimate: bool = False
+) -> list[Finding]:
     prefix = "depends on values unknown before apply: " if status == "unknown" else ""
     return [
         Finding(
@@ -289,6 +365,7 @@ def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Stat
             status=status,
             effect=rule.effect,
             location=target.location,
+            legitimately_unknown=legitimate,
         )
         for message in messages
     ]
