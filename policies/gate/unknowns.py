@@ -172,13 +172,17 @@ def refinement(document: Any, parts: Split, *, per_path: bool = True) -> Refinem
     return Refinement(legit_only, singles)
 
 
-def depends_on_other(coarse: Sequence[bool], refined: Sequence[bool]) -> bool:
+def depends_on_other(coarse: Sequence[bool | None], refined: Sequence[bool | None]) -> bool:
     """Whether a rule's firing changed because of non-legitimate values.
 
     `coarse`: fired on [input as given, probe 1..n]; `refined`: fired on the refinement's documents.
+    None marks a variant the engine failed on (a probe of a type the field never has): no evidence.
+    A refinement with no evidence at all counts as a dependence, so it never lifts a finding.
     """
     count = len(PROBES)
     legit_only, singles = refined[:count], refined[count:]
-    if any(fired != coarse[index + 1] for index, fired in enumerate(legit_only)):
+    if all(fired is None for fired in refined):
         return True
-    return any(fired != coarse[0] for fired in singles)
+    pairs = [(fired, coarse[index + 1]) for index, fired in enumerate(legit_only)]
+    pairs += [(fired, coarse[0]) for fired in singles]
+    return any(a is not None and b is not None and a != b for a, b in pairs)
