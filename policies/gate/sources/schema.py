@@ -21,7 +21,7 @@ from policies.gate.catalog import SCHEMA_INVALID, SCHEMA_NOT_VALIDATED, gate_fin
 from policies.gate.findings import Finding, Status
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import GateSubject, KubeObject
-from policies.gate.unknowns import UNKNOWN, is_legitimate
+from policies.gate.unknowns import is_legitimate, is_opaque
 
 _MAX_MESSAGE = 300
 
@@ -91,8 +91,8 @@ def _errors(validator: jsonschema.protocols.Validator, obj: KubeObject) -> list[
     for error in sorted(validator.iter_errors(obj.body), key=lambda e: list(map(str, e.absolute_path))):
         path = _json_path(error.absolute_path)
         message = error.message if len(error.message) <= _MAX_MESSAGE else error.message[:_MAX_MESSAGE] + "…"
-        # A value unknown before apply cannot be type-checked yet: that is an unknown, not a failure.
-        status: Status = "unknown" if error.instance == UNKNOWN else "fail"
+        # A value unknown before apply (or secret) cannot be type-checked: that is an unknown, not a failure.
+        status: Status = "unknown" if is_opaque(error.instance) else "fail"
         finding = gate_finding(
             SCHEMA_INVALID,
             f"{obj.kind} {obj.name}: {path}: {message}",
