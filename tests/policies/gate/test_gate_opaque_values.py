@@ -156,15 +156,19 @@ def test_allow_unknown_lifts_when_the_other_unknowns_do_not_change_the_verdict(
     assert finding["legitimatelyUnknown"] and run.exit_code == 0
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 def test_allow_unknown_keeps_blocking_when_a_non_legitimate_unknown_changes_the_verdict(
-    gate: GateRunner, tmp_path: Path
+    gate: GateRunner, tmp_path: Path, engine: str
 ) -> None:
-    # The key ARN is legitimate, but the rule also reads `provider` as a whole through its keyArn; an
-    # unknown `encryptionConfig` next to a legitimate unknown elsewhere must stay blocking.
-    cluster = step(CLUSTER, "main", {"encryptionConfig": UNKNOWN, "roleArn": UNKNOWN})
-    run = gate("--allow-unknown", plan=write_plan(tmp_path, plan_document(cluster)))
-    finding = next(f for f in run.findings if f["policyId"] == "tiny.deny_cluster_unencrypted")
-    assert not finding["legitimatelyUnknown"] and finding["blocking"] and run.exit_code == 1
+    # Legitimate unknowns (the role ARN, subnet ids) next to an unknown allow-list entry: the verdict
+    # changes with the allow-list entry, so the refinement must keep the finding blocking.
+    cluster = _cluster([UNKNOWN])
+    cluster["newState"]["inputs"] |= {"roleArn": UNKNOWN}
+    cluster["newState"]["inputs"]["vpcConfig"]["subnetIds"] = [UNKNOWN]
+    run = gate("--allow-unknown", plan=write_plan(tmp_path, plan_document(cluster)), packs=REAL_PACKS, engine=engine)
+    finding = next(f for f in run.findings if f["policyId"] == "aws.deny_eks_endpoint_access")
+    assert finding["status"] == "unknown" and not finding["legitimatelyUnknown"] and finding["blocking"]
+    assert run.exit_code == 1
 
 
 def test_legitimate_paths_are_ids_arns_and_names_of_the_sentinel_only() -> None:
