@@ -68,13 +68,19 @@ def is_opaque(value: Any) -> bool:
     return isinstance(value, str) and value in OPAQUE
 
 
+@cache
+def unread_keys() -> frozenset[str]:
+    return frozenset(str(key) for key in _data().get("unreadKeys", []))
+
+
 def opaque_paths(value: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
-    """The path of every opaque value inside `value`, depth first."""
+    """The path of every opaque value inside `value` that some rule may read, depth first."""
     if is_opaque(value):
         yield path
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from opaque_paths(item, (*path, key))
+            if key not in unread_keys():
+                yield from opaque_paths(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from opaque_paths(item, (*path, index))
@@ -90,7 +96,10 @@ def substitute(value: Any, probe: Any, only: frozenset[JsonPath] | None = None, 
     if is_opaque(value):
         return probe if only is None or path in only else value
     if isinstance(value, dict):
-        return {key: substitute(item, probe, only, (*path, key)) for key, item in value.items()}
+        return {
+            key: item if key in unread_keys() else substitute(item, probe, only, (*path, key))
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [substitute(item, probe, only, (*path, index)) for index, item in enumerate(value)]
     return value

@@ -16,7 +16,7 @@ from gate_support import REAL_PACKS, REPO_ROOT, UNKNOWN, GateRunner, k8s_step, p
 
 from policies.gate.inputs.plan import load_plan
 from policies.gate.inputs.secrets import SECRET_SIGNATURE, SIGNATURE_KEY, unwrap
-from policies.gate.unknowns import SECRET, depends_on_other, is_legitimate, split
+from policies.gate.unknowns import SECRET, contains_unknown, depends_on_other, is_legitimate, split, unread_keys
 
 CASES = REPO_ROOT / "tests" / "policies" / "adversarial" / "unknowns"
 ENGINES = ("regorus", "regopy")
@@ -196,6 +196,15 @@ def test_legitimate_paths_are_ids_arns_and_names_of_the_sentinel_only() -> None:
 
 def test_a_refinement_without_evidence_never_lifts() -> None:
     assert depends_on_other([True, False], [None, None])
+
+
+def test_no_rule_reads_a_key_the_gate_does_not_probe() -> None:
+    # Opaque values under unreadKeys are not probed; that is sound only while no rule names the key.
+    sources = [path.read_text(encoding="utf-8") for path in REAL_PACKS.rglob("*.rego")]
+    assert sources
+    for key in unread_keys():
+        assert not any(key in text for text in sources), key
+    assert not contains_unknown({"kubeconfig": SECRET}) and contains_unknown({"config": SECRET})
 
 
 def test_secret_envelopes_read_as_the_cli_prints_them(tmp_path: Path) -> None:
