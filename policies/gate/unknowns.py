@@ -73,6 +73,10 @@ def unread_keys() -> frozenset[str]:
     return frozenset(str(key) for key in _data().get("unreadKeys", []))
 
 
+def max_refined_paths() -> int:
+    return int(_data()["legitimatelyUnknown"]["maxRefinedPaths"])
+
+
 def opaque_paths(value: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
     """The path of every opaque value inside `value` that some rule may read, depth first."""
     if is_opaque(value):

@@ -21,7 +21,7 @@ from policies.gate.hashing import sha256_file
 from policies.gate.kube_types import group_version_kind
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
-from policies.gate.unknowns import Split, depends_on_other, refinement, split, variants
+from policies.gate.unknowns import Split, depends_on_other, max_refined_paths, refinement, split, variants
 
 # A stack rule's message about one resource starts with that resource's URN and ": " (policies/README.md).
 _URN_PREFIX = "urn:pulumi:"
@@ -281,7 +281,12 @@ def _evaluate_targets(
             findings.append(_located(outcome[0], target))
             continue
         decisions = _probed(outcome)
-        if target.opaque is not None and target.opaque.mixed and _some_rule_depends(rules, decisions):
+        if (
+            target.opaque is not None
+            and target.opaque.mixed
+            and len(target.opaque.other) <= max_refined_paths()
+            and _some_rule_depends(rules, decisions)
+        ):
             pending.append((target, decisions, refinement(target.variants[0], target.opaque).documents))
         else:
             findings.extend(_classify(rules, target, decisions, []))

@@ -16,7 +16,15 @@ from gate_support import REAL_PACKS, REPO_ROOT, UNKNOWN, GateRunner, k8s_step, p
 
 from policies.gate.inputs.plan import load_plan
 from policies.gate.inputs.secrets import SECRET_SIGNATURE, SIGNATURE_KEY, unwrap
-from policies.gate.unknowns import SECRET, contains_unknown, depends_on_other, is_legitimate, split, unread_keys
+from policies.gate.unknowns import (
+    SECRET,
+    contains_unknown,
+    depends_on_other,
+    is_legitimate,
+    max_refined_paths,
+    split,
+    unread_keys,
+)
 
 CASES = REPO_ROOT / "tests" / "policies" / "adversarial" / "unknowns"
 ENGINES = ("regorus", "regopy")
@@ -169,6 +177,14 @@ def test_allow_unknown_keeps_blocking_when_a_non_legitimate_unknown_changes_the_
     finding = next(f for f in run.findings if f["policyId"] == "aws.deny_eks_endpoint_access")
     assert finding["status"] == "unknown" and not finding["legitimatelyUnknown"] and finding["blocking"]
     assert run.exit_code == 1
+
+
+def test_too_many_other_unknowns_are_not_refined_and_stay_blocking(gate: GateRunner, tmp_path: Path) -> None:
+    # Same shape as the lifted case above, with more non-legitimate unknowns than are probed one by one.
+    extra = {f"note{index}": UNKNOWN for index in range(max_refined_paths() + 1)}
+    run = gate("--allow-unknown", plan=write_plan(tmp_path, plan_document(_tiny_cluster(UNKNOWN, **extra))))
+    finding = next(f for f in run.findings if f["policyId"] == "tiny.deny_cluster_unencrypted")
+    assert finding["status"] == "unknown" and not finding["legitimatelyUnknown"] and run.exit_code == 1
 
 
 def test_legitimate_paths_are_ids_arns_and_names_of_the_sentinel_only() -> None:
