@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="write build/<stack>/plan.json from the program under mocks")
     plan.add_argument("--stack", required=True, help="stack name: stacks/Pulumi.<stack>.yaml")
     plan.add_argument("--out", type=Path, default=None, help="output directory (default: build/<stack>)")
+    plan.add_argument(
+        "--preview",
+        action="store_true",
+        help="as a first `pulumi preview` sees it: outputs of resources not yet created unknown (writes preview.json)",
+    )
     plan.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
     return parser
 
@@ -42,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     started = time.perf_counter()
     try:
-        path, document = write_plan(args.stack, root, args.out or root / "build" / args.stack)
+        path, document = write_plan(
+            args.stack, root, args.out or root / "build" / args.stack, first_preview=args.preview
+        )
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

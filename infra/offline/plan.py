@@ -24,17 +24,21 @@ def engine_config_strings(config_map: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def run_program(stack: str, project_root: Path) -> tuple[list[RecordedResource], dict[str, str]]:
+def run_program(
+    stack: str, project_root: Path, *, first_preview: bool = False
+) -> tuple[list[RecordedResource], dict[str, str]]:
     stack_file = project_root / "stacks" / f"Pulumi.{stack}.yaml"
     config, config_map = load_stack_file(stack_file)  # fails with file:line before anything is declared
-    return run_with_config(stack, config, config_map, project_root)
+    return run_with_config(stack, config, config_map, project_root, first_preview=first_preview)
 
 
 def run_with_config(
-    stack: str, config: PlatformConfig, config_map: dict[str, Any], project_root: Path
+    stack: str, config: PlatformConfig, config_map: dict[str, Any], project_root: Path, *, first_preview: bool = False
 ) -> tuple[list[RecordedResource], dict[str, str]]:
+    """Run the program under mocks. `first_preview`: outputs of new resources are unknown, as in a
+    first `pulumi preview` of an empty stack (see FakeCloud)."""
     strings = engine_config_strings(config_map)
-    monitor = install(PROJECT, stack, project_root)
+    monitor = install(PROJECT, stack, project_root, first_preview=first_preview)
     pulumi.runtime.set_all_config(strings)
 
     def program() -> None:
@@ -95,10 +99,12 @@ def plan_document(recorded: list[RecordedResource], config: dict[str, str]) -> d
     }
 
 
-def write_plan(stack: str, project_root: Path, out_dir: Path) -> tuple[Path, dict[str, Any]]:
-    recorded, config = run_program(stack, project_root)
+def write_plan(
+    stack: str, project_root: Path, out_dir: Path, *, first_preview: bool = False
+) -> tuple[Path, dict[str, Any]]:
+    recorded, config = run_program(stack, project_root, first_preview=first_preview)
     document = plan_document(recorded, config)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "plan.json"
+    path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path, document

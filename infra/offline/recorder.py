@@ -32,16 +32,24 @@ class RecordedResource:
 
 
 class FakeCloud(Mocks):
-    """Answers the SDK's questions (new resources, data sources) with deterministic, plausible values."""
+    """Answers the SDK's questions (new resources, data sources) with deterministic, plausible values.
 
-    def __init__(self) -> None:
+    With `first_preview`, it answers as the engine does in a first `pulumi preview`: nothing exists
+    yet, so a new resource's id and every output it does not take from its inputs are unknown (the
+    SDK resolves them as unknown in a dry run), while data sources still answer.
+    """
+
+    def __init__(self, *, first_preview: bool = False) -> None:
         self.provider_regions: dict[str, str] = {}
+        self.first_preview = first_preview
 
     def region_of(self, provider_ref: str) -> str:
         return self.provider_regions.get(provider_ref.rsplit("::", 1)[0], DEFAULT_REGION)
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         inputs = dict(args.inputs)
+        if self.first_preview:
+            return "", inputs
         if args.typ.startswith("pulumi:providers:"):
             return f"{digest(args.typ, args.name)[:8]}-{digest(args.name)[:4]}-provider", inputs
         resource_id, state = outputs_for(args.typ, args.name, inputs, self.region_of(args.provider or ""))
@@ -113,8 +121,8 @@ class RecordingMonitor(MockMonitor):
         return f"project:///{relative.as_posix()}#{position.line},{position.column}"
 
 
-def install(project: str, stack: str, project_root: Path) -> RecordingMonitor:
-    monitor = RecordingMonitor(project_root=project_root)
+def install(project: str, stack: str, project_root: Path, *, first_preview: bool = False) -> RecordingMonitor:
+    monitor = RecordingMonitor(fake_cloud=FakeCloud(first_preview=first_preview), project_root=project_root)
     # A fresh root stack per run, so several plans can be produced in one process.
     settings.ROOT.set(None)
     pulumi.runtime.set_mocks(monitor.fake_cloud, project=project, stack=stack, preview=True, monitor=monitor)

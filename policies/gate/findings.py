@@ -92,6 +92,9 @@ class Finding:
     effect: Effect = "deny"
     location: Location | None = None
     waiver: AppliedWaiver | None = field(default=None, compare=False)
+    # For `unknown`: the verdict depends only on values a first preview legitimately leaves unknown
+    # (ids, ARNs, generated names; policies/gate/unknowns.py), the only unknowns --allow-unknown accepts.
+    legitimately_unknown: bool = False
 
     @property
     def waived(self) -> bool:

@@ -1,7 +1,8 @@
 """From findings to one verdict, an exit code, counts and a verdict per control.
 
 Blocking findings: engine errors always; otherwise unwaived `fail` or `unknown` findings of `deny` rules
-at or above the stack's threshold (`warn_` rules are advisory, as in pulumi-policy-opa). Verdicts, most
+at or above the stack's threshold (`warn_` rules are advisory, as in pulumi-policy-opa). `--allow-unknown`
+lifts only the unknowns that depend on nothing but legitimately unknown values (ids, ARNs, names). Verdicts, most
 serious first: error, fail, unknown (blocks unless unknowns are explicitly allowed), pass.
 """
 
@@ -50,7 +51,7 @@ def is_blocking(finding: Finding, fail_on: str, *, allow_unknown: bool = False) 
         return False
     if finding.status == "error":
         return True
-    if finding.effect != "deny" or (finding.status == "unknown" and allow_unknown):
+    if finding.effect != "deny" or (finding.status == "unknown" and allow_unknown and finding.legitimately_unknown):
         return False
     return severity_scale().at_or_above(finding.severity, fail_on)
 

@@ -20,6 +20,7 @@ import yaml
 from infra.bounds import BoundsError, load_json, read_text
 from policies.gate.errors import GateInputError
 from policies.gate.findings import Location
+from policies.gate.inputs.secrets import normalise_envelopes
 from policies.gate.subject import CloudResource
 
 # Steps whose resource will not exist after the update: nothing to assess.
@@ -87,6 +88,7 @@ def load_plan(path: Path) -> PlanDocument:
 
 
 def parse_plan(path: Path, document: Any) -> PlanDocument:
+    document = normalise_envelopes(path, document)  # secret envelopes as `[secret]`, as the CLI prints them
     if not isinstance(document, dict):
         raise GateInputError(path, f"not a pulumi preview document: top level is {_json_type(document)}, not an object")
     if "steps" not in document:

@@ -82,6 +82,7 @@ def finding_json(finding: Finding, result: GateResult) -> dict[str, Any]:
         "engine": finding.engine,
         "severity": finding.severity,
         "status": finding.status,
+        "legitimatelyUnknown": finding.legitimately_unknown,
         "effect": finding.effect,
         "blocking": is_blocking(finding, result.verdict.fail_on, allow_unknown=result.verdict.allow_unknown),
         "controls": list(finding.controls),

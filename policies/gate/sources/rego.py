@@ -21,7 +21,7 @@ from policies.gate.hashing import sha256_file
 from policies.gate.kube_types import group_version_kind
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
-from policies.gate.unknowns import variants
+from policies.gate.unknowns import Split, depends_on_other, max_refined_paths, refinement, split, variants
 
 # A stack rule's message about one resource starts with that resource's URN and ": " (policies/README.md).
 _URN_PREFIX = "urn:pulumi:"
@@ -34,6 +34,12 @@ class _Target:
     resource: ResourceRef | None
     location: Location | None
     variants: list[Mapping[str, Any]]
+    opaque: Split | None = None  # set when the input holds opaque values
+
+    @classmethod
+    def of(cls, resource: ResourceRef | None, location: Location | None, document: Mapping[str, Any]) -> _Target:
+        documents = variants(document)
+        return cls(resource, location, documents, split(document) if len(documents) > 1 else None)
 
 
 class RegoSource:
@@ -97,33 +103,60 @@ class RegoSource:
         return self.locate(resource) if self.locate else resource.source_position
 
     def _resource_target(self, resource: CloudResource) -> _Target:
-        return _Target(resource.ref, self._location(resource), variants(resource_input(resource)))
+        return _Target.of(resource.ref, self._location(resource), resource_input(resource))
 
     def _object_target(self, obj: KubeObject, subject: GateSubject) -> _Target:
         review = admission_review(obj, subject.settings.allowed_registries)
-        return _Target(obj.ref, obj.location, variants(review))
+        return _Target.of(obj.ref, obj.location, review)
 
     def _evaluate_stack(
         self, compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], subject: GateSubject
     ) -> list[Finding]:
-        documents = variants({"resources": [resource_input(r) for r in subject.resources]})
-        try:
-            decisions = compiled.evaluate_many(documents)
-        except Exception as error:  # see _compile
-            return [_engine_error(pack, f"stack rules: {error}", rules)]
+        document = {"resources": [resource_input(r) for r in subject.resources]}
+        documents = variants(document)
+        # One call per variant: a stack document is large, so batching saves nothing, and a probe the
+        # engine fails on would otherwise make it re-evaluate the batch.
+        outcome = [_evaluate_one(compiled, pack, rules, d) for d in documents]
+        if isinstance(outcome[0], Finding):
+            return [replace(outcome[0], message=f"stack rules: {outcome[0].message}")]
+        decisions = _probed(outcome)
         by_urn = {r.urn: r for r in subject.resources}
+        per_rule = {rule.rule: _attributed_all(decisions, rule, by_urn) for rule in rules}
+        opaque = split(document) if len(documents) > 1 else None
+        refined: list[Decision | None] = []
+        # Unknown findings that might be lifted: about a resource whose own opaque values are all
+        # legitimate (one holding any other opaque value stays blocking without further probing).
+        liftable = {
+            key
+            for rows in per_rule.values()
+            for key in _unknown_keys(rows)
+            if key is not None and not split(resource_input(by_urn[key])).other
+        }
+        if opaque is not None and opaque.mixed and liftable:
+            # Whole-stack refinement by groups (legitimate values alone, the others alone): one path at
+            # a time would re-evaluate every stack rule over every resource per path.
+            extra = refinement(document, opaque, per_path=False).documents
+            refined = [
+                None if isinstance(o, Finding) else o for o in (_evaluate_one(compiled, pack, rules, d) for d in extra)
+            ]
         findings: list[Finding] = []
         for rule in rules:
             # Attribute each message to the resource whose URN prefixes it, then compare across variants.
-            per_variant = [_attributed(decision.get(rule.rule, []), by_urn) for decision in decisions]
-            keys = sorted({key for attributed in per_variant for key in attributed}, key=lambda k: k or "")
+            per_variant = per_rule[rule.rule]
+            refined_variants = _attributed_all(refined, rule, by_urn)
+            keys = sorted({key for a in per_variant if a is not None for key in a}, key=lambda k: k or "")
             for key in keys:
-                fired = [key in attributed for attributed in per_variant]
-                status: Status = "fail" if all(fired) else "unknown"
-                messages = next(attributed[key] for attributed in per_variant if key in attributed)
+                fired = [None if a is None else key in a for a in per_variant]
+                status = _status(fired) or "fail"
+                legitimate = (
+                    status == "unknown"
+                    and key in liftable
+                    and _legitimate(opaque, fired, [None if a is None else key in a for a in refined_variants])
+                )
+                messages = next(a[key] for a in per_variant if a is not None and key in a)
                 resource = by_urn[key] if key else None
                 target = _Target(resource.ref, self._location(resource), []) if resource else _Target(None, None, [])
-                findings.extend(_findings(rule, target, messages, status))
+                findings.extend(_findings(rule, target, messages, status, legitimate=legitimate))
         return findings
 
     def _policy_file_hashes(self, pack: Pack) -> dict[str, str]:
@@ -236,24 +269,92 @@ def _engine_error(pack: Pack, message: str, rules: Sequence[RuleMeta] | None = N
 def _evaluate_targets(
     compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], targets: list[_Target]
 ) -> list[Finding]:
-    """Evaluate every variant of every target in one batch; fall back to one by one to pin down failures."""
-    documents = [document for target in targets for document in target.variants]
-    decisions: list[Decision | Finding]
-    try:
-        decisions = list(compiled.evaluate_many(documents))
-    except Exception:
-        decisions = [_evaluate_one(compiled, pack, rules, document) for document in documents]
+    """Evaluate every variant of every target in one batch; fall back to one by one to pin down failures.
+
+    The input as given must evaluate: an engine failure on it is an error finding. A probe variant the
+    engine fails on (a probe of a type the field never has: a list where a built-in wants a string)
+    says nothing and is left out. A target whose opaque values are of both kinds (legitimately unknown
+    and not) and that some rule reads gets a second batch of refinement variants, which decide whether
+    --allow-unknown may lift it.
+    """
+    outcomes = _evaluate_batch(compiled, pack, rules, [list(target.variants) for target in targets])
     findings: list[Finding] = []
-    position = 0
-    for target in targets:
-        outcome = decisions[position : position + len(target.variants)]
-        position += len(target.variants)
-        errors = [o for o in outcome if isinstance(o, Finding)]
-        if errors:
-            findings.append(_located(errors[0], target))
+    pending: list[tuple[_Target, list[Decision | None], list[Any]]] = []
+    for target, outcome in zip(targets, outcomes, strict=True):
+        if isinstance(outcome[0], Finding):
+            findings.append(_located(outcome[0], target))
             continue
-        findings.extend(_classify(rules, target, [o for o in outcome if not isinstance(o, Finding)]))
+        decisions = _probed(outcome)
+        if (
+            target.opaque is not None
+            and target.opaque.mixed
+            and len(target.opaque.other) <= max_refined_paths()
+            and _some_rule_depends(rules, decisions)
+        ):
+            pending.append((target, decisions, refinement(target.variants[0], target.opaque).documents))
+        else:
+            findings.extend(_classify(rules, target, decisions, []))
+    refined = _evaluate_batch(compiled, pack, rules, [documents for _, _, documents in pending])
+    for (target, decisions, _), outcome in zip(pending, refined, strict=True):
+        findings.extend(_classify(rules, target, decisions, _probed(outcome)))
     return findings
+
+
+def _probed(outcome: Sequence[Decision | Finding]) -> list[Decision | None]:
+    """Decisions per variant, None where the engine failed on a probe value."""
+    return [None if isinstance(o, Finding) else o for o in outcome]
+
+
+def _evaluate_batch(
+    compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], groups: list[list[Any]]
+) -> list[list[Decision | Finding]]:
+    """Decisions for each group of documents, in one engine call when nothing fails."""
+    documents = [document for group in groups for document in group]
+    if not documents:
+        return [[] for _ in groups]
+    decisions = _evaluate_halving(compiled, pack, rules, documents)
+    result: list[list[Decision | Finding]] = []
+    position = 0
+    for group in groups:
+        result.append(decisions[position : position + len(group)])
+        position += len(group)
+    return result
+
+
+def _evaluate_halving(
+    compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], documents: list[Any]
+) -> list[Decision | Finding]:
+    """One engine call for all; when it fails, halves until the failing documents are alone.
+
+    Probe values of the wrong type make some documents fail; halving finds them in a few calls
+    where evaluating one by one took minutes on regopy.
+    """
+    if len(documents) == 1:
+        return [_evaluate_one(compiled, pack, rules, documents[0])]
+    try:
+        return list(compiled.evaluate_many(documents))
+    except Exception:
+        middle = len(documents) // 2
+        return [
+            *_evaluate_halving(compiled, pack, rules, documents[:middle]),
+            *_evaluate_halving(compiled, pack, rules, documents[middle:]),
+        ]
+
+
+def _fired(decisions: Sequence[Decision | None], rule: RuleMeta) -> list[bool | None]:
+    return [None if decision is None else bool(decision.get(rule.rule)) for decision in decisions]
+
+
+def _unknown_keys(per_variant: list[dict[str | None, list[str]] | None]) -> set[str | None]:
+    """The resources (None: the stack) a stack rule reports under some variants only."""
+    known = [attributed for attributed in per_variant if attributed is not None]
+    keys = {key for attributed in known for key in attributed}
+    return {key for key in keys if not all(key in attributed for attributed in known)}
+
+
+def _some_rule_depends(rules: list[RuleMeta], decisions: list[Decision | None]) -> bool:
+    rows = [[f for f in _fired(decisions, rule) if f is not None] for rule in rules]
+    return any(any(row) and not all(row) for row in rows)
 
 
 def _evaluate_one(
@@ -267,20 +368,42 @@ def _evaluate_one(
         return _engine_error(pack, f"pack {pack.name!r}: engine crashed: {error!r}", rules)
 
 
-def _classify(rules: list[RuleMeta], target: _Target, decisions: list[Decision]) -> list[Finding]:
+def _classify(
+    rules: list[RuleMeta], target: _Target, decisions: list[Decision | None], refined: list[Decision | None]
+) -> list[Finding]:
     """fail when a rule fires under every variant, unknown when only under some, nothing when under none."""
     findings: list[Finding] = []
     for rule in rules:
-        fired = [bool(decision.get(rule.rule)) for decision in decisions]
-        if not any(fired):
+        fired = _fired(decisions, rule)
+        status = _status(fired)
+        if status is None:
             continue
-        status: Status = "fail" if all(fired) else "unknown"
-        messages = next(decision[rule.rule] for decision in decisions if decision.get(rule.rule))
-        findings.extend(_findings(rule, target, messages, status))
+        legitimate = status == "unknown" and _legitimate(target.opaque, fired, _fired(refined, rule))
+        messages = next(d[rule.rule] for d in decisions if d is not None and d.get(rule.rule))
+        findings.extend(_findings(rule, target, messages, status, legitimate=legitimate))
     return findings
 
 
-def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Status) -> list[Finding]:
+def _status(fired: Sequence[bool | None]) -> Status | None:
+    """None (no finding) when the rule fires under no variant the engine could evaluate."""
+    known = [f for f in fired if f is not None]
+    if not any(known):
+        return None
+    return "fail" if all(known) else "unknown"
+
+
+def _legitimate(opaque: Split | None, coarse: Sequence[bool | None], refined: Sequence[bool | None]) -> bool:
+    """Whether an unknown verdict depends only on legitimately unknown values (see policies/gate/unknowns.py)."""
+    if opaque is None or not opaque.legitimate:
+        return False
+    if not opaque.other:
+        return True
+    return bool(refined) and not depends_on_other(coarse, refined)
+
+
+def _findings(
+    rule: RuleMeta, target: _Target, messages: list[str], status: Status, *, legitimate: bool = False
+) -> list[Finding]:
     prefix = "depends on values unknown before apply: " if status == "unknown" else ""
     return [
         Finding(
@@ -293,6 +416,7 @@ def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Stat
             status=status,
             effect=rule.effect,
             location=target.location,
+            legitimately_unknown=legitimate,
         )
         for message in messages
     ]
@@ -300,6 +424,12 @@ def _findings(rule: RuleMeta, target: _Target, messages: list[str], status: Stat
 
 def _located(finding: Finding, target: _Target) -> Finding:
     return replace(finding, resource=target.resource, location=target.location)
+
+
+def _attributed_all(
+    decisions: Sequence[Decision | None], rule: RuleMeta, known: Mapping[str, CloudResource]
+) -> list[dict[str | None, list[str]] | None]:
+    return [None if d is None else _attributed(d.get(rule.rule, []), known) for d in decisions]
 
 
 def _attributed(messages: list[str], known: Mapping[str, CloudResource]) -> dict[str | None, list[str]]:

@@ -7,7 +7,7 @@ reports every error of an object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import version as package_version
 from typing import Any
@@ -21,7 +21,7 @@ from policies.gate.catalog import SCHEMA_INVALID, SCHEMA_NOT_VALIDATED, gate_fin
 from policies.gate.findings import Finding, Status
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import GateSubject, KubeObject
-from policies.gate.unknowns import UNKNOWN
+from policies.gate.unknowns import is_legitimate, is_opaque
 
 _MAX_MESSAGE = 300
 
@@ -91,17 +91,18 @@ def _errors(validator: jsonschema.protocols.Validator, obj: KubeObject) -> list[
     for error in sorted(validator.iter_errors(obj.body), key=lambda e: list(map(str, e.absolute_path))):
         path = _json_path(error.absolute_path)
         message = error.message if len(error.message) <= _MAX_MESSAGE else error.message[:_MAX_MESSAGE] + "…"
-        # A value unknown before apply cannot be type-checked yet: that is an unknown, not a failure.
-        status: Status = "unknown" if error.instance == UNKNOWN else "fail"
-        findings.append(
-            gate_finding(
-                SCHEMA_INVALID,
-                f"{obj.kind} {obj.name}: {path}: {message}",
-                resource=obj.ref,
-                location=obj.location,
-                status=status,
-            )
+        # A value unknown before apply (or secret) cannot be type-checked: that is an unknown, not a failure.
+        status: Status = "unknown" if is_opaque(error.instance) else "fail"
+        finding = gate_finding(
+            SCHEMA_INVALID,
+            f"{obj.kind} {obj.name}: {path}: {message}",
+            resource=obj.ref,
+            location=obj.location,
+            status=status,
         )
+        # An id or ARN not created yet is what --allow-unknown accepts; other unknowns stay blocking.
+        legitimate = status == "unknown" and is_legitimate(obj.body, tuple(error.absolute_path))
+        findings.append(replace(finding, legitimately_unknown=legitimate))
     return findings
 
 
