@@ -44,6 +44,8 @@ class Engine(Protocol):
 
 # Generated modules live under this package prefix, never inside a pack's own package.
 GENERATED_PACKAGE_PREFIX = "ai_platform_engine"
+# The environment variable that selects the remote OPA engine (its URL).
+OPA_URL_VARIABLE = "OPA_URL"
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 import requests
 from opa_client.opa import OpaClient
 
-from policies.engines.base import Decision, GeneratedModule, normalise_decision
+from policies.engines.base import OPA_URL_VARIABLE, Decision, GeneratedModule, normalise_decision
 from policies.engines.errors import EngineError
 from policies.engines.packs import ModuleSet, Pack
 
-OPA_URL_VARIABLE = "OPA_URL"
 # Policies are uploaded under this prefix so ours never collide with other tenants of the server.
 POLICY_ID_PREFIX = "ai-platform"
 # Base documents the packs read. A server keeps what an earlier compile uploaded, so every compile

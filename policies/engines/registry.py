@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 
-from policies.engines.base import Engine
+from policies.engines.base import OPA_URL_VARIABLE, Engine
 from policies.engines.errors import EngineError
-from policies.engines.opa_engine import OPA_URL_VARIABLE, OpaEngine
 from policies.engines.regopy_engine import RegopyEngine
 from policies.engines.regorus_engine import RegorusEngine
 
@@ -27,5 +26,9 @@ def get_engine(name: str | None = None) -> Engine:
     if chosen == "regorus":
         return RegorusEngine()
     if chosen == "opa":
+        # Imported on demand: opa-python-client pulls in aiohttp (over a second of start-up) that
+        # embedded runs never use.
+        from policies.engines.opa_engine import OpaEngine  # noqa: PLC0415
+
         return OpaEngine()
     raise EngineError(f"unknown engine {chosen!r}; choose one of {', '.join(ENGINE_NAMES)}")
