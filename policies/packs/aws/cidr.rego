@@ -68,34 +68,70 @@ hex_bits := {
 	"8": "1000", "9": "1001", "a": "1010", "b": "1011", "c": "1100", "d": "1101", "e": "1110", "f": "1111",
 }
 
-octet_weights := [128, 64, 32, 16, 8, 4, 2, 1]
-
 # ::ffff:0:0/96: IPv6 addresses that embed an IPv4 address in their last 32 bits.
 v4_mapped_bits := concat("", [substring(zero_bits, 0, 80), "1111111111111111"])
 
-# Decimal numbers without leading zeros (Python's ipaddress refuses them; regorus' to_number aborts
-# on some spellings, so nothing reaches it unchecked).
-decimal_pattern := `^(0|[1-9][0-9]{0,2})$`
+# Decimal octets and prefixes are looked up, not computed: a table admits exactly the canonical
+# spellings (no leading zeros, which Python's ipaddress refuses too; regorus' to_number aborts on some
+# spellings) and is several times faster than arithmetic on regopy.
+octet_bits := {
+	"0": "00000000", "1": "00000001", "2": "00000010", "3": "00000011", "4": "00000100", "5": "00000101", "6": "00000110", "7": "00000111",
+	"8": "00001000", "9": "00001001", "10": "00001010", "11": "00001011", "12": "00001100", "13": "00001101", "14": "00001110", "15": "00001111",
+	"16": "00010000", "17": "00010001", "18": "00010010", "19": "00010011", "20": "00010100", "21": "00010101", "22": "00010110", "23": "00010111",
+	"24": "00011000", "25": "00011001", "26": "00011010", "27": "00011011", "28": "00011100", "29": "00011101", "30": "00011110", "31": "00011111",
+	"32": "00100000", "33": "00100001", "34": "00100010", "35": "00100011", "36": "00100100", "37": "00100101", "38": "00100110", "39": "00100111",
+	"40": "00101000", "41": "00101001", "42": "00101010", "43": "00101011", "44": "00101100", "45": "00101101", "46": "00101110", "47": "00101111",
+	"48": "00110000", "49": "00110001", "50": "00110010", "51": "00110011", "52": "00110100", "53": "00110101", "54": "00110110", "55": "00110111",
+	"56": "00111000", "57": "00111001", "58": "00111010", "59": "00111011", "60": "00111100", "61": "00111101", "62": "00111110", "63": "00111111",
+	"64": "01000000", "65": "01000001", "66": "01000010", "67": "01000011", "68": "01000100", "69": "01000101", "70": "01000110", "71": "01000111",
+	"72": "01001000", "73": "01001001", "74": "01001010", "75": "01001011", "76": "01001100", "77": "01001101", "78": "01001110", "79": "01001111",
+	"80": "01010000", "81": "01010001", "82": "01010010", "83": "01010011", "84": "01010100", "85": "01010101", "86": "01010110", "87": "01010111",
+	"88": "01011000", "89": "01011001", "90": "01011010", "91": "01011011", "92": "01011100", "93": "01011101", "94": "01011110", "95": "01011111",
+	"96": "01100000", "97": "01100001", "98": "01100010", "99": "01100011", "100": "01100100", "101": "01100101", "102": "01100110", "103": "01100111",
+	"104": "01101000", "105": "01101001", "106": "01101010", "107": "01101011", "108": "01101100", "109": "01101101", "110": "01101110", "111": "01101111",
+	"112": "01110000", "113": "01110001", "114": "01110010", "115": "01110011", "116": "01110100", "117": "01110101", "118": "01110110", "119": "01110111",
+	"120": "01111000", "121": "01111001", "122": "01111010", "123": "01111011", "124": "01111100", "125": "01111101", "126": "01111110", "127": "01111111",
+	"128": "10000000", "129": "10000001", "130": "10000010", "131": "10000011", "132": "10000100", "133": "10000101", "134": "10000110", "135": "10000111",
+	"136": "10001000", "137": "10001001", "138": "10001010", "139": "10001011", "140": "10001100", "141": "10001101", "142": "10001110", "143": "10001111",
+	"144": "10010000", "145": "10010001", "146": "10010010", "147": "10010011", "148": "10010100", "149": "10010101", "150": "10010110", "151": "10010111",
+	"152": "10011000", "153": "10011001", "154": "10011010", "155": "10011011", "156": "10011100", "157": "10011101", "158": "10011110", "159": "10011111",
+	"160": "10100000", "161": "10100001", "162": "10100010", "163": "10100011", "164": "10100100", "165": "10100101", "166": "10100110", "167": "10100111",
+	"168": "10101000", "169": "10101001", "170": "10101010", "171": "10101011", "172": "10101100", "173": "10101101", "174": "10101110", "175": "10101111",
+	"176": "10110000", "177": "10110001", "178": "10110010", "179": "10110011", "180": "10110100", "181": "10110101", "182": "10110110", "183": "10110111",
+	"184": "10111000", "185": "10111001", "186": "10111010", "187": "10111011", "188": "10111100", "189": "10111101", "190": "10111110", "191": "10111111",
+	"192": "11000000", "193": "11000001", "194": "11000010", "195": "11000011", "196": "11000100", "197": "11000101", "198": "11000110", "199": "11000111",
+	"200": "11001000", "201": "11001001", "202": "11001010", "203": "11001011", "204": "11001100", "205": "11001101", "206": "11001110", "207": "11001111",
+	"208": "11010000", "209": "11010001", "210": "11010010", "211": "11010011", "212": "11010100", "213": "11010101", "214": "11010110", "215": "11010111",
+	"216": "11011000", "217": "11011001", "218": "11011010", "219": "11011011", "220": "11011100", "221": "11011101", "222": "11011110", "223": "11011111",
+	"224": "11100000", "225": "11100001", "226": "11100010", "227": "11100011", "228": "11100100", "229": "11100101", "230": "11100110", "231": "11100111",
+	"232": "11101000", "233": "11101001", "234": "11101010", "235": "11101011", "236": "11101100", "237": "11101101", "238": "11101110", "239": "11101111",
+	"240": "11110000", "241": "11110001", "242": "11110010", "243": "11110011", "244": "11110100", "245": "11110101", "246": "11110110", "247": "11110111",
+	"248": "11111000", "249": "11111001", "250": "11111010", "251": "11111011", "252": "11111100", "253": "11111101", "254": "11111110", "255": "11111111",
+}
 
-octet_bits(text) := bits if {
-	regex.match(decimal_pattern, text)
-	value := to_number(text)
-	value <= 255
-	bits := concat("", [substring("01", floor(value / weight) % 2, 1) | some weight in octet_weights])
+prefix_numbers := {
+	"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "10": 10, "11": 11, "12": 12, "13": 13, "14": 14, "15": 15,
+	"16": 16, "17": 17, "18": 18, "19": 19, "20": 20, "21": 21, "22": 22, "23": 23, "24": 24, "25": 25, "26": 26, "27": 27, "28": 28, "29": 29, "30": 30, "31": 31,
+	"32": 32, "33": 33, "34": 34, "35": 35, "36": 36, "37": 37, "38": 38, "39": 39, "40": 40, "41": 41, "42": 42, "43": 43, "44": 44, "45": 45, "46": 46, "47": 47,
+	"48": 48, "49": 49, "50": 50, "51": 51, "52": 52, "53": 53, "54": 54, "55": 55, "56": 56, "57": 57, "58": 58, "59": 59, "60": 60, "61": 61, "62": 62, "63": 63,
+	"64": 64, "65": 65, "66": 66, "67": 67, "68": 68, "69": 69, "70": 70, "71": 71, "72": 72, "73": 73, "74": 74, "75": 75, "76": 76, "77": 77, "78": 78, "79": 79,
+	"80": 80, "81": 81, "82": 82, "83": 83, "84": 84, "85": 85, "86": 86, "87": 87, "88": 88, "89": 89, "90": 90, "91": 91, "92": 92, "93": 93, "94": 94, "95": 95,
+	"96": 96, "97": 97, "98": 98, "99": 99, "100": 100, "101": 101, "102": 102, "103": 103, "104": 104, "105": 105, "106": 106, "107": 107, "108": 108, "109": 109, "110": 110, "111": 111,
+	"112": 112, "113": 113, "114": 114, "115": 115, "116": 116, "117": 117, "118": 118, "119": 119, "120": 120, "121": 121, "122": 122, "123": 123, "124": 124, "125": 125, "126": 126, "127": 127,
+	"128": 128,
 }
 
 # 32 bits of a dotted-quad address; undefined unless it is one.
 ipv4_address_bits(text) := bits if {
 	octets := split(text, ".")
 	count(octets) == 4
-	pieces := [piece | some i in numbers.range(0, 3); piece := octet_bits(octets[i])]
+	pieces := [piece | some i in numbers.range(0, 3); piece := octet_bits[octets[i]]]
 	count(pieces) == 4
 	bits := concat("", pieces)
 }
 
 cidr_prefix(text, max) := prefix if {
-	regex.match(decimal_pattern, text)
-	prefix := to_number(text)
+	prefix := prefix_numbers[text]
 	prefix <= max
 }
 
@@ -163,13 +199,22 @@ ipv6_cidr_bits(value) := substring(address, 0, prefix) if {
 # Blocks of one CIDR value as "<family>:<bits>", or "invalid" (a secret, an unknown, garbage).
 # An IPv4-mapped IPv6 block is the IPv4 block it embeds; one containing all of ::ffff:0:0/96 also
 # covers the whole IPv4 space.
-cidr_blocks(value) := {concat("", ["4:", bits])} if bits := ipv4_cidr_bits(value)
+cidr_blocks(value) := result if {
+	# Parsed once: an unparsed value falls through to the trailing {"invalid"}.
+	parsed := [blocks | blocks := cidr_parsed_blocks(value)]
+	result := array.concat(parsed, [{"invalid"}])[0]
+}
 
-cidr_blocks(value) := ipv6_blocks(bits) if bits := ipv6_cidr_bits(value)
+cidr_parsed_blocks(value) := {concat("", ["4:", bits])} if {
+	is_string(value)
+	not contains(value, ":")
+	bits := ipv4_cidr_bits(value)
+}
 
-cidr_blocks(value) := {"invalid"} if {
-	not ipv4_cidr_bits(value)
-	not ipv6_cidr_bits(value)
+cidr_parsed_blocks(value) := ipv6_blocks(bits) if {
+	is_string(value)
+	contains(value, ":")
+	bits := ipv6_cidr_bits(value)
 }
 
 ipv6_blocks(bits) := {concat("", ["4:", substring(bits, 96, count(bits) - 96)])} if startswith(bits, v4_mapped_bits)
@@ -190,42 +235,45 @@ cidr_list_blocks(cidrs) := {block | some value in cidrs; some block in cidr_bloc
 outermost_bits(blocks, family) := outermost if {
 	prefix := concat("", [family, ":"])
 	family_bits := {substring(block, 2, count(block) - 2) | some block in blocks; startswith(block, prefix)}
-	outermost := {bits | some bits in family_bits; not has_enclosing_block(bits, family_bits)}
+	# Only the prefix lengths the list uses can hold an enclosing block: a handful, whatever its size.
+	lengths := {count(bits) | some bits in family_bits}
+	outermost := {bits | some bits in family_bits; not has_enclosing_block(bits, family_bits, lengths)}
 }
 
-has_enclosing_block(bits, all_bits) if {
-	count(bits) > 0
-	some length in numbers.range(0, count(bits) - 1)
+has_enclosing_block(bits, all_bits, lengths) if {
+	some length in lengths
+	length < count(bits)
 	substring(bits, 0, length) in all_bits
 }
 
 # Share of the family's space the blocks cover outside its non-public ranges (which do not overlap,
 # so each is either inside a block, around it or apart from it).
-public_covered(blocks, family) := sum(shares) if {
+public_covered(blocks, ranges) := sum(shares) if {
 	shares := [share |
-		some bits in outermost_bits(blocks, family)
-		not inside_non_public(bits, family)
-		share := half_powers[count(bits)] - non_public_inside(bits, family)
+		some bits in blocks
+		not inside_non_public(bits, ranges)
+		share := half_powers[count(bits)] - sum([half_powers[count(range)] | some range in ranges; startswith(range, bits)])
 	]
 }
 
-non_public_inside(bits, family) := sum([half_powers[count(range)] | some range in non_public_bits[family]; startswith(range, bits)])
-
-inside_non_public(bits, family) if {
-	some range in non_public_bits[family]
+inside_non_public(bits, ranges) if {
+	some range in ranges
 	startswith(bits, range)
 }
 
-public_total(family) := 1 - sum([half_powers[count(range)] | some range in non_public_bits[family]])
+public_total(ranges) := 1 - sum([half_powers[count(range)] | some range in ranges])
 
 # True when a list of CIDR values is, for practical purposes, the whole internet: one entry cannot be
 # read, or the union covers more than `worldShare` of the public space of IPv4 or of IPv6.
-cidr_list_is_world(cidrs) if "invalid" in cidr_list_blocks(cidrs)
+cidr_list_is_world(cidrs) if cidr_blocks_are_world(cidr_list_blocks(cidrs))
 
-cidr_list_is_world(cidrs) if {
-	blocks := cidr_list_blocks(cidrs)
+cidr_blocks_are_world(blocks) if "invalid" in blocks
+
+cidr_blocks_are_world(blocks) if {
+	not "invalid" in blocks
 	some family in ["4", "6"]
-	public_covered(blocks, family) > world_share * public_total(family)
+	ranges := non_public_bits[family]
+	public_covered(outermost_bits(blocks, family), ranges) > world_share * public_total(ranges)
 }
 
 # A field that should hold a list of CIDRs: absent or null is no list; any other non-list (a secret,

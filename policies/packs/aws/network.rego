@@ -98,12 +98,19 @@ admin_range_text(range) := sprintf("administrative port %d (%s)", [range.from, r
 admin_range_text(range) := sprintf("administrative ports %d-%d (%s)", [range.from, range.to, range.name]) if range.from != range.to
 
 # The union of the CIDRs of all permissions reaching an admin range is judged, so a world split over
-# many rules or blocks counts as the world.
-open_admin_ranges(perms) := {[range, cidrs] |
+# many rules or blocks counts as the world. Each distinct list is assessed once (with every protocol
+# allowed, all the admin ranges share one list; the arithmetic is slow on regopy).
+admin_exposures(perms) := [[range, cidrs] |
 	some range in admin_port_ranges
 	cidrs := [cidr | some perm in perms; reaches_admin_range(perm, range); some cidr in perm.cidrs]
 	count(cidrs) > 0
-	cidr_list_is_world(cidrs)
+]
+
+open_admin_ranges(perms) := open if {
+	exposures := admin_exposures(perms)
+	lists := {json.marshal(pair[1]) | some pair in exposures}
+	world_lists := {text | some text in lists; json.is_valid(text); cidr_list_is_world(json.unmarshal(text))}
+	open := {pair | some pair in exposures; json.marshal(pair[1]) in world_lists}
 }
 
 # Security-group ingress permissions, whichever resource type declares them. A field that should be a
