@@ -79,15 +79,27 @@ def _blocks(network: IPNetwork) -> list[IPNetwork]:
     return [network]
 
 
+Block = tuple[int, int]
+"""A network as (network address, prefix length) within one family."""
+
+
+def _contains(outer: Block, inner: Block, bits: int) -> bool:
+    shift = bits - outer[1]
+    return outer[1] <= inner[1] and outer[0] >> shift == inner[0] >> shift
+
+
 def _public_share(networks: Iterable[IPNetwork], version: int, data: NetworkData) -> float:
-    ranges = [r for r in data.non_public if r.version == version]
-    size = 2**32 if version == 4 else 2**128
-    total = size - sum(r.num_addresses for r in ranges)
+    # CIDR blocks are nested or disjoint: count the outermost ones, less the non-public ranges inside.
+    bits = 32 if version == 4 else 128
+    blocks = {(int(n.network_address), n.prefixlen) for n in networks if n.version == version}
+    outermost = [b for b in blocks if not any(o != b and _contains(o, b, bits) for o in blocks)]
+    ranges = [(int(r.network_address), r.prefixlen) for r in data.non_public if r.version == version]
+    total = (1 << bits) - sum(1 << (bits - r[1]) for r in ranges)
     covered = 0
-    for network in ipaddress.collapse_addresses(n for n in networks if n.version == version):
-        if any(network.subnet_of(r) for r in ranges):  # type: ignore[arg-type]
+    for block in outermost:
+        if any(_contains(r, block, bits) for r in ranges):
             continue
-        covered += network.num_addresses - sum(r.num_addresses for r in ranges if r.subnet_of(network))  # type: ignore[arg-type]
+        covered += (1 << (bits - block[1])) - sum(1 << (bits - r[1]) for r in ranges if _contains(block, r, bits))
     return covered / total if total > 0 else 1.0
 
 

@@ -122,7 +122,7 @@ def _read_data(path: Path, name: str, package: str) -> dict[str, Any]:
             raise EngineError("a data file must be a non-empty mapping of base documents", pack=name, where=file.name)
         for key, value in document.items():
             # The package's own path holds its rules; a base document there would collide with them.
-            if not isinstance(key, str) or key in data or key in RESERVED_DATA_KEYS or key == package.split(".")[0]:
+            if not isinstance(key, str) or key in data or key in RESERVED_DATA_KEYS or key == package.split(".", 1)[0]:
                 raise EngineError(f"data key {key!r} is reserved or defined twice", pack=name, where=file.name)
             data[key] = value
     return data

@@ -131,6 +131,8 @@ def test_rules_fail_closed_without_the_pack_data(packs: dict[str, Pack], engine_
     assert without["deny_security_group_open_admin_ports"] != []
     https = {**SMALL_PUBLIC_SSH, "fromPort": 443, "toPort": 443, "cidrIpv4": "10.0.0.0/8"}
     # Without the data even a private range counts, and every port is an admin port.
-    assert get_engine(engine_name).compile(dataclasses.replace(pack, data={})).evaluate(https)[
-        "deny_security_group_open_admin_ports"
-    ]
+    assert (
+        get_engine(engine_name)
+        .compile(dataclasses.replace(pack, data={}))
+        .evaluate(https)["deny_security_group_open_admin_ports"]
+    )
