@@ -37,6 +37,7 @@ def _problems(config: dict[str, Any]) -> list[str]:
         [f"{i}.0.0.0/8" for i in range(256)],
         ["::/1", "8000::/1"],
         ["3.0.0.0/8"],
+        [f"3.{16 * i}.0.0/12" for i in range(16)],
     ],
 )
 def test_an_allow_list_covering_the_internet_is_refused_with_its_key_path(cidrs: list[str]) -> None:

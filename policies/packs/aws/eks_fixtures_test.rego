@@ -99,3 +99,5 @@ fixtures.deny_eks_endpoint_access_deny_unknown_list := fx_public_endpoint("04da6
 fixtures.deny_eks_endpoint_access_deny_secret_list := fx_public_endpoint("[secret]")
 
 fixtures.deny_eks_endpoint_access_deny_secret_entry := fx_public_endpoint(["52.94.76.0/22", "[secret]"])
+
+fixtures.deny_eks_endpoint_access_deny_world_only_as_union := fx_public_endpoint([cidr | some i in numbers.range(0, 15); cidr := sprintf("3.%d.0.0/12", [16 * i])])

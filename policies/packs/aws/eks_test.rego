@@ -136,3 +136,8 @@ test_deny_eks_endpoint_access_deny_secret_entry if {
 	doc := fixtures.deny_eks_endpoint_access_deny_secret_entry
 	count(deny_eks_endpoint_access) == 1 with input as doc
 }
+
+test_deny_eks_endpoint_access_deny_world_only_as_union if {
+	doc := fixtures.deny_eks_endpoint_access_deny_world_only_as_union
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}

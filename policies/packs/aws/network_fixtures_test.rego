@@ -109,6 +109,12 @@ fixtures.deny_security_group_open_admin_ports_deny_world_as_256_rules := fx_secu
 	rule := fx_ssh_from([sprintf("%d.0.0.0/8", [i])])
 ])
 
+# Sixteen /12s, each below the world share, together a /8 (0.45 % of public IPv4).
+fixtures.deny_security_group_open_admin_ports_deny_world_only_as_union := fx_security_group([rule |
+	some i in numbers.range(0, 15)
+	rule := fx_ssh_from([sprintf("3.%d.0.0/12", [16 * i])])
+])
+
 fixtures.deny_security_group_open_admin_ports_deny_long_ipv6_spelling := fx_ingress_rule({"cidrIpv4": "", "cidrIpv6": "0:0:0:0:0:0:0:0/0", "fromPort": 22, "toPort": 22})
 
 fixtures.deny_security_group_open_admin_ports_deny_zero_padded_ipv6 := fx_ingress_rule({"cidrIpv4": "", "cidrIpv6": "0000::/0", "fromPort": 22, "toPort": 22})

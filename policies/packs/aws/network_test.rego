@@ -231,3 +231,8 @@ test_deny_network_acl_open_admin_ports_deny_unreadable_action if {
 	doc := fixtures.deny_network_acl_open_admin_ports_deny_unreadable_action
 	count(deny_network_acl_open_admin_ports) > 0 with input as doc
 }
+
+test_deny_security_group_open_admin_ports_deny_world_only_as_union if {
+	doc := fixtures.deny_security_group_open_admin_ports_deny_world_only_as_union
+	count(deny_security_group_open_admin_ports) == 1 with input as doc
+}

@@ -25,6 +25,9 @@ CASES: list[tuple[list[Any], bool]] = [
     (["0.0.0.0/1", "128.0.0.0/1"], True),
     ([f"{i}.0.0.0/8" for i in range(256)], True),
     (["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], True),
+    # Each /12 is 0.03 % of public IPv4, below the share; their union, 3.0.0.0/8, is 0.45 %.
+    ([f"3.{16 * i}.0.0/12" for i in range(16)], True),
+    ([f"2600:{i:x}00::/24" for i in range(16)] + [f"2a00:{i:x}00::/24" for i in range(16)], False),
     (["0:0:0:0:0:0:0:0/0"], True),
     (["0000::/0"], True),
     (["::0/0"], True),
