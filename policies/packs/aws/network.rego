@@ -117,9 +117,31 @@ open_admin_ranges(perms) := open if {
 # list or an object and is not (a secret, an unknown) is one unreadable CIDR with every protocol.
 unreadable_permission := permission(["<unreadable ingress>"], "-1", null, null)
 
-sg_ingress_permissions contains permission(cidrs, object.get(input, "ipProtocol", null), object.get(input, "fromPort", null), object.get(input, "toPort", null)) if {
-	input.__type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	cidrs := array.concat(optional_cidr_values(object.get(input, "cidrIpv4", null)), optional_cidr_values(object.get(input, "cidrIpv6", null)))
+# Rule resources that each add one permission to a group or an ACL declared elsewhere.
+sg_rule_types := {"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"}
+
+sg_ingress_permissions contains standalone_permission(input) if input.__type in sg_rule_types
+
+standalone_permission(r) := permission(cidrs, object.get(r, "ipProtocol", null), object.get(r, "fromPort", null), object.get(r, "toPort", null)) if {
+	r.__type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	cidrs := array.concat(optional_cidr_values(object.get(r, "cidrIpv4", null)), optional_cidr_values(object.get(r, "cidrIpv6", null)))
+	count(cidrs) > 0
+}
+
+# A rule whose type cannot be read is assessed as ingress.
+standalone_permission(r) := permission(cidrs, object.get(r, "protocol", null), object.get(r, "fromPort", null), object.get(r, "toPort", null)) if {
+	r.__type == "aws:ec2/securityGroupRule:SecurityGroupRule"
+	not object.get(r, "type", "") == "egress"
+	cidrs := block_list_cidrs(r)
+	count(cidrs) > 0
+}
+
+# An ACL rule whose direction or action cannot be read is assessed as an inbound allow.
+standalone_permission(r) := permission(cidrs, object.get(r, "protocol", null), object.get(r, "fromPort", null), object.get(r, "toPort", null)) if {
+	r.__type == "aws:ec2/networkAclRule:NetworkAclRule"
+	not object.get(r, "egress", false) == true
+	not object.get(r, "ruleAction", "") == "deny"
+	cidrs := nacl_cidrs(r)
 	count(cidrs) > 0
 }
 
@@ -141,14 +163,6 @@ sg_ingress_permissions contains permission(cidrs, object.get(rule, "protocol", n
 	some rule in as_array(object.get(input, "ingress", []))
 	is_object(rule)
 	cidrs := block_list_cidrs(rule)
-	count(cidrs) > 0
-}
-
-# A rule whose type cannot be read is assessed as ingress.
-sg_ingress_permissions contains permission(cidrs, object.get(input, "protocol", null), object.get(input, "fromPort", null), object.get(input, "toPort", null)) if {
-	input.__type == "aws:ec2/securityGroupRule:SecurityGroupRule"
-	not object.get(input, "type", "") == "egress"
-	cidrs := block_list_cidrs(input)
 	count(cidrs) > 0
 }
 
@@ -196,13 +210,7 @@ nacl_allow_permissions contains permission(cidrs, object.get(entry, "protocol", 
 	count(cidrs) > 0
 }
 
-nacl_allow_permissions contains permission(cidrs, object.get(input, "protocol", null), object.get(input, "fromPort", null), object.get(input, "toPort", null)) if {
-	input.__type == "aws:ec2/networkAclRule:NetworkAclRule"
-	not object.get(input, "egress", false) == true
-	not object.get(input, "ruleAction", "") == "deny"
-	cidrs := nacl_cidrs(input)
-	count(cidrs) > 0
-}
+nacl_allow_permissions contains standalone_permission(input) if input.__type == "aws:ec2/networkAclRule:NetworkAclRule"
 
 nacl_cidrs(entry) := array.concat(
 	optional_cidr_values(object.get(entry, "cidrBlock", null)),
@@ -225,4 +233,42 @@ nacl_cidrs(entry) := array.concat(
 deny_network_acl_open_admin_ports contains msg if {
 	some pair in open_admin_ranges(nacl_allow_permissions)
 	msg := concat("", [input.__type, " \"", input.__name, "\": inbound allow reaches ", admin_range_text(pair[0]), " from the world: the source ", cidr_world_reason(pair[1])])
+}
+
+# Rule resources of one security group (or one ACL) are judged together: sixteen rules of a /12 each
+# open a /8 although none is the world alone. Resources are grouped by the id they attach to; ids a
+# preview leaves unknown fall into one group, which can only err towards a finding.
+standalone_group_key(r) := concat("", ["security group ", attached_id(object.get(r, "securityGroupId", null))]) if r.__type in sg_rule_types
+
+standalone_group_key(r) := concat("", ["network ACL ", attached_id(object.get(r, "networkAclId", null))]) if r.__type == "aws:ec2/networkAclRule:NetworkAclRule"
+
+attached_id(value) := value if is_string(value)
+
+attached_id(value) := "<unreadable id>" if not is_string(value)
+
+standalone_entries := [[key, r.__urn, perm] |
+	some r in stack_resources
+	perm := standalone_permission(r)
+	key := standalone_group_key(r)
+]
+
+# METADATA
+# title: Rules of one security group or network ACL do not together open an administrative port
+# description: >-
+#   Security group rule resources (aws:vpc/securityGroupIngressRule, aws:ec2/securityGroupRule) that
+#   attach to the same group, and network ACL rule resources of the same ACL, must not together admit
+#   the world (the union of their CIDRs above the configured share of public address space) to an
+#   administrative port or to all ports, even when each rule alone stays below it.
+# custom:
+#   severity: critical
+#   controls: [CIS-EKS-5.4.1, NIST-800-53:SC-7, NIST-800-53:AC-17, ISO-27001:A.8.20]
+#   message: Replace the split rules with a short allow-list of known CIDRs, or reach the hosts through SSM Session Manager.
+stack_deny_split_ingress_open_admin_ports contains msg if {
+	some key in {entry[0] | some entry in standalone_entries}
+	members := [entry | some entry in standalone_entries; entry[0] == key]
+	count(members) > 1
+	some pair in open_admin_ranges([entry[2] | some entry in members])
+	# min, not sort(...)[0]: regopy 1.5.2 leaves an index into sort() undefined.
+	urn := min({entry[1] | some entry in members})
+	msg := concat("", [urn, ": the rules of ", key, " together admit the world to ", admin_range_text(pair[0]), ": their sources ", cidr_world_reason(pair[1])])
 }

@@ -175,3 +175,44 @@ fixtures.deny_network_acl_open_admin_ports_deny_string_protocol_and_ports := fx_
 fixtures.deny_network_acl_open_admin_ports_deny_secret_ingress := fx_nacl("[secret]")
 
 fixtures.deny_network_acl_open_admin_ports_deny_unreadable_action := fx_nacl_rule({"ruleAction": "[secret]", "fromPort": 8265, "toPort": 8265})
+
+# --- rule resources judged together per security group / ACL ---
+
+fx_split_sg_rules(group_ids) := {"resources": [rule |
+	some i in numbers.range(0, 15)
+	rule := fx_ingress_rule({
+		"__urn": sprintf("urn:sg-rule-%d", [i]),
+		"securityGroupId": group_ids[i],
+		"cidrIpv4": sprintf("3.%d.0.0/12", [16 * i]),
+		"fromPort": 22,
+		"toPort": 22,
+	})
+]}
+
+fx_same_group := ["sg-0123" | some _ in numbers.range(0, 15)]
+
+fx_own_group := [sprintf("sg-%d", [i]) | some i in numbers.range(0, 15)]
+
+fx_unknown_group := [fx_unknown | some _ in numbers.range(0, 15)]
+
+fixtures.stack_deny_split_ingress_open_admin_ports_allow_each_group_small := fx_split_sg_rules(fx_own_group)
+
+fixtures.stack_deny_split_ingress_open_admin_ports_allow_small_allow_list := {"resources": [
+	fx_ingress_rule({"__urn": "urn:a", "securityGroupId": "sg-1", "cidrIpv4": "52.94.76.0/22", "fromPort": 22, "toPort": 22}),
+	fx_ingress_rule({"__urn": "urn:b", "securityGroupId": "sg-1", "cidrIpv4": "52.94.80.0/22", "fromPort": 22, "toPort": 22}),
+]}
+
+fixtures.stack_deny_split_ingress_open_admin_ports_deny_sixteen_rules_one_group := fx_split_sg_rules(fx_same_group)
+
+fixtures.stack_deny_split_ingress_open_admin_ports_deny_unknown_group_ids := fx_split_sg_rules(fx_unknown_group)
+
+fixtures.stack_deny_split_ingress_open_admin_ports_deny_acl_rules := {"resources": [rule |
+	some i in numbers.range(0, 15)
+	rule := fx_nacl_rule({
+		"__urn": sprintf("urn:nacl-rule-%d", [i]),
+		"networkAclId": "acl-1",
+		"ruleNumber": 100 + i,
+		"cidrBlock": sprintf("3.%d.0.0/12", [16 * i]),
+		"protocol": "-1",
+	})
+]}

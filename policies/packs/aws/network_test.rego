@@ -236,3 +236,30 @@ test_deny_security_group_open_admin_ports_deny_world_only_as_union if {
 	doc := fixtures.deny_security_group_open_admin_ports_deny_world_only_as_union
 	count(deny_security_group_open_admin_ports) == 1 with input as doc
 }
+
+test_stack_deny_split_ingress_open_admin_ports_allow_each_group_small if {
+	doc := fixtures.stack_deny_split_ingress_open_admin_ports_allow_each_group_small
+	count(stack_deny_split_ingress_open_admin_ports) == 0 with input as doc
+}
+
+test_stack_deny_split_ingress_open_admin_ports_allow_small_allow_list if {
+	doc := fixtures.stack_deny_split_ingress_open_admin_ports_allow_small_allow_list
+	count(stack_deny_split_ingress_open_admin_ports) == 0 with input as doc
+}
+
+test_stack_deny_split_ingress_open_admin_ports_deny_sixteen_rules_one_group if {
+	doc := fixtures.stack_deny_split_ingress_open_admin_ports_deny_sixteen_rules_one_group
+	count(stack_deny_split_ingress_open_admin_ports) == 1 with input as doc
+	some msg in stack_deny_split_ingress_open_admin_ports with input as doc
+	startswith(msg, "urn:sg-rule-0: the rules of security group sg-0123 together admit the world to administrative port 22 (SSH)")
+}
+
+test_stack_deny_split_ingress_open_admin_ports_deny_unknown_group_ids if {
+	doc := fixtures.stack_deny_split_ingress_open_admin_ports_deny_unknown_group_ids
+	count(stack_deny_split_ingress_open_admin_ports) == 1 with input as doc
+}
+
+test_stack_deny_split_ingress_open_admin_ports_deny_acl_rules if {
+	doc := fixtures.stack_deny_split_ingress_open_admin_ports_deny_acl_rules
+	count(stack_deny_split_ingress_open_admin_ports) == count(admin_port_ranges) with input as doc
+}
