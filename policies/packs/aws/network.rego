@@ -31,10 +31,14 @@ protocol_class(protocol) := class if {
 	class := object.get(protocol_classes, lower(protocol), "all")
 }
 
+# Numbers are compared, never printed: the SDK sends 6 as 6.0, which regopy's %d does not print as "6".
 protocol_class(protocol) := class if {
 	is_number(protocol)
-	class := object.get(protocol_classes, sprintf("%d", [protocol]), "all")
+	classes := [pair[1] | some pair in protocol_number_classes; pair[0] == protocol]
+	class := array.concat(classes, ["all"])[0]
 }
+
+protocol_number_classes := [[6, "tcp"], [17, "udp"], [1, "icmp"], [58, "icmp"]]
 
 protocol_class(protocol) := "all" if {
 	not is_string(protocol)

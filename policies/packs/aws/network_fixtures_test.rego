@@ -129,6 +129,11 @@ fixtures.deny_security_group_open_admin_ports_deny_string_ports := fx_ingress_ru
 
 fixtures.deny_security_group_open_admin_ports_deny_protocol_number_string := fx_group_rule({"protocol": "6", "cidrBlocks": ["0.0.0.0/0"]})
 
+# The SDK sends integers as floats: 6.0 is TCP, 17.0 is UDP.
+fixtures.deny_security_group_open_admin_ports_deny_protocol_as_float := fx_group_rule({"protocol": 6.0, "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["0.0.0.0/0"]})
+
+fixtures.deny_security_group_open_admin_ports_allow_udp_as_float := fx_group_rule({"protocol": 17.0, "fromPort": 0.0, "toPort": 65535.0, "cidrBlocks": ["0.0.0.0/0"]})
+
 fixtures.deny_security_group_open_admin_ports_deny_secret_cidr := fx_ingress_rule({"cidrIpv4": "[secret]", "fromPort": 22, "toPort": 22})
 
 fixtures.deny_security_group_open_admin_ports_deny_unknown_cidr_list := fx_group_rule({"cidrBlocks": fx_unknown})

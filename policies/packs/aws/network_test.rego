@@ -263,3 +263,13 @@ test_stack_deny_split_ingress_open_admin_ports_deny_acl_rules if {
 	doc := fixtures.stack_deny_split_ingress_open_admin_ports_deny_acl_rules
 	count(stack_deny_split_ingress_open_admin_ports) == count(admin_port_ranges) with input as doc
 }
+
+test_deny_security_group_open_admin_ports_deny_protocol_as_float if {
+	doc := fixtures.deny_security_group_open_admin_ports_deny_protocol_as_float
+	count(deny_security_group_open_admin_ports) == 1 with input as doc
+}
+
+test_deny_security_group_open_admin_ports_allow_udp_as_float if {
+	doc := fixtures.deny_security_group_open_admin_ports_allow_udp_as_float
+	count(deny_security_group_open_admin_ports) == 0 with input as doc
+}
