@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
+from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
 from infra.config.gate_floor import fail_on_floor_problem
 from infra.config.model import (
@@ -154,6 +155,16 @@ def _cluster(config: PlatformConfig) -> Iterator[ConfigProblem]:
             ("cluster", "endpoint", "publicAccessCidrs"),
             endpoint.public_access_cidrs,
             "a public endpoint needs an explicit CIDR allow-list",
+        )
+    # The same arithmetic as the aws pack's deny_eks_endpoint_access: the union of the list, in any
+    # spelling, must stay below the pack's share of public address space (0.0.0.0/1 + 128.0.0.0/1 is
+    # the whole internet although neither entry is /0).
+    reason = world_reason(endpoint.public_access_cidrs) if endpoint.public_access else None
+    if reason is not None:
+        yield _problem(
+            ("cluster", "endpoint", "publicAccessCidrs"),
+            endpoint.public_access_cidrs,
+            f"the allow-list opens the endpoint to the whole internet: {reason}",
         )
     if not endpoint.public_access and endpoint.public_access_cidrs:
         yield _problem(

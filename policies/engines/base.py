@@ -74,6 +74,19 @@ def decision_module(pack: Pack) -> GeneratedModule:
     return collecting_module(pack, "decision", {rule.rule: f"{pack.data_path}.{rule.rule}" for rule in pack.rules})
 
 
+def base_documents(pack: Pack, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The pack's own data files merged with the caller's base documents (the gate's `inventory`, fixtures).
+
+    Every adapter loads exactly this, so a value the rules read from the pack's data is the same on
+    every engine. A caller may not replace a pack document: the rules would silently read other values.
+    """
+    given = dict(data or {})
+    overlap = sorted(set(given) & set(pack.data))
+    if overlap:
+        raise EngineError(f"data {overlap} is defined by the pack itself and cannot be given", pack=pack.name)
+    return {**pack.data, **given}
+
+
 def normalise_decision(pack: Pack, raw: Any, engine: str) -> Decision:
     """Turn an engine's raw value for `decision` into the shared shape, refusing anything odd.
 

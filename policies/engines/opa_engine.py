@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 from opa_client.opa import OpaClient
 
-from policies.engines.base import OPA_URL_VARIABLE, Decision, GeneratedModule, normalise_decision
+from policies.engines.base import OPA_URL_VARIABLE, Decision, GeneratedModule, base_documents, normalise_decision
 from policies.engines.errors import EngineError
 from policies.engines.packs import ModuleSet, Pack
 
@@ -49,7 +49,12 @@ class OpaEngine:
 
     def compile(self, pack: Pack, data: Mapping[str, Any] | None = None) -> OpaCompiledPack:
         self._upload(pack, include="policy")
-        documents = {key: {} for key in MANAGED_DATA_KEYS} | dict(data or {})
+        self._upload_data(pack, data)
+        return OpaCompiledPack(pack, self._client)
+
+    def _upload_data(self, pack: Pack, data: Mapping[str, Any] | None) -> None:
+        # The pack's own data files travel with every compile and query, like on the embedded engines.
+        documents = {key: {} for key in MANAGED_DATA_KEYS} | base_documents(pack, data)
         for key, value in documents.items():
             if not isinstance(value, Mapping):
                 # opa-python-client uploads objects only; every base document the packs read is one.
@@ -58,7 +63,6 @@ class OpaEngine:
                 self._client.update_or_create_data(dict(value), key)
             except Exception as error:
                 raise EngineError(f"OPA rejected data {key!r}: {error}", pack=pack.name) from error
-        return OpaCompiledPack(pack, self._client)
 
     def query(
         self, pack: Pack, reference: str, *, include: ModuleSet = "policy", extra: GeneratedModule | None = None
@@ -67,6 +71,7 @@ class OpaEngine:
         if not reference.startswith("data."):
             raise EngineError(f"the OPA adapter only reads data references, not {reference!r}", pack=pack.name)
         self._upload(pack, include=include, extra=extra)
+        self._upload_data(pack, None)
         return _post(self._client, pack, reference.removeprefix("data.").replace(".", "/"), {})
 
     def _upload(self, pack: Pack, *, include: ModuleSet, extra: GeneratedModule | None = None) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -23,6 +23,11 @@ MANIFEST = "PulumiPolicy.yaml"
 FIXTURE_SUFFIX = "_fixtures_test.rego"
 _PACKAGE = re.compile(r"^package\s+(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*$", re.MULTILINE)
 _REGO_V1 = re.compile(r"^import\s+rego\.v1\s*$", re.MULTILINE)
+# Base documents a pack ships next to its modules (values both its rules and Python read, defined once).
+# Each file is a mapping whose top-level keys become `data.<key>`; several files may split the keys.
+DATA_GLOB = "*.data.yaml"
+# Keys the gate itself provides (see policies/README.md): a pack must not shadow them.
+RESERVED_DATA_KEYS = frozenset({"inventory"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Pack:
     test_modules: dict[str, str]
     rules: list[RuleMeta]
     sha256: str
+    data: dict[str, Any] = field(default_factory=dict)
+    """Base documents from the pack's `*.data.yaml` files, passed to every engine with the gate's own data."""
 
     @property
     def fixture_modules(self) -> dict[str, str]:
@@ -117,7 +124,25 @@ def load_pack(path: Path) -> Pack:
         test_modules=test_modules,
         rules=sorted(rules, key=lambda r: r.rule),
         sha256=_hash_directory(path),
+        data=_read_data(path, name, package),
     )
+
+
+def _read_data(path: Path, name: str, package: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for file in sorted(path.glob(DATA_GLOB)):
+        try:
+            document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise EngineError(f"cannot read the data file: {error}", pack=name, where=file.name) from error
+        if not isinstance(document, dict) or not document:
+            raise EngineError("a data file must be a non-empty mapping of base documents", pack=name, where=file.name)
+        for key, value in document.items():
+            # The package's own path holds its rules; a base document there would collide with them.
+            if not isinstance(key, str) or key in data or key in RESERVED_DATA_KEYS or key == package.split(".", 1)[0]:
+                raise EngineError(f"data key {key!r} is reserved or defined twice", pack=name, where=file.name)
+            data[key] = value
+    return data
 
 
 def _read_manifest(path: Path, name: str) -> tuple[InputFormat, str]:

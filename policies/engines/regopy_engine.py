@@ -9,7 +9,7 @@ from typing import Any
 
 import regopy
 
-from policies.engines.base import Decision, GeneratedModule, decision_module, normalise_decision
+from policies.engines.base import Decision, GeneratedModule, base_documents, decision_module, normalise_decision
 from policies.engines.errors import EngineError
 from policies.engines.packs import ModuleSet, Pack
 
@@ -80,8 +80,9 @@ def _interpreter(
     try:
         for name, source in modules.items():
             interpreter.add_module(name, source)
-        if data:
-            interpreter.add_data_json(json.dumps(data))
+        documents = base_documents(pack, data)
+        if documents:
+            interpreter.add_data_json(json.dumps(documents))
     except regopy.RegoError as error:
         raise EngineError(f"regopy rejected a module: {error}", pack=pack.name) from error
     return interpreter

@@ -9,7 +9,7 @@ from typing import Any
 
 import regorus
 
-from policies.engines.base import Decision, GeneratedModule, decision_module, normalise_decision
+from policies.engines.base import Decision, GeneratedModule, base_documents, decision_module, normalise_decision
 from policies.engines.errors import EngineError
 from policies.engines.packs import ModuleSet, Pack
 
@@ -58,8 +58,9 @@ def _engine(
     try:
         for name, source in modules.items():
             engine.add_policy(name, source)
-        if data:
-            engine.add_data_json(json.dumps(data))
+        documents = base_documents(pack, data)
+        if documents:
+            engine.add_data_json(json.dumps(documents))
     except RuntimeError as error:
         raise EngineError(f"regorus rejected a module: {_without_backtrace(error)}", pack=pack.name) from error
     return engine

@@ -9,9 +9,8 @@ eks_vpc_config := as_object(object.get(input, "vpcConfig", {}))
 # AWS defaults: the public endpoint is on and open to 0.0.0.0/0 unless told otherwise.
 eks_public_endpoint_enabled if not eks_vpc_config.endpointPublicAccess == false
 
-eks_public_cidrs := as_array(object.get(eks_vpc_config, "publicAccessCidrs", []))
-
-open_cidrs := {"0.0.0.0/0", "::/0"}
+# A secret or unknown list is one unreadable value: open (cidr.rego).
+eks_public_cidrs := cidr_values(object.get(eks_vpc_config, "publicAccessCidrs", null))
 
 # METADATA
 # title: EKS API endpoint is private, public access limited to allow-listed CIDRs
@@ -23,7 +22,8 @@ open_cidrs := {"0.0.0.0/0", "::/0"}
 #   controls: [CIS-EKS-5.4.1, CIS-EKS-5.4.2, NIST-800-53:SC-7, NIST-800-53:AC-17, ISO-27001:A.8.20]
 #   message: >-
 #     Set vpcConfig.endpointPrivateAccess to true, and either endpointPublicAccess to false or
-#     publicAccessCidrs to specific allow-listed ranges (never 0.0.0.0/0 or ::/0).
+#     publicAccessCidrs to specific allow-listed ranges whose union stays below
+#     data.aws_network.worldShare of public address space (never 0.0.0.0/0, ::/0 or its halves).
 deny_eks_endpoint_access contains msg if {
 	eks_cluster
 	not eks_vpc_config.endpointPrivateAccess == true
@@ -40,9 +40,9 @@ deny_eks_endpoint_access contains msg if {
 deny_eks_endpoint_access contains msg if {
 	eks_cluster
 	eks_public_endpoint_enabled
-	some cidr in eks_public_cidrs
-	cidr in open_cidrs
-	msg := sprintf("EKS cluster \"%s\": public API endpoint allows %s", [input.__name, cidr])
+	count(eks_public_cidrs) > 0
+	cidr_list_is_world(eks_public_cidrs)
+	msg := concat("", ["EKS cluster \"", input.__name, "\": public API endpoint is open to the world: publicAccessCidrs ", cidr_world_reason(eks_public_cidrs)])
 }
 
 # METADATA

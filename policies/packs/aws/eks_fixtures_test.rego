@@ -77,3 +77,27 @@ fixtures.deny_gpu_node_group_taint_deny_wrong_effect := doc if {
 	gpu := object.union(good_gpu_node_group, {"taints": [{"key": "nvidia.com/gpu", "value": "true", "effect": "PREFER_NO_SCHEDULE"}]})
 	doc := gpu
 }
+
+fx_public_endpoint(cidrs) := fx_set(good_cluster, "vpcConfig", {"endpointPrivateAccess": true, "endpointPublicAccess": true, "publicAccessCidrs": cidrs})
+
+fixtures.deny_eks_endpoint_access_allow_small_public_ranges := fx_public_endpoint(["52.94.76.0/22", "2600:1f00::/40"])
+
+fixtures.deny_eks_endpoint_access_allow_public_disabled := fx_set(good_cluster, "vpcConfig", {"endpointPrivateAccess": true, "endpointPublicAccess": false, "publicAccessCidrs": ["0.0.0.0/0"]})
+
+fixtures.deny_eks_endpoint_access_deny_world_as_halves := fx_public_endpoint(["0.0.0.0/1", "128.0.0.0/1"])
+
+fixtures.deny_eks_endpoint_access_deny_world_as_256_slash_8 := fx_public_endpoint([cidr | some i in numbers.range(0, 255); cidr := sprintf("%d.0.0.0/8", [i])])
+
+fixtures.deny_eks_endpoint_access_deny_long_ipv6_spelling := fx_public_endpoint(["0:0:0:0:0:0:0:0/0"])
+
+fixtures.deny_eks_endpoint_access_deny_ipv4_mapped_ipv6 := fx_public_endpoint(["::ffff:0.0.0.0/96"])
+
+fixtures.deny_eks_endpoint_access_deny_host_bits_set := fx_public_endpoint(["8.8.8.8/0"])
+
+fixtures.deny_eks_endpoint_access_deny_unknown_list := fx_public_endpoint("04da6b54-80e4-46f7-96ec-b56ff0331ba9")
+
+fixtures.deny_eks_endpoint_access_deny_secret_list := fx_public_endpoint("[secret]")
+
+fixtures.deny_eks_endpoint_access_deny_secret_entry := fx_public_endpoint(["52.94.76.0/22", "[secret]"])
+
+fixtures.deny_eks_endpoint_access_deny_world_only_as_union := fx_public_endpoint([cidr | some i in numbers.range(0, 15); cidr := sprintf("3.%d.0.0/12", [16 * i])])

@@ -14,7 +14,7 @@ test_deny_eks_endpoint_access_allow_public_with_allow_list if {
 
 test_deny_eks_endpoint_access_deny_public_open_to_world if {
 	doc := fixtures.deny_eks_endpoint_access_deny_public_open_to_world
-	deny_eks_endpoint_access == {`EKS cluster "primary": public API endpoint allows 0.0.0.0/0`} with input as doc
+	deny_eks_endpoint_access == {`EKS cluster "primary": public API endpoint is open to the world: publicAccessCidrs covers more than the allowed share of public address space (0.0.0.0/0)`} with input as doc
 }
 
 test_deny_eks_endpoint_access_deny_public_by_default if {
@@ -85,4 +85,59 @@ test_deny_gpu_node_group_taint_deny_gpu_instance_type_only if {
 test_deny_gpu_node_group_taint_deny_wrong_effect if {
 	doc := fixtures.deny_gpu_node_group_taint_deny_wrong_effect
 	count(deny_gpu_node_group_taint) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_allow_small_public_ranges if {
+	doc := fixtures.deny_eks_endpoint_access_allow_small_public_ranges
+	count(deny_eks_endpoint_access) == 0 with input as doc
+}
+
+test_deny_eks_endpoint_access_allow_public_disabled if {
+	doc := fixtures.deny_eks_endpoint_access_allow_public_disabled
+	count(deny_eks_endpoint_access) == 0 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_world_as_halves if {
+	doc := fixtures.deny_eks_endpoint_access_deny_world_as_halves
+	deny_eks_endpoint_access == {`EKS cluster "primary": public API endpoint is open to the world: publicAccessCidrs covers more than the allowed share of public address space (0.0.0.0/1, 128.0.0.0/1)`} with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_world_as_256_slash_8 if {
+	doc := fixtures.deny_eks_endpoint_access_deny_world_as_256_slash_8
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_long_ipv6_spelling if {
+	doc := fixtures.deny_eks_endpoint_access_deny_long_ipv6_spelling
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_ipv4_mapped_ipv6 if {
+	doc := fixtures.deny_eks_endpoint_access_deny_ipv4_mapped_ipv6
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_host_bits_set if {
+	doc := fixtures.deny_eks_endpoint_access_deny_host_bits_set
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_unknown_list if {
+	doc := fixtures.deny_eks_endpoint_access_deny_unknown_list
+	deny_eks_endpoint_access == {`EKS cluster "primary": public API endpoint is open to the world: publicAccessCidrs contains a value that is not a readable CIDR and cannot be assessed (04da6b54-80e4-46f7-96ec-b56ff0331ba9)`} with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_secret_list if {
+	doc := fixtures.deny_eks_endpoint_access_deny_secret_list
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_secret_entry if {
+	doc := fixtures.deny_eks_endpoint_access_deny_secret_entry
+	count(deny_eks_endpoint_access) == 1 with input as doc
+}
+
+test_deny_eks_endpoint_access_deny_world_only_as_union if {
+	doc := fixtures.deny_eks_endpoint_access_deny_world_only_as_union
+	count(deny_eks_endpoint_access) == 1 with input as doc
 }
