@@ -252,3 +252,14 @@ test_deny_host_ports_deny_string_names_the_port if {
 	doc := fixtures.deny_host_ports_deny_string
 	deny_host_ports == {"Deployment ai-models/fraud-scoring: containers \"server\" binds host port 8080"} with input as doc
 }
+
+test_deny_privileged_container_deny_string_true_is_coerced if {
+	doc := fixtures.deny_privileged_container_deny_string_true
+	deny_privileged_container == {"Deployment ai-models/fraud-scoring: containers \"server\" runs privileged"} with input as doc
+}
+
+test_deny_privileged_container_deny_secret_cannot_be_assessed if {
+	doc := fixtures.deny_privileged_container_deny_secret
+	expected := {"Deployment ai-models/fraud-scoring: containers \"server\" sets privileged to a value that cannot be assessed"}
+	deny_privileged_container == expected with input as doc
+}
