@@ -81,6 +81,42 @@ canonical_pod_paths := {
 	"ReplicationController": ["spec", "template", "spec"],
 	"Job": ["spec", "template", "spec"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"PodTemplate": ["template", "spec"],
+}
+
+api_version := object.get(reviewed, "apiVersion", "")
+
+# Built-in kinds: the API schema fixes where their pod spec sits (the gate validates them in strict
+# mode, and the API server drops unknown fields), so they are not walked. walk() visits every leaf
+# and costs regopy more than the rest of the pack; every other object is walked.
+builtin_workloads := {
+	["v1", "Pod"], ["apps/v1", "Deployment"], ["apps/v1", "StatefulSet"], ["apps/v1", "DaemonSet"],
+	["apps/v1", "ReplicaSet"], ["v1", "ReplicationController"], ["batch/v1", "Job"], ["batch/v1", "CronJob"],
+	["v1", "PodTemplate"],
+}
+
+builtin_without_pods := {
+	["v1", "Namespace"], ["v1", "ConfigMap"], ["v1", "Secret"], ["v1", "Service"], ["v1", "ServiceAccount"],
+	["v1", "ResourceQuota"], ["v1", "LimitRange"], ["v1", "PersistentVolume"], ["v1", "PersistentVolumeClaim"],
+	["networking.k8s.io/v1", "NetworkPolicy"], ["networking.k8s.io/v1", "Ingress"], ["policy/v1", "PodDisruptionBudget"],
+	["rbac.authorization.k8s.io/v1", "Role"], ["rbac.authorization.k8s.io/v1", "ClusterRole"],
+	["rbac.authorization.k8s.io/v1", "RoleBinding"], ["rbac.authorization.k8s.io/v1", "ClusterRoleBinding"],
+	["storage.k8s.io/v1", "StorageClass"], ["scheduling.k8s.io/v1", "PriorityClass"],
+}
+
+# The objects a pod spec may be: the built-in kind's own place, or every object found by walking.
+shape_nodes contains [path, node] if {
+	[api_version, kind] in builtin_workloads
+	path := canonical_pod_paths[kind]
+	node := object.get(reviewed, path, null)
+	is_object(node)
+}
+
+shape_nodes contains [path, node] if {
+	not [api_version, kind] in builtin_workloads
+	not [api_version, kind] in builtin_without_pods
+	walk(reviewed, [path, node])
+	is_object(node)
 }
 
 # Kinds that always carry a pod spec: when none is found (a secret or unknown template), the
@@ -116,15 +152,13 @@ parent_of(path) := as_object(object.get(reviewed, array.slice(path, 0, count(pat
 # Every pod spec in the object, found by shape wherever it sits: an object with a containers
 # field, a KServe component, or a Spark driver/executor.
 pod_specs contains pod if {
-	walk(reviewed, [path, node])
-	is_object(node)
+	some [path, node] in shape_nodes
 	has_key(node, "containers")
 	pod := {"path": path, "shape": "pod", "spec": node}
 }
 
 pod_specs contains pod if {
-	walk(reviewed, [path, node])
-	is_object(node)
+	some [path, node] in shape_nodes
 	not has_key(node, "containers")
 	last_segment(path) in kserve_components
 	has_key(parent_of(path), "predictor")
@@ -132,8 +166,7 @@ pod_specs contains pod if {
 }
 
 pod_specs contains pod if {
-	walk(reviewed, [path, node])
-	is_object(node)
+	some [path, node] in shape_nodes
 	not has_key(node, "containers")
 	last_segment(path) in spark_roles
 	has_key(parent_of(path), "driver")

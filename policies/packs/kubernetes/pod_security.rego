@@ -122,8 +122,7 @@ deny_host_path_volumes contains msg if {
 # Every volumes list in the object: pod specs found by shape, and the application-level volumes
 # of kinds such as SparkApplication whose driver and executor mount them.
 volume_holders contains {"path": path, "volumes": node.volumes} if {
-	walk(reviewed, [path, node])
-	is_object(node)
+	some [path, node] in shape_nodes
 	has_key(node, "volumes")
 	volume_holder_shape(path, node)
 }
