@@ -297,9 +297,15 @@ deny_apparmor_unconfined contains msg if {
 deny_automount_service_account_token contains msg if {
 	some pod in pod_specs
 	pod.shape == "pod"
-	count(as_array(object.get(pod.spec, "containers", []))) > 0
+	pod_has_containers(pod)
 	not bool_value(object.get(pod.spec, "automountServiceAccountToken", null)) == false
 	msg := concat("", [pod_label(pod.path), ": pod automounts its service-account token"])
+}
+
+# A KServe component may hold only its framework container (model, sklearn, ...).
+pod_has_containers(pod) if {
+	some entry in containers
+	entry.pod.path == pod.path
 }
 
 # METADATA

@@ -200,3 +200,7 @@ fixtures.deny_host_path_persistent_volume_allow_csi := fx_review(fx_persistent_v
 fixtures.deny_host_path_persistent_volume_deny_host_path := fx_review(fx_persistent_volume({"capacity": {"storage": "100Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/"}}))
 
 fixtures.deny_host_path_persistent_volume_deny_secret_spec := fx_review(fx_set(fx_persistent_volume({}), "spec", "[secret]"))
+
+fixtures.deny_automount_service_account_token_allow_kserve_model := fx_review(fx_inference_service(fx_predictor(fx_model)))
+
+fixtures.deny_automount_service_account_token_deny_kserve_model := fx_review(fx_inference_service(object.remove(fx_predictor(fx_model), ["automountServiceAccountToken"])))

@@ -263,3 +263,13 @@ test_deny_privileged_container_deny_secret_cannot_be_assessed if {
 	expected := {"Deployment ai-models/fraud-scoring: containers \"server\" sets privileged to a value that cannot be assessed"}
 	deny_privileged_container == expected with input as doc
 }
+
+test_deny_automount_service_account_token_allow_kserve_model if {
+	doc := fixtures.deny_automount_service_account_token_allow_kserve_model
+	count(deny_automount_service_account_token) == 0 with input as doc
+}
+
+test_deny_automount_service_account_token_deny_kserve_model if {
+	doc := fixtures.deny_automount_service_account_token_deny_kserve_model
+	count(deny_automount_service_account_token) > 0 with input as doc
+}
