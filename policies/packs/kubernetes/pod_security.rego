@@ -11,8 +11,24 @@ import rego.v1
 #   message: Remove securityContext.privileged (or set it to false) on the container.
 deny_privileged_container contains msg if {
 	some entry in containers
-	object.get(security_context(entry), "privileged", false) == true
+	bool_value(object.get(security_context(entry), "privileged", false)) == true
 	msg := concat("", [where(entry), " runs privileged"])
+}
+
+# A privileged value that is neither a boolean nor "true"/"false" (a secret, the unknown
+# sentinel), or a securityContext the gate cannot read, fails closed.
+deny_privileged_container contains msg if {
+	some entry in containers
+	has_key(security_context(entry), "privileged")
+	not is_boolean(bool_value(security_context(entry).privileged))
+	msg := concat("", [where(entry), " sets privileged to a value that cannot be assessed"])
+}
+
+deny_privileged_container contains msg if {
+	some entry in containers
+	has_key(entry.container, "securityContext")
+	not is_object(entry.container.securityContext)
+	msg := concat("", [where(entry), " has a securityContext that cannot be assessed"])
 }
 
 # METADATA
@@ -24,7 +40,7 @@ deny_privileged_container contains msg if {
 #   message: Set securityContext.allowPrivilegeEscalation to false on the container.
 deny_privilege_escalation contains msg if {
 	some entry in containers
-	not security_context(entry).allowPrivilegeEscalation == false
+	not bool_value(object.get(security_context(entry), "allowPrivilegeEscalation", null)) == false
 	msg := concat("", [where(entry), " does not set allowPrivilegeEscalation: false"])
 }
 
@@ -38,9 +54,18 @@ host_namespace_fields := ["hostNetwork", "hostPID", "hostIPC"]
 #   controls: [CIS-EKS-4.2.2, CIS-EKS-4.2.3, CIS-EKS-4.2.4, NIST-800-53:SC-39, ISO-27001:A.8.22]
 #   message: Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false).
 deny_host_namespaces contains msg if {
+	some pod in pod_specs
 	some field in host_namespace_fields
-	object.get(pod_spec, field, false) == true
-	msg := concat("", [subject, ": pod uses ", field])
+	bool_value(object.get(pod.spec, field, false)) == true
+	msg := concat("", [pod_label(pod.path), ": pod uses ", field])
+}
+
+deny_host_namespaces contains msg if {
+	some pod in pod_specs
+	some field in host_namespace_fields
+	has_key(pod.spec, field)
+	not is_boolean(bool_value(pod.spec[field]))
+	msg := concat("", [pod_label(pod.path), ": pod sets ", field, " to a value that cannot be assessed"])
 }
 
 # METADATA
@@ -53,9 +78,25 @@ deny_host_namespaces contains msg if {
 deny_host_ports contains msg if {
 	some entry in containers
 	some port in as_array(object.get(entry.container, "ports", []))
-	host_port := object.get(port, "hostPort", 0)
+	host_port := int_value(object.get(as_object(port), "hostPort", 0))
 	host_port != 0
 	msg := concat("", [where(entry), " binds host port ", format_int(host_port, 10)])
+}
+
+# A hostPort that is not a number or a digit string, or ports the gate cannot read, fail closed.
+deny_host_ports contains msg if {
+	some entry in containers
+	some port in as_array(object.get(entry.container, "ports", []))
+	has_key(port, "hostPort")
+	not is_number(int_value(port.hostPort))
+	msg := concat("", [where(entry), " sets a hostPort that cannot be assessed"])
+}
+
+deny_host_ports contains msg if {
+	some entry in containers
+	has_key(entry.container, "ports")
+	some port in unreadable_items(entry.container.ports)
+	msg := concat("", [where(entry), " has ports that cannot be assessed"])
 }
 
 # METADATA
@@ -66,9 +107,57 @@ deny_host_ports contains msg if {
 #   controls: [NIST-800-53:AC-6, NIST-800-53:SC-39, ISO-27001:A.8.22]
 #   message: Replace the hostPath volume with a persistent volume claim, configMap, secret or emptyDir.
 deny_host_path_volumes contains msg if {
-	some volume in as_array(object.get(pod_spec, "volumes", []))
+	some holder in volume_holders
+	some volume in as_array(holder.volumes)
 	has_key(volume, "hostPath")
-	msg := concat("", [subject, ": volume \"", object.get(volume, "name", ""), "\" mounts a hostPath"])
+	msg := concat("", [pod_label(holder.path), ": volume \"", object.get(volume, "name", ""), "\" mounts a hostPath"])
+}
+
+deny_host_path_volumes contains msg if {
+	some holder in volume_holders
+	some volume in unreadable_items(holder.volumes)
+	msg := concat("", [pod_label(holder.path), ": volumes cannot be assessed"])
+}
+
+# Every volumes list in the object: pod specs found by shape, and the application-level volumes
+# of kinds such as SparkApplication whose driver and executor mount them.
+volume_holders contains {"path": path, "volumes": node.volumes} if {
+	some [path, node] in shape_nodes
+	has_key(node, "volumes")
+	volume_holder_shape(path, node)
+}
+
+volume_holder_shape(_, node) if has_key(node, "containers")
+
+volume_holder_shape(path, _) if {
+	some pod in pod_specs
+	pod.path == path
+}
+
+volume_holder_shape(_, node) if {
+	has_key(node, "driver")
+	has_key(node, "executor")
+}
+
+# METADATA
+# title: PersistentVolumes are not hostPath volumes
+# description: >-
+#   A hostPath PersistentVolume hands the node's filesystem to whichever pod claims it, past every
+#   pod-level hostPath check.
+# custom:
+#   severity: high
+#   controls: [NIST-800-53:AC-6, NIST-800-53:SC-39, ISO-27001:A.8.22]
+#   message: Back the PersistentVolume with a CSI driver (EBS, EFS, FSx) instead of spec.hostPath.
+deny_host_path_persistent_volume contains msg if {
+	kind == "PersistentVolume"
+	has_key(spec, "hostPath")
+	msg := concat("", [subject, ": is a hostPath PersistentVolume"])
+}
+
+deny_host_path_persistent_volume contains msg if {
+	kind == "PersistentVolume"
+	not is_object(object.get(reviewed, "spec", {}))
+	msg := concat("", [subject, ": spec cannot be assessed"])
 }
 
 capabilities(entry) := as_object(object.get(security_context(entry), "capabilities", {}))
@@ -88,8 +177,16 @@ allowed_capabilities := object.get(parameters, "allowedCapabilities", ["NET_BIND
 deny_added_capabilities contains msg if {
 	some entry in containers
 	some capability in as_array(object.get(capabilities(entry), "add", []))
+	is_string(capability)
 	not upper(capability) in allowed_capabilities
 	msg := concat("", [where(entry), " adds capability ", capability])
+}
+
+deny_added_capabilities contains msg if {
+	some entry in containers
+	has_key(capabilities(entry), "add")
+	some capability in unreadable_strings(capabilities(entry).add)
+	msg := concat("", [where(entry), " adds capabilities that cannot be assessed"])
 }
 
 # METADATA
@@ -116,14 +213,21 @@ deny_capabilities_drop_all contains msg if {
 #   message: Set securityContext.runAsNonRoot to true (and a non-zero runAsUser) on the pod or the container.
 deny_run_as_root contains msg if {
 	some entry in containers
-	not effective_setting(entry, "runAsNonRoot") == true
+	not bool_value(effective_setting(entry, "runAsNonRoot")) == true
 	msg := concat("", [where(entry), " may run as root (runAsNonRoot is not true)"])
 }
 
 deny_run_as_root contains msg if {
 	some entry in containers
-	effective_setting(entry, "runAsUser") == 0
+	int_value(effective_setting(entry, "runAsUser")) == 0
 	msg := concat("", [where(entry), " runs as user 0"])
+}
+
+deny_run_as_root contains msg if {
+	some entry in containers
+	user := effective_setting(entry, "runAsUser")
+	not is_number(int_value(user))
+	msg := concat("", [where(entry), " sets runAsUser to a value that cannot be assessed"])
 }
 
 # METADATA
@@ -135,7 +239,7 @@ deny_run_as_root contains msg if {
 #   message: Set securityContext.readOnlyRootFilesystem to true and mount an emptyDir where the app writes.
 deny_writable_root_filesystem contains msg if {
 	some entry in containers
-	not security_context(entry).readOnlyRootFilesystem == true
+	not bool_value(object.get(security_context(entry), "readOnlyRootFilesystem", null)) == true
 	msg := concat("", [where(entry), " has a writable root filesystem"])
 }
 
@@ -176,7 +280,7 @@ deny_apparmor_unconfined contains msg if {
 
 deny_apparmor_unconfined contains msg if {
 	some entry in containers
-	annotations := as_object(object.get(pod_metadata, "annotations", {}))
+	annotations := as_object(object.get(pod_metadata(entry.pod), "annotations", {}))
 	object.get(annotations, concat("", [apparmor_annotation_prefix, container_name(entry)]), "") == "unconfined"
 	msg := concat("", [where(entry), " runs AppArmor-unconfined (annotation)"])
 }
@@ -191,8 +295,38 @@ deny_apparmor_unconfined contains msg if {
 #   controls: [CIS-EKS-4.1.6, NIST-800-53:AC-6, ISO-27001:A.5.17]
 #   message: Set spec.automountServiceAccountToken to false in the pod template.
 deny_automount_service_account_token contains msg if {
-	pod_template
-	count(containers) > 0
-	not pod_spec.automountServiceAccountToken == false
-	msg := concat("", [subject, ": pod automounts its service-account token"])
+	some pod in pod_specs
+	pod.shape == "pod"
+	pod_has_containers(pod)
+	not bool_value(object.get(pod.spec, "automountServiceAccountToken", null)) == false
+	msg := concat("", [pod_label(pod.path), ": pod automounts its service-account token"])
+}
+
+# A KServe component may hold only its framework container (model, sklearn, ...).
+pod_has_containers(pod) if {
+	some entry in containers
+	entry.pod.path == pod.path
+}
+
+# METADATA
+# title: Pod specs can be assessed
+# description: >-
+#   A workload whose pod spec, containers or container entries are a secret, an unknown value or
+#   malformed cannot be checked by any pod rule, so it is a finding rather than a silent pass.
+# custom:
+#   severity: high
+#   controls: [NIST-800-53:CM-7, NIST-800-53:SI-10, ISO-27001:A.8.9]
+#   message: Give the pod template as a plain object with a containers list known at preview time.
+deny_pod_spec_not_assessable contains msg if {
+	kind in workload_kinds
+	count(pod_specs) == 0
+	msg := concat("", [subject, ": no pod spec could be found to assess"])
+}
+
+deny_pod_spec_not_assessable contains msg if {
+	some pod in pod_specs
+	some field in container_fields
+	has_key(pod.spec, field)
+	count(unreadable_items(pod.spec[field])) > 0
+	msg := concat("", [pod_label(pod.path), ": ", field, " cannot be assessed"])
 }

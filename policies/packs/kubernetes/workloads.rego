@@ -30,8 +30,8 @@ requests_gpu(entry) if {
 	has_key(as_object(object.get(resources, section, {})), gpu_resource)
 }
 
-tolerates_gpu_taint if {
-	some toleration in as_array(object.get(pod_spec, "tolerations", []))
+tolerates_gpu_taint(pod) if {
+	some toleration in as_array(object.get(pod.spec, "tolerations", []))
 	toleration_matches_key(toleration)
 	object.get(toleration, "effect", "") in {"", "NoSchedule"}
 }
@@ -65,7 +65,7 @@ toleration_matches_key(toleration) if {
 deny_gpu_without_toleration contains msg if {
 	some entry in containers
 	requests_gpu(entry)
-	not tolerates_gpu_taint
+	not tolerates_gpu_taint(entry.pod)
 	msg := concat("", [where(entry), " requests nvidia.com/gpu but the pod does not tolerate the nvidia.com/gpu taint"])
 }
 
@@ -130,7 +130,7 @@ deny_image_registry_not_allowed contains msg if {
 	msg := concat("", [where(entry), " uses image ", image, " from a registry that is not allowed"])
 }
 
-long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"}
+long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Rollout", "LeaderWorkerSet"}
 
 probe_fields := ["livenessProbe", "readinessProbe"]
 
