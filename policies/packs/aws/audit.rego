@@ -94,19 +94,40 @@ bucket_logging_types := {"aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLog
 
 logging_configs := [config | some config in stack_resources; config.__type in bucket_logging_types]
 
-# Buckets whose access logs are delivered somewhere (the configuration's `bucket`, or its dependencies).
+# A logging configuration's target bucket, linked the way s3.rego links a configuration's `bucket`:
+# through the plan's `__propertyDependencies.targetBucket` (one bucket URN, not contradicted by a known
+# literal), or a literal bucket name. A target that is unknown before apply still links by reference.
+log_target_link(config, kind) := concat("", ["urn:", urn]) if {
+	kind == "urn"
+	urns := iam_property_dependencies(config, "targetBucket")
+	count(urns) == 1
+	urn := urns[0]
+	s3_buckets_by_urn[urn]
+	not iam_known_and_different(object.get(config, "targetBucket", ""), object.get(s3_buckets_by_urn[urn], "bucket", ""))
+}
+
+log_target_link(config, kind) := concat("", ["name:", name]) if {
+	kind == "name"
+	name := object.get(config, "targetBucket", "")
+	iam_literal_name(name)
+}
+
+log_target_keys(config) := {key |
+	some kind in ["urn", "name"]
+	key := log_target_link(config, kind)
+}
+
+# Buckets whose access logs are delivered to a bucket the configuration resolves to.
 logged_bucket_references contains reference if {
 	some config in logging_configs
-	non_empty_string(object.get(config, "targetBucket", ""))
-	not object.get(config, "targetBucket", "") in unassessable_values
+	count(log_target_keys(config)) > 0
 	some reference in bucket_references(config)
 }
 
 # Log buckets themselves: S3 cannot log a target bucket into itself without a loop.
-log_target_references contains reference if {
+log_target_references contains key if {
 	some config in logging_configs
-	reference := object.get(config, "targetBucket", "")
-	non_empty_string(reference)
+	some key in log_target_keys(config)
 }
 
 # METADATA

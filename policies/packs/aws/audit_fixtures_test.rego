@@ -45,7 +45,21 @@ fixtures.stack_deny_cloudtrail_trail_deny_unknown_kms_key := {"resources": [aws_
 
 fixtures.stack_deny_s3_access_logging_allow_logged_bucket := {"resources": [aws_provider, fx_bucket("models", {}), fx_bucket("logs", {}), fx_logging("models", "logs")]}
 
-fixtures.stack_deny_s3_access_logging_allow_linked_by_dependency := doc if {
+# Names unknown before apply: the configuration is linked to its bucket and to its target through
+# the references its inputs resolve to (the plan's property dependencies).
+fixtures.stack_deny_s3_access_logging_allow_linked_by_reference := doc if {
+	bucket := fx_bucket("models", {"bucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"})
+	target := fx_bucket("logs", {"bucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"})
+	logging := fx_bucket_config("aws:s3/bucketLogging:BucketLogging", "models", {
+		"bucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+		"targetBucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+		"__propertyDependencies": {"bucket": [bucket.__urn], "targetBucket": [target.__urn]},
+	})
+	doc := {"resources": [aws_provider, bucket, target, logging]}
+}
+
+# dependsOn says nothing about which bucket is configured or where its logs go.
+fixtures.stack_deny_s3_access_logging_deny_linked_by_depends_on_only := doc if {
 	bucket := fx_bucket("models", {"bucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"})
 	logging := fx_bucket_config("aws:s3/bucketLogging:BucketLogging", "models", {
 		"bucket": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",

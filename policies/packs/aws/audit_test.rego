@@ -59,9 +59,14 @@ test_stack_deny_s3_access_logging_allow_logged_bucket if {
 	count(stack_deny_s3_access_logging) == 0 with input as doc
 }
 
-test_stack_deny_s3_access_logging_allow_linked_by_dependency if {
-	doc := fixtures.stack_deny_s3_access_logging_allow_linked_by_dependency
+test_stack_deny_s3_access_logging_allow_linked_by_reference if {
+	doc := fixtures.stack_deny_s3_access_logging_allow_linked_by_reference
 	count(stack_deny_s3_access_logging) == 0 with input as doc
+}
+
+test_stack_deny_s3_access_logging_deny_linked_by_depends_on_only if {
+	doc := fixtures.stack_deny_s3_access_logging_deny_linked_by_depends_on_only
+	count(stack_deny_s3_access_logging) > 0 with input as doc
 }
 
 test_stack_deny_s3_access_logging_deny_unlogged_bucket if {

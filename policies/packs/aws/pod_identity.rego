@@ -134,11 +134,15 @@ pod_identity_role(role) if {
 }
 
 # Pod Identity roles by every reference an attachment may carry: name, logical name and URN.
-pod_identity_role_references contains reference if {
+pod_identity_roles_by_urn := {role.__urn: role |
 	some role in resources_of_type("aws:iam/role:Role")
 	pod_identity_role(role)
-	some reference in [object.get(role, "name", ""), role.__name, role.__urn]
-	reference != ""
+}
+
+pod_identity_role_names contains name if {
+	some role in pod_identity_roles_by_urn
+	name := object.get(role, "name", "")
+	iam_literal_name(name)
 }
 
 cni_attachment(attachment) if {
@@ -148,10 +152,17 @@ cni_attachment(attachment) if {
 	endswith(policy, cni_policy_suffix)
 }
 
-attachment_role_references(attachment) := array.concat(
-	[object.get(attachment, "role", "")],
-	as_array(object.get(attachment, "__dependencies", [])),
-)
+# The attachment's `role` resolves to a Pod Identity role: through the plan's property dependencies
+# (exactly one role, not contradicted by a known literal), or by a literal equal to that role's known
+# name. Never by dependsOn or the logical name, which say nothing about which role gets the policy.
+on_pod_identity_role(attachment) if {
+	urns := iam_property_dependencies(attachment, "role")
+	count(urns) == 1
+	role := pod_identity_roles_by_urn[urns[0]]
+	not iam_known_and_different(object.get(attachment, "role", ""), object.get(role, "name", ""))
+}
+
+on_pod_identity_role(attachment) if object.get(attachment, "role", "") in pod_identity_role_names
 
 # METADATA
 # title: The VPC CNI policy is on its own Pod Identity role, not on the node role
@@ -171,7 +182,7 @@ stack_deny_node_role_cni_policy contains msg if {
 	pod_identity_in_use
 	some attachment in stack_resources
 	cni_attachment(attachment)
-	count({r | some r in attachment_role_references(attachment); r in pod_identity_role_references}) == 0
+	not on_pod_identity_role(attachment)
 	msg := sprintf("%s: AmazonEKS_CNI_Policy is attached to a role that is not a Pod Identity role", [attachment.__urn])
 }
 

@@ -2,7 +2,7 @@ package aws
 
 import rego.v1
 
-fx_trust(statement) := json.marshal({"Version": "2012-10-17", "Statement": [statement]})
+fx_single_statement_trust(statement) := json.marshal({"Version": "2012-10-17", "Statement": [statement]})
 
 fx_service_statement(service, condition) := object.union(
 	{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"},
@@ -18,7 +18,7 @@ fx_pod_identity_trust := json.marshal({"Version": "2012-10-17", "Statement": [{
 	"Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}},
 }]})
 
-fx_trusted_role(name, service, condition) := fx_role(name, {"assumeRolePolicy": fx_trust(fx_service_statement(service, condition))})
+fx_trusted_role(name, service, condition) := fx_role(name, {"assumeRolePolicy": fx_single_statement_trust(fx_service_statement(service, condition))})
 
 fixtures.deny_service_trust_confused_deputy_allow_source_account := fx_trusted_role("flow-logs", "vpc-flow-logs.amazonaws.com", fx_account_condition)
 
@@ -51,7 +51,7 @@ fx_cni_attachment(role_ref, deps) := {
 	"__provider": provider_ref,
 	"role": role_ref,
 	"policyArn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-	"__dependencies": deps,
+	"__propertyDependencies": {"role": deps},
 }
 
 fx_cni_role := fx_role("vpc-cni", {"assumeRolePolicy": fx_pod_identity_trust})
@@ -60,7 +60,10 @@ fx_node_role := fx_trusted_role("node", "ec2.amazonaws.com", {})
 
 fixtures.stack_deny_node_role_cni_policy_allow_pod_identity_role := {"resources": [aws_provider, fx_agent_addon, fx_cni_role, fx_cni_attachment("vpc-cni", [])]}
 
-fixtures.stack_deny_node_role_cni_policy_allow_linked_by_dependency := {"resources": [aws_provider, fx_agent_addon, fx_cni_role, fx_cni_attachment("04da6b54-80e4-46f7-96ec-b56ff0331ba9", [fx_cni_role.__urn])]}
+fixtures.stack_deny_node_role_cni_policy_allow_linked_by_reference := {"resources": [aws_provider, fx_agent_addon, fx_cni_role, fx_cni_attachment("04da6b54-80e4-46f7-96ec-b56ff0331ba9", [fx_cni_role.__urn])]}
+
+# The literal names the node role while the reference points at the Pod Identity role: contradicted, no link.
+fixtures.stack_deny_node_role_cni_policy_deny_reference_contradicted := {"resources": [aws_provider, fx_agent_addon, fx_node_role, fx_cni_role, fx_cni_attachment("node", [fx_cni_role.__urn])]}
 
 fixtures.stack_deny_node_role_cni_policy_allow_without_pod_identity := {"resources": [aws_provider, fx_node_role, fx_cni_attachment("node", [])]}
 

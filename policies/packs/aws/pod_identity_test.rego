@@ -76,9 +76,14 @@ test_stack_deny_node_role_cni_policy_allow_pod_identity_role if {
 	count(stack_deny_node_role_cni_policy) == 0 with input as doc
 }
 
-test_stack_deny_node_role_cni_policy_allow_linked_by_dependency if {
-	doc := fixtures.stack_deny_node_role_cni_policy_allow_linked_by_dependency
+test_stack_deny_node_role_cni_policy_allow_linked_by_reference if {
+	doc := fixtures.stack_deny_node_role_cni_policy_allow_linked_by_reference
 	count(stack_deny_node_role_cni_policy) == 0 with input as doc
+}
+
+test_stack_deny_node_role_cni_policy_deny_reference_contradicted if {
+	doc := fixtures.stack_deny_node_role_cni_policy_deny_reference_contradicted
+	count(stack_deny_node_role_cni_policy) > 0 with input as doc
 }
 
 test_stack_deny_node_role_cni_policy_allow_without_pod_identity if {
