@@ -52,9 +52,11 @@ class OpaEngine:
         self._upload_data(pack, data)
         return OpaCompiledPack(pack, self._client)
 
-    def _upload_data(self, pack: Pack, data: Mapping[str, Any] | None) -> None:
-        # The pack's own data files travel with every compile and query, like on the embedded engines.
-        documents = {key: {} for key in MANAGED_DATA_KEYS} | base_documents(pack, data)
+    def _upload_data(self, pack: Pack, data: Mapping[str, Any] | None, *, reset_managed: bool = True) -> None:
+        # The pack's own data files travel with every compile and query, like on the embedded engines;
+        # a query leaves the gate's documents (inventory) of the last compile alone.
+        managed: dict[str, Any] = {key: {} for key in MANAGED_DATA_KEYS} if reset_managed else {}
+        documents = managed | base_documents(pack, data)
         for key, value in documents.items():
             if not isinstance(value, Mapping):
                 # opa-python-client uploads objects only; every base document the packs read is one.
@@ -71,7 +73,7 @@ class OpaEngine:
         if not reference.startswith("data."):
             raise EngineError(f"the OPA adapter only reads data references, not {reference!r}", pack=pack.name)
         self._upload(pack, include=include, extra=extra)
-        self._upload_data(pack, None)
+        self._upload_data(pack, None, reset_managed=False)
         return _post(self._client, pack, reference.removeprefix("data.").replace(".", "/"), {})
 
     def _upload(self, pack: Pack, *, include: ModuleSet, extra: GeneratedModule | None = None) -> None:
