@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from infra.components.audit import AccessLogBucket
+from infra.components.aws_names import partition_of
 from infra.components.iam import account_id, service_trust_policy
 from infra.context import TAG_DATA_CLASS, StackContext
 
@@ -25,6 +27,7 @@ class BackupVault(pulumi.ComponentResource):
         region: str,
         provider: aws.Provider,
         key_arn: pulumi.Input[str],
+        key_alias: str,
         access_logs: AccessLogBucket,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -33,9 +36,12 @@ class BackupVault(pulumi.ComponentResource):
         backup = ctx.config.storage.backup
         lifecycle = ctx.config.storage.lifecycle
         self.key_arn = key_arn
+        self.key_alias = key_alias
+        self.region = region
+        self.bucket_prefix = f"{ctx.project}-{ctx.stack}-backups-"
         self.bucket = aws.s3.Bucket(
             f"{name}-backups",
-            bucket_prefix=f"{ctx.project}-{ctx.stack}-backups-",
+            bucket_prefix=self.bucket_prefix,
             object_lock_enabled=True,
             force_destroy=False,
             tags=ctx.tags(region, **{TAG_DATA_CLASS: "backup"}),
@@ -124,9 +130,14 @@ class BackupVault(pulumi.ComponentResource):
     ) -> None:
         """Geo-replicate every backup to the standby regions (data-loss scenario: RPO bounded by replication lag)."""
         child = pulumi.ResourceOptions(parent=self, provider=provider)
-        # Confused deputy: only replication from this account's source bucket may assume the role.
-        trust = pulumi.Output.all(account_id(provider), self.bucket.arn).apply(
-            lambda a: service_trust_policy("s3.amazonaws.com", a[0], a[1])
+        # The trust and permission documents name buckets by their prefix and keys by their alias, not
+        # by generated ARNs: a first `pulumi preview` knows these values (the account comes from a data
+        # source), so the gate can read the documents before anything exists. The prefix is the stack's
+        # backup buckets in every region, all holding the same backups.
+        partition = partition_of(region)
+        # Confused deputy: only replication from this account's backup buckets may assume the role.
+        trust = account_id(provider).apply(
+            lambda account: service_trust_policy("s3.amazonaws.com", account, bucket_arn_pattern(partition, self))
         )
         role = aws.iam.Role(
             f"{self._name}-replication",
@@ -134,12 +145,7 @@ class BackupVault(pulumi.ComponentResource):
             tags=ctx.tags(region),
             opts=child,
         )
-        policy = pulumi.Output.all(
-            self.bucket.arn,
-            self.key_arn,
-            pulumi.Output.all(*[d.bucket.arn for d in destinations]),
-            pulumi.Output.all(*[d.key_arn for d in destinations]),
-        ).apply(lambda a: _replication_policy(a[0], a[1], a[2], a[3]))
+        policy = account_id(provider).apply(lambda account: replication_policy(partition, account, self, destinations))
         policy_resource = aws.iam.RolePolicy(f"{self._name}-replication", role=role.id, policy=policy, opts=child)
         aws.s3.BucketReplicationConfig(
             f"{self._name}-replication",
@@ -173,9 +179,23 @@ class BackupVault(pulumi.ComponentResource):
         )
 
 
-def _replication_policy(
-    source_arn: str, source_key: str, destination_arns: list[str], destination_keys: list[str]
-) -> str:
+def bucket_arn_pattern(partition: str, vault: BackupVault) -> str:
+    return f"arn:{partition}:s3:::{vault.bucket_prefix}*"
+
+
+def key_statement(partition: str, account: str, vault: BackupVault, actions: list[str]) -> dict[str, Any]:
+    """KMS actions on the vault's key, named by its alias (the key ARN is generated at creation)."""
+    return {
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": [f"arn:{partition}:kms:{vault.region}:{account}:key/*"],
+        "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [vault.key_alias]}},
+    }
+
+
+def replication_policy(partition: str, account: str, source: BackupVault, destinations: list[BackupVault]) -> str:
+    source_buckets = bucket_arn_pattern(partition, source)
+    destination_buckets = sorted({bucket_arn_pattern(partition, d) for d in destinations})
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -183,7 +203,7 @@ def _replication_policy(
                 {
                     "Effect": "Allow",
                     "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                    "Resource": [source_arn],
+                    "Resource": [source_buckets],
                 },
                 {
                     "Effect": "Allow",
@@ -194,7 +214,7 @@ def _replication_policy(
                         "s3:GetObjectRetention",
                         "s3:GetObjectLegalHold",
                     ],
-                    "Resource": [f"{source_arn}/*"],
+                    "Resource": [f"{source_buckets}/*"],
                 },
                 {
                     "Effect": "Allow",
@@ -204,14 +224,10 @@ def _replication_policy(
                         "s3:ReplicateTags",
                         "s3:ObjectOwnerOverrideToBucketOwner",
                     ],
-                    "Resource": [f"{arn}/*" for arn in destination_arns],
+                    "Resource": [f"{arn}/*" for arn in destination_buckets],
                 },
-                {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": [source_key]},
-                {
-                    "Effect": "Allow",
-                    "Action": ["kms:Encrypt", "kms:GenerateDataKey"],
-                    "Resource": list(destination_keys),
-                },
+                key_statement(partition, account, source, ["kms:Decrypt"]),
+                *(key_statement(partition, account, d, ["kms:Encrypt", "kms:GenerateDataKey"]) for d in destinations),
             ],
         }
     )

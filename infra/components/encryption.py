@@ -13,6 +13,11 @@ from infra.context import StackContext
 KEY_PURPOSES = ("eks-secrets", "logs", "storage")
 
 
+def key_alias(ctx: StackContext, purpose: str) -> str:
+    """The alias of a purpose's key in every region (aliases are regional, so one name serves all)."""
+    return f"alias/{ctx.project}-{ctx.stack}-{purpose}"
+
+
 def _key_policy(account_id: str, region: str) -> str:
     partition = partition_of(region)
     root = f"arn:{partition}:iam::{account_id}:root"
@@ -80,7 +85,7 @@ class Encryption(pulumi.ComponentResource):
             )
             aws.kms.Alias(
                 f"{name}-{purpose}",
-                name=f"alias/{ctx.project}-{ctx.stack}-{purpose}",
+                name=key_alias(ctx, purpose),
                 target_key_id=key.key_id,
                 opts=child,
             )

@@ -149,9 +149,10 @@ class Network(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
         provider: aws.Provider,
     ) -> None:
+        log_group_name = f"/{ctx.project}/{ctx.stack}/{region.name}/vpc-flow-logs"
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name=f"/{ctx.project}/{ctx.stack}/{region.name}/vpc-flow-logs",
+            name=log_group_name,
             retention_in_days=ctx.config.network.flow_log_retention_days,
             kms_key_id=logs_key_arn,
             tags=tags,
@@ -173,18 +174,11 @@ class Network(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-flow-logs",
             role=role.id,
-            policy=log_group.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                                "Resource": [arn, f"{arn}:*"],
-                            }
-                        ],
-                    }
+            # Built from the log group's explicit name, not its generated ARN output, so that a first
+            # `pulumi preview` already shows the whole document to the gate.
+            policy=account_id(provider).apply(
+                lambda account: flow_logs_policy(
+                    f"arn:{partition_of(region.name)}:logs:{region.name}:{account}:log-group:{log_group_name}"
                 )
             ),
             opts=child,
@@ -200,3 +194,18 @@ class Network(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
+
+
+def flow_logs_policy(log_group_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    "Resource": [log_group_arn, f"{log_group_arn}:*"],
+                }
+            ],
+        }
+    )

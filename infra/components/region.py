@@ -9,7 +9,7 @@ from infra.components.addons import Addons
 from infra.components.audit import AccessLogBucket
 from infra.components.backups import BackupVault
 from infra.components.cluster import Cluster
-from infra.components.encryption import Encryption
+from infra.components.encryption import Encryption, key_alias
 from infra.components.endpoints import VpcEndpoints
 from infra.components.in_cluster import InCluster
 from infra.components.kubeconfig import kubernetes_provider
@@ -72,7 +72,12 @@ class RegionalPlatform(pulumi.ComponentResource):
         )
         addons.after_nodes(list(pools.node_groups.values()))
         self.backups = BackupVault(
-            f"{name}-vault", **at, key_arn=keys["storage"].arn, access_logs=self.access_logs, opts=child
+            f"{name}-vault",
+            **at,
+            key_arn=keys["storage"].arn,
+            key_alias=key_alias(ctx, "storage"),
+            access_logs=self.access_logs,
+            opts=child,
         )
         k8s_provider = kubernetes_provider(
             f"k8s-{region.name}",

@@ -240,6 +240,27 @@ iam_statement_on_service_resources(statement, action) if {
 	count([probe | some probe in probes; iam_pattern_matches(target, probe)]) == count(probes)
 }
 
+# A KMS action on every key of an account is narrowed to named keys by the condition
+# ForAnyValue:StringEquals kms:ResourceAliases with literal alias names: a key without one of those
+# aliases is not matched (an empty alias set fails ForAnyValue). Key ARNs are generated at creation,
+# so a policy that must be readable before apply names its keys this way.
+iam_narrowed_to_named_keys(statement, action) if {
+	split(lower(action), ":")[0] == "kms"
+	some operator, block in as_object(object.get(statement, "Condition", {}))
+	lower(operator) == "foranyvalue:stringequals"
+	some key, aliases in as_object(block)
+	lower(key) == "kms:resourcealiases"
+	names := as_list(aliases)
+	count(names) > 0
+	count([name | some name in names; iam_literal_alias(name)]) == count(names)
+}
+
+iam_literal_alias(name) if {
+	iam_literal_name(name)
+	startswith(name, "alias/")
+	not contains(name, "?")
+}
+
 # METADATA
 # title: IAM policies grant no privilege-escalation action through a wildcard
 # description: >-
@@ -274,6 +295,7 @@ stack_deny_iam_sensitive_wildcard contains msg if {
 	not iam_is_wildcard(pattern)
 	iam_sensitive_match(pattern)
 	iam_statement_on_service_resources(item.statement, pattern)
+	not iam_narrowed_to_named_keys(item.statement, pattern)
 	msg := sprintf("%s: IAM policy grants the privilege-escalation action %s on every resource", [item.urn, pattern])
 }
 

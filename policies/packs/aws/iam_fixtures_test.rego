@@ -107,6 +107,37 @@ fixtures.stack_deny_iam_sensitive_wildcard_allow_named_kms_action_on_one_key := 
 	doc := {"resources": [fx_iam_doc("aws:iam/policy:Policy", "decrypt-one", [statement])]}
 }
 
+fixtures.stack_deny_iam_sensitive_wildcard_allow_kms_action_narrowed_to_named_alias := doc if {
+	statement := {
+		"Effect": "Allow",
+		"Action": ["kms:Decrypt"],
+		"Resource": ["arn:aws:kms:*:*:key/*"],
+		"Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/ai-platform-prod-storage"]}},
+	}
+	doc := {"resources": [fx_iam_doc("aws:iam/policy:Policy", "decrypt-by-alias", [statement])]}
+}
+
+fixtures.stack_deny_iam_sensitive_wildcard_deny_kms_alias_condition_with_wildcard := doc if {
+	statement := {
+		"Effect": "Allow",
+		"Action": ["kms:Decrypt"],
+		"Resource": ["arn:aws:kms:*:*:key/*"],
+		"Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/*"]}},
+	}
+	doc := {"resources": [fx_iam_doc("aws:iam/policy:Policy", "decrypt-any-alias", [statement])]}
+}
+
+# ForAllValues is vacuously true for a key with no alias at all: it narrows nothing.
+fixtures.stack_deny_iam_sensitive_wildcard_deny_kms_alias_for_all_values := doc if {
+	statement := {
+		"Effect": "Allow",
+		"Action": ["kms:Decrypt"],
+		"Resource": ["arn:aws:kms:*:*:key/*"],
+		"Condition": {"ForAllValues:StringEquals": {"kms:ResourceAliases": ["alias/ai-platform-prod-storage"]}},
+	}
+	doc := {"resources": [fx_iam_doc("aws:iam/policy:Policy", "decrypt-for-all", [statement])]}
+}
+
 fixtures.stack_deny_iam_sensitive_wildcard_allow_break_glass_role := doc if {
 	statement := {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}
 	doc := {"resources": [fx_role("break-glass", {"tags": break_glass_tags}), fx_role_policy("bg-iam", "break-glass", [statement])]}

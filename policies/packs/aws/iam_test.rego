@@ -226,3 +226,18 @@ test_stack_deny_iam_admin_managed_policy_deny_break_glass_policy_attached_elsewh
 	doc := fixtures.stack_deny_iam_admin_managed_policy_deny_break_glass_policy_attached_elsewhere
 	stack_deny_iam_admin_managed_policy == {`urn:pulumi:prod::ai-platform::aws:iam/rolePolicyAttachment:RolePolicyAttachment::nodes-bg: attaches the break-glass policy urn:pulumi:prod::ai-platform::aws:iam/policy:Policy::bg-admin outside the break-glass role`} with input as doc
 }
+
+test_stack_deny_iam_sensitive_wildcard_allow_kms_action_narrowed_to_named_alias if {
+	doc := fixtures.stack_deny_iam_sensitive_wildcard_allow_kms_action_narrowed_to_named_alias
+	count(stack_deny_iam_sensitive_wildcard) == 0 with input as doc
+}
+
+test_stack_deny_iam_sensitive_wildcard_deny_kms_alias_condition_with_wildcard if {
+	doc := fixtures.stack_deny_iam_sensitive_wildcard_deny_kms_alias_condition_with_wildcard
+	count(stack_deny_iam_sensitive_wildcard) > 0 with input as doc
+}
+
+test_stack_deny_iam_sensitive_wildcard_deny_kms_alias_for_all_values if {
+	doc := fixtures.stack_deny_iam_sensitive_wildcard_deny_kms_alias_for_all_values
+	count(stack_deny_iam_sensitive_wildcard) > 0 with input as doc
+}

@@ -23,11 +23,13 @@ pytestmark = pytest.mark.slow
 
 STACKS = ("dev", "staging", "prod")
 ENGINES = ("regorus", "regopy")
-# The one family a compliant first preview still blocks on, with --allow-unknown: IAM policy documents
-# the program builds from ARNs not yet created are wholly unknown (a JSON string computed by apply), and
-# a policy document is never legitimately unknown. Lifting this needs the program to pass structured
-# policy documents and the IAM rules to read them (outside the gate's unknown handling).
-UNREADABLE_POLICY_DOCUMENT = "aws.stack_deny_iam_wildcard_admin"
+# Inputs a rule must read whole before apply: the program builds these documents from names, aliases
+# and the account id (known in a first preview), never from generated ARNs.
+DOCUMENT_INPUTS = {
+    "aws:iam/role:Role": "assumeRolePolicy",
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/policy:Policy": "policy",
+}
 
 
 @pytest.fixture(scope="module")
@@ -83,26 +85,27 @@ def test_a_first_preview_blocks_as_unknown_without_allow_unknown(
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("stack", STACKS)
-def test_allow_unknown_lifts_everything_but_unreadable_policy_documents(
+def test_allow_unknown_lifts_only_legitimately_unknown_findings(
     previews: dict[tuple[str, str], GateResult], stack: str, engine: str
 ) -> None:
     result = previews[stack, engine]
     lifted = [f for f in _blocking(result, allow_unknown=False) if f not in _blocking(result, allow_unknown=True)]
     assert lifted and all(f.legitimately_unknown for f in lifted)
-    by_urn = {r.urn: r for r in result.subject.resources}
-    for finding in _blocking(result, allow_unknown=True):
-        assert finding.policy_id == UNREADABLE_POLICY_DOCUMENT and finding.resource is not None
-        assert by_urn[finding.resource.key].inputs["policy"] == UNKNOWN
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IAM policy documents built from unknown ARNs are wholly unknown in a first preview; needs structured "
-    "policy documents in the program and IAM rules that read them (issue 7, defaults and awsiam parts)",
-)
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_compliant_first_preview_passes_with_allow_unknown(
     previews: dict[tuple[str, str], GateResult], stack: str
 ) -> None:
     for engine in ENGINES:
         assert _blocking(previews[stack, engine], allow_unknown=True) == []
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_iam_documents_are_readable_in_a_first_preview(previews: dict[tuple[str, str], GateResult], stack: str) -> None:
+    unreadable = [
+        resource.urn
+        for resource in previews[stack, "regorus"].subject.resources
+        if resource.type in DOCUMENT_INPUTS and resource.inputs.get(DOCUMENT_INPUTS[resource.type]) == UNKNOWN
+    ]
+    assert unreadable == []
