@@ -3,20 +3,30 @@
 Every service-principal trust policy carries confused-deputy conditions (`aws:SourceAccount`, and
 `aws:SourceArn` where the calling resource's ARN is known), except for services that do not send
 them: EC2 does not populate `aws:SourceAccount` when it assumes an instance-profile role, so the
-node role's trust policy stays unconditioned (listed in CONFUSED_DEPUTY_EXEMPT, which the
-aws pack's rule reads as well).
+node role's trust policy stays unconditioned. The list of such services is the aws pack's
+policies/packs/aws/trust.data.yaml, which its confused-deputy rule reads as well.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import yaml
+
+TRUST_DATA_FILE = Path(__file__).resolve().parents[2] / "policies" / "packs" / "aws" / "trust.data.yaml"
+
+
+def _confused_deputy_exempt() -> frozenset[str]:
+    data = yaml.safe_load(TRUST_DATA_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(service) for service in data["aws_trust"]["confusedDeputyExempt"])
+
 
 # Service principals that do not send aws:SourceAccount / aws:SourceArn when they assume a role.
-CONFUSED_DEPUTY_EXEMPT = frozenset({"ec2.amazonaws.com"})
+CONFUSED_DEPUTY_EXEMPT = _confused_deputy_exempt()
 
 
 def account_id(provider: aws.Provider) -> pulumi.Output[str]:

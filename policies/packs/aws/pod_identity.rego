@@ -37,8 +37,12 @@ principal_service(statement) := object.get(as_object(object.get(statement, "Prin
 allows(statement) if object.get(statement, "Effect", "") == "Allow"
 
 # Services that do not send aws:SourceAccount / aws:SourceArn when they assume a role (EC2 instance
-# profiles); kept in step with infra/components/iam.py CONFUSED_DEPUTY_EXEMPT.
-confused_deputy_exempt := {"ec2.amazonaws.com"}
+# profiles), from trust.data.yaml (the program reads the same list); empty when it cannot be read.
+trust_config := data.aws_trust if is_object(data.aws_trust)
+
+trust_config := {} if not is_object(data.aws_trust)
+
+confused_deputy_exempt := {service | some service in as_array(object.get(trust_config, "confusedDeputyExempt", []))}
 
 source_condition_keys := {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
 
