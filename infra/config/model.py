@@ -290,15 +290,19 @@ def _digest_pinned_image(image: str) -> str:
     return image
 
 
-# The drift job image as published by the release workflow (docs/drift-jobs.md); the release bumps it.
-DRIFT_JOB_IMAGE = (
-    "ghcr.io/ai-platform/drift-job:0.1.0@sha256:6f1c3a0e9d5b4c2a8e7f1d3b5a9c0e2f4d6b8a1c3e5f7a9b0d2c4e6f8a1b3c5d"
-)
+# No drift job image has been published yet (no release workflow exists), so the default digest is an
+# obvious placeholder, not an invented one: deploying for real needs `ai-platform:driftJobs.image` set to
+# the digest your registry reports for the image built from drift_jobs/Dockerfile.
+DRIFT_JOB_IMAGE = "ghcr.io/ai-platform/drift-job:0.1.0@sha256:" + "0" * 64
 
 
 class DriftJobsConfig(Section):
     image: Annotated[str, AfterValidator(_digest_pinned_image)] = Field(
-        default=DRIFT_JOB_IMAGE, description="The drift job image, pinned by digest (`image@sha256:...`)."
+        default=DRIFT_JOB_IMAGE,
+        description=(
+            "The drift job image, pinned by digest (`image@sha256:...`). The default digest is a placeholder "
+            "until the image is published: set the digest of the image you built from drift_jobs/Dockerfile."
+        ),
     )
     pushgateway_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(:\d+)?/?$")] = (
         "http://prometheus-pushgateway.monitoring.svc:9091"
