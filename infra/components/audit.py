@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.aws_names import partition_of
+from infra.components.encryption import key_administration
 from infra.components.iam import account_id
 from infra.context import TAG_DATA_CLASS, StackContext
 
@@ -87,19 +88,12 @@ def trail_bucket_policy(arn: str, account: str, trail_arn: str) -> str:
 
 
 def trail_key_policy(account: str, partition: str, trail_arn: str) -> str:
-    root = f"arn:{partition}:iam::{account}:root"
     trail_context = f"arn:{partition}:cloudtrail:*:{account}:trail/*"
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {
-                    "Sid": "AccountAdministration",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
+                key_administration(partition, account),
                 {
                     "Sid": "CloudTrailEncrypt",
                     "Effect": "Allow",

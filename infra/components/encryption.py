@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -18,21 +19,25 @@ def key_alias(ctx: StackContext, purpose: str) -> str:
     return f"alias/{ctx.project}-{ctx.stack}-{purpose}"
 
 
+def key_administration(partition: str, account: str) -> dict[str, Any]:
+    """The key-policy statement that lets the account's IAM policies govern the key (AWS's default)."""
+    return {
+        "Sid": "AccountAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
 def _key_policy(account_id: str, region: str) -> str:
     partition = partition_of(region)
-    root = f"arn:{partition}:iam::{account_id}:root"
     log_groups = f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {
-                    "Sid": "AccountAdministration",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
+                key_administration(partition, account_id),
                 {
                     # CloudWatch Logs encrypts log groups (flow logs, EKS control plane) with the key.
                     "Sid": "CloudWatchLogs",

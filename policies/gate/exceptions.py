@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from policies.gate.waiver_policy import waiver_policy
+from policies.gate.waiver_policy import parse_date, waiver_policy
 
 SETTINGS = ("failOn",)
 _REQUIRED = ("id", "setting", "environment", "value", "owner", "justification", "ticket", "expires")
@@ -108,7 +108,7 @@ def _parse(entry: Any, line: int) -> SettingException | Problem:
     problem = waiver_policy().justification_problem(entry["justification"])
     if problem:
         return (line, entry_id, f"exception: {problem}")
-    expires = _date(entry["expires"])
+    expires = parse_date(entry["expires"])
     if expires is None:
         return (line, entry_id, f"exception: expires {entry['expires']!r} is not a YYYY-MM-DD date")
     stacks = entry.get("stacks", [])
@@ -126,16 +126,3 @@ def _parse(entry: Any, line: int) -> SettingException | Problem:
         stacks=tuple(stacks),
         line=line,
     )
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -60,3 +61,17 @@ def is_wildcard(selector: Mapping[str, str]) -> bool:
     if any(_GLOB.search(value) for value in selector.values()):
         return True
     return "urn" not in selector and "name" not in selector
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A waiver or exception date as YAML gives it (a date, or an ISO string); None when it is neither."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

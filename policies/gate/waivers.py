@@ -26,7 +26,7 @@ from infra.bounds import BoundsError, load_yaml_node, read_text
 from policies.gate.errors import GateInputError
 from policies.gate.exceptions import SettingException, parse_exceptions
 from policies.gate.findings import AppliedWaiver, Finding, ResourceRef
-from policies.gate.waiver_policy import is_wildcard, waiver_policy
+from policies.gate.waiver_policy import is_wildcard, parse_date, waiver_policy
 
 EXPIRING_WITHIN_DAYS = 30
 REQUIRED_FIELDS = ("id", "policy", "resource", "owner", "justification", "ticket", "expires")
@@ -226,7 +226,7 @@ def _parse_entry(entry: Any, line: int) -> Waiver | MalformedWaiver:
         return MalformedWaiver(
             line, waiver_id, f"resource selector takes non-empty strings for {', '.join(SELECTOR_FIELDS)} only"
         )
-    expires = _date(entry["expires"])
+    expires = parse_date(entry["expires"])
     if expires is None:
         return MalformedWaiver(line, waiver_id, f"expires {entry['expires']!r} is not a YYYY-MM-DD date")
     stacks = entry.get("stacks", [])
@@ -270,19 +270,6 @@ def _beyond_cap(expires: dt.date, latest: dt.date) -> str:
         f"expires {expires.isoformat()}, beyond the cap of {days} days from the run date "
         f"(latest allowed {latest.isoformat()}, policies/gate/data/waiver_policy.yaml)"
     )
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _selector_matches(selector: dict[str, str], resource: ResourceRef) -> bool:
