@@ -9,7 +9,7 @@ from policies.engines.errors import EngineError
 from policies.engines.regopy_engine import RegopyEngine
 from policies.engines.regorus_engine import RegorusEngine
 
-# regorus, not regopy: on the synthetic 5,000-resource plan the gate takes 10 s on regorus and 72 s on
+# regorus, not regopy: on the synthetic 5,000-resource plan the gate takes 13 s on regorus and 126 s on
 # regopy 1.5.2, whose evaluation of the ai_governance stack rules over that many resources also fails
 # (reported as an engine error, so the gate fails closed). regopy stays the second engine that every
 # fixture and the stacks' own plans are compared against.
