@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from infra.components.audit import AuditTrail
-from infra.components.budgets import Budgets
+from infra.components.finops.budgets import Budgets
 from infra.components.region import RegionalPlatform
+from infra.components.security.audit import AuditTrail
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
 from infra.context import StackContext
 

@@ -9,10 +9,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from infra.components.access.namespaces import GovernedNamespace, Quota
+from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
-from infra.components.models import MODELS_NAMESPACE, ModelDeployment
-from infra.components.namespaces import GovernedNamespace, Quota
-from infra.components.teams import TeamAccess
+from infra.components.models.model_cards import MODELS_NAMESPACE, ModelDeployment
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 

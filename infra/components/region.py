@@ -5,18 +5,18 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.addons import Addons
-from infra.components.audit import AccessLogBucket
-from infra.components.backups import BackupVault
-from infra.components.cluster import Cluster
-from infra.components.encryption import Encryption, key_alias
-from infra.components.endpoints import VpcEndpoints
+from infra.components.access.teams import team_principals
+from infra.components.cluster.addons import Addons
+from infra.components.cluster.eks import Cluster
+from infra.components.cluster.kubeconfig import kubernetes_provider
+from infra.components.continuity.backups import BackupVault
 from infra.components.in_cluster import InCluster
-from infra.components.kubeconfig import kubernetes_provider
-from infra.components.network import Network
-from infra.components.node_pools import NodePools
-from infra.components.security_groups import SecurityGroups
-from infra.components.teams import team_principals
+from infra.components.network.endpoints import VpcEndpoints
+from infra.components.network.security_groups import SecurityGroups
+from infra.components.network.vpc import Network
+from infra.components.nodes.node_pools import NodePools
+from infra.components.security.audit import AccessLogBucket
+from infra.components.security.encryption import Encryption, key_alias
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from infra.components.endpoints import INTERFACE_SERVICES
-from infra.components.iam import CONFUSED_DEPUTY_EXEMPT
+from infra.components.access.iam import CONFUSED_DEPUTY_EXEMPT
+from infra.components.network.endpoints import INTERFACE_SERVICES
 from infra.config import load_stack_file, parse_platform_config
 from infra.config.model import ADDON_NAMES, DriftJobsConfig, GateConfig, default_addon_versions
 from infra.offline.fake_cloud import outputs_for

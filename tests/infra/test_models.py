@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from infra.components.drift_schedule import cron_schedule, job_size
+from infra.components.models.drift_schedule import cron_schedule, job_size
 from infra.config.model import DriftConfig, ModelConfig
 from tests.infra.plan_view import PlanView, Resource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from infra.components.network import plan_subnets
+from infra.components.network.vpc import plan_subnets
 from infra.config.model import RegionConfig
 from tests.infra.plan_view import PlanView
 

@@ -13,7 +13,7 @@ import rego.v1
 #   controls: [NIST-800-53:CM-2, NIST-800-53:CM-3, ISO-27001:A.8.9, ISO-27001:A.8.32]
 #   message: >-
 #     Set addonVersion from config (ai-platform:addons.versions, defaults in
-#     infra/config/data/addon_versions.yaml) and resolveConflictsOnUpdate, as in infra/components/addons.py.
+#     infra/config/data/addon_versions.yaml) and resolveConflictsOnUpdate, as in infra/components/cluster/addons.py.
 deny_eks_addon_version_pinned contains msg if {
 	input.__type == "aws:eks/addon:Addon"
 	version := object.get(input, "addonVersion", "")

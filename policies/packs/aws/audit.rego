@@ -46,7 +46,7 @@ trail_is_sound(trail) if {
 #   controls: [NIST-800-53:AU-2, NIST-800-53:AU-9, ISO-27001:A.8.15]
 #   message: >-
 #     Add an aws.cloudtrail.Trail with isMultiRegionTrail true, enableLogFileValidation true and kmsKeyId
-#     set to a customer-managed key, writing to an object-locked bucket (infra/components/audit.py).
+#     set to a customer-managed key, writing to an object-locked bucket (infra/components/security/audit.py).
 stack_deny_cloudtrail_trail contains msg if {
 	deploys_cluster
 	count(resources_of_type(trail_type)) == 0
@@ -140,7 +140,7 @@ log_target_references contains key if {
 #   controls: [NIST-800-53:AU-2, NIST-800-53:AU-12, ISO-27001:A.8.15]
 #   message: >-
 #     Add an aws.s3.BucketLogging for the bucket with targetBucket set to the region's access-log bucket
-#     (infra/components/audit.py AccessLogBucket).
+#     (infra/components/security/audit.py AccessLogBucket).
 stack_deny_s3_access_logging contains msg if {
 	some bucket in s3_buckets
 	not configured(bucket, logged_bucket_references)

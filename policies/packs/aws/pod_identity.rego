@@ -99,7 +99,7 @@ has_source_condition(statement) if {
 #   controls: [NIST-800-53:AC-3, NIST-800-53:AC-6, ISO-27001:A.5.15, ISO-27001:A.8.2]
 #   message: >-
 #     Add "Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (and ArnLike aws:SourceArn for
-#     the calling resource where known) to the statement, as infra/components/iam.py service_trust_policy does.
+#     the calling resource where known) to the statement, as infra/components/access/iam.py service_trust_policy does.
 deny_service_trust_confused_deputy contains msg if {
 	input.__type == "aws:iam/role:Role"
 	not trust_document(input)
@@ -181,7 +181,7 @@ on_pod_identity_role(attachment) if object.get(attachment, "role", "") in pod_id
 #   controls: [CIS-EKS-5.1.3, NIST-800-53:AC-6, ISO-27001:A.8.2]
 #   message: >-
 #     Remove AmazonEKS_CNI_Policy from the node role and give the vpc-cni add-on a Pod Identity role
-#     (podIdentityAssociations [{serviceAccount: aws-node, roleArn: ...}]), as infra/components/addons.py does.
+#     (podIdentityAssociations [{serviceAccount: aws-node, roleArn: ...}]), as infra/components/cluster/addons.py does.
 stack_deny_node_role_cni_policy contains msg if {
 	pod_identity_in_use
 	some attachment in stack_resources

@@ -34,11 +34,14 @@ def test_deleted_resources_are_not_assessed(tmp_path: Path) -> None:
 
 def test_source_position_recorded_in_state_becomes_the_location(tmp_path: Path) -> None:
     document = plan_document(
-        step("aws:s3/bucket:Bucket", "b", sourcePosition="project:///infra/components/backups.py#26,0")
+        step("aws:s3/bucket:Bucket", "b", sourcePosition="project:///infra/components/continuity/backups.py#26,0")
     )
     resource = load_plan(write_plan(tmp_path, document)).resources[0]
     assert resource.source_position is not None
-    assert (resource.source_position.file, resource.source_position.line) == ("infra/components/backups.py", 26)
+    assert (resource.source_position.file, resource.source_position.line) == (
+        "infra/components/continuity/backups.py",
+        26,
+    )
 
 
 def test_plan_findings_point_at_the_stack_file_key_that_drives_the_resource(gate: GateRunner, tmp_path: Path) -> None:

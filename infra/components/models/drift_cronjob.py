@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from infra.components.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
+from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
 from infra.config.model import ModelConfig
 
 RUN_AS = 10001

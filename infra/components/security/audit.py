@@ -18,9 +18,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.access.iam import account_id
 from infra.components.aws_names import partition_of
-from infra.components.encryption import key_administration
-from infra.components.iam import account_id
+from infra.components.security.encryption import key_administration
 from infra.context import TAG_DATA_CLASS, StackContext
 
 

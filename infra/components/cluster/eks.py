@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.access.iam import account_id, aws_managed_policy, service_trust_policy
 from infra.components.aws_names import partition_of
-from infra.components.iam import account_id, aws_managed_policy, service_trust_policy
 from infra.context import StackContext
 
 CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.access.iam import aws_managed_policy, service_trust_policy
 from infra.components.aws_names import partition_of
-from infra.components.iam import aws_managed_policy, service_trust_policy
 from infra.config.model import NodePoolConfig, Taint
 from infra.context import TAG_POOL, StackContext
 

@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from infra.components.drift_cronjob import DriftJobContext, drift_cronjobs
-from infra.components.drift_schedule import bucket_and_prefix, reports_uri
-from infra.components.iam import account_id, pod_identity_trust_policy
+from infra.components.access.iam import account_id, pod_identity_trust_policy
+from infra.components.models.drift_cronjob import DriftJobContext, drift_cronjobs
+from infra.components.models.drift_schedule import bucket_and_prefix, reports_uri
 from infra.config.model import ModelConfig, effective_drift_frequency
 from infra.context import StackContext
 

@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.audit import AccessLogBucket
+from infra.components.access.iam import account_id, service_trust_policy
 from infra.components.aws_names import partition_of
-from infra.components.iam import account_id, service_trust_policy
+from infra.components.security.audit import AccessLogBucket
 from infra.context import TAG_DATA_CLASS, StackContext
 
 

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 import yaml
 
-TRUST_DATA_FILE = Path(__file__).resolve().parents[2] / "policies" / "packs" / "aws" / "trust.data.yaml"
+TRUST_DATA_FILE = Path(__file__).resolve().parents[3] / "policies" / "packs" / "aws" / "trust.data.yaml"
 
 
 def _confused_deputy_exempt() -> frozenset[str]:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.access.iam import account_id, service_trust_policy
 from infra.components.aws_names import partition_of
-from infra.components.iam import account_id, service_trust_policy
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from infra.components.namespaces import GovernedNamespace, Quota
+from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.config.model import TeamConfig
 
 TEAM_ROLES = ("admin", "edit", "view")

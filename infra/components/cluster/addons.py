@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.access.iam import account_id, aws_managed_policy, pod_identity_trust_policy
 from infra.components.aws_names import partition_of
-from infra.components.iam import account_id, aws_managed_policy, pod_identity_trust_policy
 from infra.context import StackContext
 
 # Add-ons that nodes need before they become Ready; the others need Ready nodes to schedule on.

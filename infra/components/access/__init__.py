@@ -1,0 +1,1 @@
+"""IAM documents, team roles and access, team namespaces."""

@@ -1,0 +1,1 @@
+"""Networking per region: the VPC, its endpoints and security groups."""

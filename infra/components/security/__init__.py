@@ -1,0 +1,1 @@
+"""KMS keys, the audit trail and S3 access logs."""
