@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SECRET_TEXT = "[secret]"
+from infra.pulumi_wire import (
+    OUTPUT_SIGNATURE,
+    RESOURCE_SIGNATURE,
+    SECRET,
+    SECRET_SIGNATURE,
+    SIGNATURE_KEY,
+    UNKNOWN,
+)
 
 
 def normalize(value: Any) -> Any:
     if isinstance(value, dict):
-        signature = value.get(SIG_KEY)
-        if signature == SECRET_SIG:
-            return SECRET_TEXT
-        if signature == RESOURCE_SIG:
+        signature = value.get(SIGNATURE_KEY)
+        if signature == SECRET_SIGNATURE:
+            return SECRET
+        if signature == RESOURCE_SIGNATURE:
             return value.get("urn", "")
-        if signature == OUTPUT_SIG:
+        if signature == OUTPUT_SIGNATURE:
             if value.get("secret"):
-                return SECRET_TEXT
+                return SECRET
             return normalize(value["value"]) if "value" in value else UNKNOWN
         return {key: normalize(item) for key, item in value.items()}
     if isinstance(value, list):

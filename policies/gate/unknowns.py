@@ -28,8 +28,8 @@ from typing import Any
 
 import yaml
 
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SECRET = "[secret]"
+from infra.pulumi_wire import SECRET, UNKNOWN
+
 OPAQUE = frozenset({UNKNOWN, SECRET})
 
 JsonPath = tuple[str | int, ...]

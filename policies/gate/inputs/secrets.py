@@ -13,13 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from infra.pulumi_wire import (
+    OUTPUT_SIGNATURE,
+    RESOURCE_SIGNATURE,
+    SECRET,
+    SECRET_SIGNATURE,
+    SIGNATURE_KEY,
+    UNKNOWN,
+)
 from policies.gate.errors import GateInputError
-from policies.gate.unknowns import SECRET, UNKNOWN
-
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
-RESOURCE_SIGNATURE = "5cf8f73096256a8f31e491e813e4eb8e"
-OUTPUT_SIGNATURE = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 
 
 def normalise_envelopes(path: Path, document: Any) -> Any:

@@ -17,14 +17,14 @@ import rego.v1
 deny_eks_addon_version_pinned contains msg if {
 	input.__type == "aws:eks/addon:Addon"
 	version := object.get(input, "addonVersion", "")
-	not version in {"[secret]", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+	not version in opaque_values
 	not addon_version_text(version)
 	msg := sprintf("EKS add-on \"%s\" is not pinned to a version (addonVersion)", [input.__name])
 }
 
 deny_eks_addon_version_pinned contains msg if {
 	input.__type == "aws:eks/addon:Addon"
-	object.get(input, "addonVersion", "") in {"[secret]", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+	object.get(input, "addonVersion", "") in opaque_values
 	msg := sprintf("EKS add-on \"%s\": addonVersion cannot be assessed (secret or unknown value)", [input.__name])
 }
 

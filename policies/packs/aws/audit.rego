@@ -6,10 +6,8 @@ import rego.v1
 # CloudTrail trail with log file validation and KMS encryption, and every S3 bucket's requests are
 # logged (server access logs) to a log bucket.
 
-unassessable_values := {"[secret]", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-
 # A value the plan does not show: a secret, Pulumi's unknown sentinel, or a string where a boolean belongs.
-cannot_assess(value) if value in unassessable_values
+cannot_assess(value) if value in opaque_values
 
 cannot_assess(value) if {
 	is_string(value)
@@ -32,7 +30,7 @@ trail_is_sound(trail) if {
 	key := object.get(trail, "kmsKeyId", "")
 	is_string(key)
 	key != ""
-	not key in unassessable_values
+	not key in opaque_values
 }
 
 # METADATA
@@ -73,14 +71,14 @@ stack_deny_cloudtrail_trail contains msg if {
 stack_deny_cloudtrail_trail contains msg if {
 	some trail in resources_of_type(trail_type)
 	key := object.get(trail, "kmsKeyId", "")
-	key in unassessable_values
+	key in opaque_values
 	msg := sprintf("%s: CloudTrail trail kmsKeyId cannot be assessed (secret or unknown value)", [trail.__urn])
 }
 
 stack_deny_cloudtrail_trail contains msg if {
 	some trail in resources_of_type(trail_type)
 	key := object.get(trail, "kmsKeyId", "")
-	not key in unassessable_values
+	not key in opaque_values
 	not non_empty_string(key)
 	msg := sprintf("%s: CloudTrail trail is not encrypted with a KMS key (kmsKeyId)", [trail.__urn])
 }

@@ -105,4 +105,6 @@ iam_document_types := {
 }
 
 # Pulumi's unknown sentinel and the secret placeholder (policies/gate/unknowns.py): values no rule can read.
-iam_unreadable_values := {"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "[secret]", ""}
+iam_unreadable_values contains value if some value in opaque_values
+
+iam_unreadable_values contains ""

@@ -6,6 +6,10 @@ import rego.v1
 # (regopy, regorus) evaluate identically: no `every`, no built-in that can raise at runtime
 # (json.unmarshal is always guarded by json.is_valid, because regorus aborts where OPA is undefined).
 
+# What a plan shows for a value it cannot: a secret, or Pulumi's unknown sentinel (infra/pulumi_wire.py;
+# tests/policies/packs/test_rego_pack_metadata.py holds every pack's spelling to it).
+opaque_values := {"[secret]", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
+
 # Values may be "[secret]" or Pulumi's unknown sentinel where an object or array is expected; such
 # values become empty, so every rule written as "deny unless the good value is present" fails closed.
 as_object(value) := value if is_object(value)

@@ -6,8 +6,6 @@ import rego.v1
 # role, not to the node role every pod on the node can reach; and a role a service assumes on the
 # account's behalf names the account or resource it acts for (confused-deputy protection).
 
-unknown_or_secret := {"[secret]", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}
-
 # The trust policy of a role as an object; undefined when it is secret, unknown or not valid JSON.
 trust_document(role) := doc if {
 	doc := parsed_json(object.get(role, "assumeRolePolicy", ""))

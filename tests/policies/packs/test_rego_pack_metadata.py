@@ -6,11 +6,13 @@ import re
 
 import yaml
 
+from infra.pulumi_wire import UNKNOWN
 from policies.engines import SEVERITIES, Pack
 
 CONTROL_ID = re.compile(
     r"^(CIS-EKS-\d+(\.\d+)+|NIST-800-53:[A-Z]{2}-\d+|ISO-27001:A\.\d+\.\d+|ISO-42001:A\.\d+(\.\d+)*|EU-AI-Act:Art\.\d+)$"
 )
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EXPECTED_PACKS = {"aws": "pulumi", "kubernetes": "kubernetes-admission", "ai_governance": "pulumi", "helm": "pulumi"}
 
 
@@ -66,3 +68,16 @@ def test_metadata_points_at_the_rule_definition(packs: dict[str, Pack]) -> None:
         for rule in pack.rules:
             line = rule.file.read_text().splitlines()[rule.line - 1]
             assert line.startswith(f"{rule.rule} contains"), rule.policy_id
+
+
+def test_rules_spell_pulumis_unknown_sentinel_as_the_wire_module_does(packs: dict[str, Pack]) -> None:
+    # Packs are self-contained (pulumi-policy-opa loads each alone), so each spells the sentinel once;
+    # a typo would turn every "cannot be assessed" branch of its rules into dead code.
+    spellings = {
+        (pack.name, file_name, found)
+        for pack in packs.values()
+        for file_name, source in pack.modules.items()
+        for found in UUID.findall(source)
+    }
+    assert spellings, "no pack names the unknown sentinel"
+    assert {found for _, _, found in spellings} == {UNKNOWN}, sorted(spellings)
