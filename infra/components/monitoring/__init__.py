@@ -1,0 +1,1 @@
+"""Monitoring: kube-prometheus-stack, the Pushgateway, alert rules, Alertmanager routing, dashboards."""
