@@ -36,3 +36,20 @@ ALERTMANAGER_SECRETS_DIR: Final = "/etc/alertmanager/secrets"
 def pushgateway_url() -> str:
     """The in-cluster URL the drift jobs push to."""
     return f"http://{PUSHGATEWAY_SERVICE}.{MONITORING_NAMESPACE}.svc:{PUSHGATEWAY_PORT}"
+
+
+# The DCGM exporter's release; its ServiceMonitor's targets carry job=<this> (the service name).
+DCGM_EXPORTER_RELEASE: Final = "dcgm-exporter"
+
+# What model servers expose for the platform's inference alerts and dashboards (the serving contract; the
+# platform does not run the servers, docs/monitoring.md tells model owners to expose these):
+#   model_inference_requests_total{model, model_version, outcome="success"|"error"}  counter
+#   model_inference_duration_seconds_bucket{model, model_version, le}                histogram
+INFERENCE_REQUESTS_METRIC: Final = "model_inference_requests_total"
+INFERENCE_OUTCOME_LABEL: Final = "outcome"
+INFERENCE_ERROR_OUTCOME: Final = "error"
+INFERENCE_DURATION_METRIC: Final = "model_inference_duration_seconds"
+
+# Raised when a cluster's own API server or scrape pipeline is gone; Alertmanager inhibits that region's
+# per-service alerts while it fires (their cause is the outage, not each service).
+CLUSTER_UNREACHABLE_ALERT: Final = "ClusterUnreachable"
