@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import AfterValidator, Field, StringConstraints
 
+from drift_jobs import contract
 from infra.config.base import Section
 
 Environment = Literal["dev", "staging", "prod"]
@@ -165,12 +166,6 @@ class StorageConfig(Section):
     backup: BackupConfig = Field(default_factory=BackupConfig)
 
 
-class MonitoringConfig(Section):
-    retention_days: int = Field(default=15, ge=1, le=365)
-    scrape_interval_seconds: int = Field(default=30, ge=5, le=300)
-    alert_emails: list[Email] = Field(default_factory=list)
-
-
 class TeamAccessConfig(Section):
     admin: list[IamRoleArn] = Field(default_factory=list)
     edit: list[IamRoleArn] = Field(default_factory=list)
@@ -198,14 +193,30 @@ class Band(Section):
     critical: float = Field(gt=0)
 
 
+def _default_band(metric: str) -> Band:
+    """The drift job's own default (drift_jobs.contract), so the job and the alerts share one value."""
+    return Band(**contract.DEFAULT_THRESHOLDS[metric])
+
+
 class FeatureThresholds(Section):
     psi: Band | None = None
+    missing_share_increase: Band | None = None
 
 
 class DriftThresholds(Section):
-    psi: Band = Field(default_factory=lambda: Band(warning=0.1, critical=0.2))
-    accuracy_drop: Band = Field(default_factory=lambda: Band(warning=0.05, critical=0.10))
-    latency_increase: Band = Field(default_factory=lambda: Band(warning=0.20, critical=0.50))
+    psi: Band = Field(default_factory=lambda: _default_band("psi"))
+    accuracy_drop: Band = Field(default_factory=lambda: _default_band("accuracy_drop"))
+    latency_increase: Band = Field(default_factory=lambda: _default_band("latency_increase"))
+    missing_share_increase: Band = Field(
+        default_factory=lambda: _default_band("missing_share_increase"),
+        description="Absolute rise of a feature's missing share (0.1 = 10 points) that warns / is critical.",
+    )
+    dataset_drift_share: float = Field(
+        default=contract.DEFAULT_DATASET_DRIFT_SHARE,
+        gt=0,
+        le=1,
+        description="Share of evaluated features that must drift for the dataset to count as drifted.",
+    )
     features: dict[str, FeatureThresholds] = Field(default_factory=dict)
 
 
@@ -234,6 +245,49 @@ class DriftConfig(Section):
     )
     window_rows: int = Field(default=1_000_000, ge=1, description="Typical rows per window; sizes requests and shards.")
     shards: int = Field(default=1, ge=1, le=64, description=">1 runs the window as an Indexed Job plus a merge step.")
+
+
+class AlertsConfig(Section):
+    """Platform alert knobs. Unset keys take the defaults in infra/components/monitoring/alerts/defaults.yaml;
+    model alerts (drift, quality, latency) use each model's drift thresholds instead."""
+
+    gpu_pending_minutes: int | None = Field(
+        default=None, ge=1, le=1440, description="Minutes a pod requesting nvidia.com/gpu may stay Pending."
+    )
+    gpu_idle_minutes: int | None = Field(
+        default=None, ge=5, le=10080, description="Minutes an allocated GPU must stay idle before the cost alert."
+    )
+    gpu_idle_utilization_percent: float | None = Field(
+        default=None, ge=0, le=100, description="Average GPU utilisation (%) below which an allocated GPU is idle."
+    )
+    gpu_throttle_share: float | None = Field(
+        default=None, gt=0, le=1, description="Share of time a GPU may be thermally or power throttled."
+    )
+    gpu_memory_saturation: Band | None = Field(
+        default=None, description="Used share of a GPU's framebuffer memory (0.9 = 90 %)."
+    )
+    pvc_fill: Band | None = Field(default=None, description="Used share of a persistent volume (0.8 = 80 %).")
+    node_not_ready_minutes: int | None = Field(default=None, ge=1, le=1440)
+    inference_error_rate: Band | None = Field(
+        default=None, description="Share of a real-time model's inference requests that fail."
+    )
+    cni_ip_exhaustion: Band | None = Field(
+        default=None, description="Share of a node's VPC CNI IP addresses (awscni_ip_max) assigned to pods."
+    )
+
+
+RUNBOOK_BASE_URL = "https://github.com/ai-platform/ai-platform/blob/main/docs/runbooks"
+
+
+class MonitoringConfig(Section):
+    retention_days: int = Field(default=15, ge=1, le=365)
+    scrape_interval_seconds: int = Field(default=30, ge=5, le=300)
+    alert_emails: list[Email] = Field(default_factory=list)
+    runbook_base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+[^/\s]$")] = Field(
+        default=RUNBOOK_BASE_URL,
+        description="Where docs/runbooks/ is published; every alert's runbook_url is <this>/<file>.",
+    )
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
 
 class ApprovalConfig(Section):

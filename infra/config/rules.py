@@ -41,6 +41,7 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_budgets(config),
         *_gate(config),
         *_addons(config),
+        *_alerts(config),
     ]
 
 
@@ -221,8 +222,14 @@ def _teams_and_models(config: PlatformConfig) -> Iterator[ConfigProblem]:
             (("psi",), thresholds.psi),
             (("accuracyDrop",), thresholds.accuracy_drop),
             (("latencyIncrease",), thresholds.latency_increase),
+            (("missingShareIncrease",), thresholds.missing_share_increase),
         ]
         bands += [(("features", f, "psi"), t.psi) for f, t in thresholds.features.items() if t.psi is not None]
+        bands += [
+            (("features", f, "missingShareIncrease"), t.missing_share_increase)
+            for f, t in thresholds.features.items()
+            if t.missing_share_increase is not None
+        ]
         for sub, band in bands:
             if band.critical < band.warning:
                 yield _problem(
@@ -269,3 +276,22 @@ def _gate(config: PlatformConfig) -> Iterator[ConfigProblem]:
     problem = fail_on_floor_problem(config.environment, config.gate.fail_on)
     if problem:
         yield _problem(("gate", "failOn"), config.gate.fail_on, problem)
+
+
+def _alerts(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    alerts = config.monitoring.alerts
+    # Every alert band is a share (0..1); a critical below its warning would page before it warns.
+    shares = {
+        "gpuMemorySaturation": alerts.gpu_memory_saturation,
+        "pvcFill": alerts.pvc_fill,
+        "inferenceErrorRate": alerts.inference_error_rate,
+        "cniIpExhaustion": alerts.cni_ip_exhaustion,
+    }
+    for key, band in shares.items():
+        if band is None:
+            continue
+        path = ("monitoring", "alerts", key)
+        if band.critical < band.warning:
+            yield _problem((*path, "critical"), band.critical, f"must be >= warning ({band.warning})")
+        if band.critical > 1:
+            yield _problem((*path, "critical"), band.critical, "must be a share, at most 1")

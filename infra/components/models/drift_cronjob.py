@@ -37,9 +37,15 @@ class DriftJobContext:
     active: bool
 
 
+def cronjob_names(model: ModelConfig) -> list[str]:
+    """The model's CronJob names: the run, and for a sharded model its merge (the alert rules select on them)."""
+    base = f"drift-{model.name}"
+    return [base] if model.drift.shards == 1 else [base, f"{base}-merge"]
+
+
 def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
     shards = job.model.drift.shards
-    base = f"drift-{job.model.name}"
+    base, *merge_name = cronjob_names(job.model)
     if shards == 1:
         command = ["drift-job", "run", "--config", CONFIG_PATH, "--out", OUT_DIR]
         return [DriftCronJob(base, _cronjob(job, cron_schedule(job.model), command, {}))]
@@ -51,7 +57,7 @@ def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
     indexed = {"completionMode": "Indexed", "completions": shards, "parallelism": min(shards, 4)}
     return [
         DriftCronJob(base, _cronjob(job, cron_schedule(job.model), ["/bin/sh", "-c", run], indexed)),
-        DriftCronJob(f"{base}-merge", _cronjob(job, merge_schedule(job.model), ["/bin/sh", "-c", merge], {})),
+        DriftCronJob(merge_name[0], _cronjob(job, merge_schedule(job.model), ["/bin/sh", "-c", merge], {})),
     ]
 
 

@@ -67,7 +67,13 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
             "psi": thresholds.psi.model_dump(),
             "accuracy_drop": thresholds.accuracy_drop.model_dump(),
             "latency_increase": thresholds.latency_increase.model_dump(),
-            "features": {name: {"psi": t.psi.model_dump()} for name, t in thresholds.features.items() if t.psi},
+            "missing_share_increase": thresholds.missing_share_increase.model_dump(),
+            "dataset_drift_share": thresholds.dataset_drift_share,
+            "features": {
+                name: t.model_dump(exclude_none=True)
+                for name, t in thresholds.features.items()
+                if t.model_dump(exclude_none=True)
+            },
         },
         "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
         "pushgateway": ctx.config.drift_jobs.pushgateway_url,
