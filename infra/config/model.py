@@ -248,8 +248,9 @@ class DriftConfig(Section):
 
 
 class AlertsConfig(Section):
-    """Platform alert knobs. Unset keys take the defaults in infra/components/monitoring/alerts/defaults.yaml;
-    model alerts (drift, quality, latency) use each model's drift thresholds instead."""
+    """Platform alert knobs; null (unset) takes the value in infra/components/monitoring/alerts/defaults.yaml.
+
+    Model alerts (drift, quality, latency) use each model's drift thresholds instead."""
 
     gpu_pending_minutes: int | None = Field(
         default=None, ge=1, le=1440, description="Minutes a pod requesting nvidia.com/gpu may stay Pending."
@@ -267,7 +268,9 @@ class AlertsConfig(Section):
         default=None, description="Used share of a GPU's framebuffer memory (0.9 = 90 %)."
     )
     pvc_fill: Band | None = Field(default=None, description="Used share of a persistent volume (0.8 = 80 %).")
-    node_not_ready_minutes: int | None = Field(default=None, ge=1, le=1440)
+    node_not_ready_minutes: int | None = Field(
+        default=None, ge=1, le=1440, description="Minutes a node may stay not Ready before the alert."
+    )
     inference_error_rate: Band | None = Field(
         default=None, description="Share of a real-time model's inference requests that fail."
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from infra.components.monitoring.alerts.files import write_rule_files
 from infra.config import PlatformConfig, load_stack_file
 from infra.offline.recorder import RecordedResource, install
 from infra.program import build
@@ -107,4 +108,7 @@ def write_plan(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if not first_preview:
+        config, _ = load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
+        write_rule_files(config, stack, out_dir / "rules")
     return path, document
