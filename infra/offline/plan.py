@@ -109,6 +109,6 @@ def write_plan(
     path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if not first_preview:
-        config, _ = load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
-        write_rule_files(config, stack, out_dir / "rules")
+        platform, _ = load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
+        write_rule_files(platform, stack, out_dir / "rules")
     return path, document
