@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 import yaml
 from drift_jobs.config import parse_config
+from drift_jobs.performance import HIGHER_IS_BETTER, PRIMARY_METRIC
 
 from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config
 from infra.components.monitoring.alerts import GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
 from infra.components.monitoring.alerts.jobs import stale_after_seconds
 from infra.components.monitoring.alerts.knobs import default_alerts, knobs
+from infra.components.monitoring.alerts.quality import TASK_METRICS
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
 from infra.config.model import DriftThresholds
 from infra.context import PLATFORM_TEAM, StackContext
@@ -176,3 +178,9 @@ def _all_exprs(all_alerts: list[tuple[str, str, dict[str, Any]]]) -> str:
 def test_rule_groups_rejects_a_region_outside_the_stack(stack: str) -> None:
     with pytest.raises(ValueError, match="not a region"):
         rule_groups(stack_config(stack), stack=stack, region="ap-south-1")
+
+
+def test_performance_metrics_are_the_ones_the_job_measures() -> None:
+    for task, metrics in TASK_METRICS.items():
+        assert PRIMARY_METRIC[task] in metrics
+        assert set(metrics) <= set(HIGHER_IS_BETTER)

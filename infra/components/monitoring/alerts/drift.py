@@ -42,6 +42,8 @@ def _feature_tiers(
 ) -> Iterator[dict[str, Any]]:
     """One rule per tier: the model's band for most features, the override for each overridden feature
     (a feature is matched by exactly one branch; one rule, since promtool rejects duplicate alert rules)."""
+    if threshold_metric not in contract.FEATURE_THRESHOLD_METRICS:
+        raise KeyError(f"{threshold_metric} is not a per-feature threshold of the drift job's contract")
     scopes: list[tuple[str | None, Band]] = [(None, model_band), *sorted(overrides.items())]
     base = model_matchers(scope, model)
     for severity in TIER_SEVERITIES:
