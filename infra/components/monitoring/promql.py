@@ -100,7 +100,7 @@ def metric_names(expr: str) -> set[str]:
             word = _IDENT.match(expr, i).group(0)  # type: ignore[union-attr]
             i += len(word)
             following = _next_significant(expr, i)
-            if word in LABEL_LIST_KEYWORDS:
+            if word.lower() in LABEL_LIST_KEYWORDS:
                 if following == "(":
                     i = _skip_group(expr, expr.index("(", i))
             elif word.lower() in KEYWORDS or following == "(":
