@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
-from drift_jobs import contract
 
+from drift_jobs import contract
+from infra.components.models.model_cards import MODELS_NAMESPACE
 from infra.components.monitoring import catalog, names
 from infra.components.monitoring.dashboards import (
     CONFIGMAP_LIMIT_BYTES,
@@ -120,7 +121,13 @@ def test_threshold_panels_name_thresholds_the_drift_job_pushes() -> None:
 
 def test_spec_spells_no_shared_name_as_a_label_value() -> None:
     body = build.SPEC_FILE.read_text(encoding="utf-8").split("\ndashboards:", 1)[1]
-    for shared in (names.DCGM_EXPORTER_RELEASE, contract.PUSHGATEWAY_JOB, build.MODELS_NAMESPACE, build.KSM_GPU_RESOURCE):
+    shared_names = (
+        names.DCGM_EXPORTER_RELEASE,
+        contract.PUSHGATEWAY_JOB,
+        MODELS_NAMESPACE,
+        build.KSM_GPU_RESOURCE,
+    )
+    for shared in shared_names:
         assert f'"{shared}"' not in body, f"use the token for {shared}"
 
 
@@ -136,7 +143,8 @@ def test_every_query_parses_with_promtool(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(promtool), "check", "rules", str(rule_file)], capture_output=True, text=True, timeout=60, check=False
     )
-    assert result.returncode == 0, "\n".join([result.stdout, result.stderr, *(f"{i}: {w}" for i, (w, _) in enumerate(located))])
+    rule_index = [f"rule {i + 1}: {where}" for i, (where, _) in enumerate(located)]
+    assert result.returncode == 0, "\n".join([result.stdout, result.stderr, *rule_index])
     assert f"SUCCESS: {len(rules)} rules found" in result.stdout
 
 

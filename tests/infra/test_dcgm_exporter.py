@@ -138,4 +138,3 @@ def test_values_grant_no_host_access() -> None:
     flags = ("privileged", "hostNetwork", "hostPID", "hostIPC", "allowPrivilegeEscalation")
     granted = [p for p in walk(_release_values(_config())) if p.rsplit(".", 1)[-1] in flags]
     assert granted == []
-

@@ -25,7 +25,7 @@ from infra.components.monitoring.promql import grafana_to_promql, metric_names, 
         ('a{x="} sum(fake) {"}', {"a"}),
         ("job:rate5m:sum + inf - nan", {"job:rate5m:sum"}),
         ("avg_over_time(a[1h:5m]) @ start()", {"a"}),
-        ("topk(3, a) + quantile(0.5, b) + count_values(\"v\", c)", {"a", "b", "c"}),
+        ('topk(3, a) + quantile(0.5, b) + count_values("v", c)', {"a", "b", "c"}),
         ("sum(a) BY (x)", {"a"}),
     ],
 )
@@ -34,9 +34,7 @@ def test_extracts_exactly_the_metric_names(expr: str, expected: set[str]) -> Non
 
 
 def test_a_typo_in_a_metric_name_is_what_comes_out() -> None:
-    assert metric_names('rate(model_inference_requets_total{model=~"$model"}[5m])') == {
-        "model_inference_requets_total"
-    }
+    assert metric_names('rate(model_inference_requets_total{model=~"$model"}[5m])') == {"model_inference_requets_total"}
 
 
 def test_unbalanced_input_is_refused() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from drift_jobs import contract
 
+from drift_jobs import contract
 from infra.components.models.model_cards import MODELS_NAMESPACE
 from infra.components.monitoring import names
 
