@@ -18,7 +18,8 @@ from infra.context import StackContext
 
 DASHBOARD_DIR: Final = Path(__file__).parent
 # The sidecar puts a dashboard in the folder this annotation names once the Grafana values set
-# sidecar.dashboards.folderAnnotation to it; without that setting the annotation is ignored (General folder).
+# sidecar.dashboards.folderAnnotation to it and sidecar.dashboards.provider.foldersFromFilesStructure to true
+# (grafana chart values); without them the annotation is ignored and the dashboards land in General.
 FOLDER_ANNOTATION: Final = "grafana_folder"
 FOLDER: Final = "AI platform"
 CONFIGMAP_PREFIX: Final = "ai-platform-dashboard-"
