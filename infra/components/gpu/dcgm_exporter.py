@@ -1,0 +1,94 @@
+"""NVIDIA's DCGM exporter on the GPU nodes: per-GPU utilisation, memory, temperature, power, throttling and
+error counters for the GPU dashboards and alerts.
+
+Where it runs is derived from the GPU pool as node_pools.py deploys it (the same labels and taints), so a
+taint changed in the stack file moves the exporter's tolerations with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+
+from infra.components.monitoring import names
+from infra.components.nodes.node_pools import GPU_PRESENT_LABEL, POOL_LABEL, PoolSpec, pool_specs
+from infra.config.model import PlatformConfig
+from infra.context import StackContext
+
+CHART: Final = "dcgm-exporter"
+CHART_VERSION: Final = "4.8.2"
+CHART_REPOSITORY: Final = "https://nvidia.github.io/dcgm-exporter/helm-charts"
+VALUES_DIR: Final = Path(__file__).with_name("values")
+VALUES_FILE: Final = VALUES_DIR / "dcgm-exporter.yaml"
+COUNTERS_FILE: Final = VALUES_DIR / "dcgm-counters.csv"
+GPU_POOL: Final = "gpu"
+# The chart's default scrape timeout, lowered for shorter scrape intervals (a timeout may not exceed it).
+SCRAPE_TIMEOUT_SECONDS: Final = 10
+
+
+def gpu_pool(config: PlatformConfig) -> PoolSpec:
+    pools = config.node_pools
+    (spec,) = pool_specs({GPU_POOL: pools.gpu})
+    return spec
+
+
+def placement(config: PlatformConfig) -> dict[str, Any]:
+    """nodeSelector and tolerations: the GPU pool's platform labels, and every taint of that pool."""
+    spec = gpu_pool(config)
+    return {
+        "nodeSelector": {key: spec.labels[key] for key in (POOL_LABEL, GPU_PRESENT_LABEL)},
+        "tolerations": [
+            {"key": taint.key, "operator": "Equal", "value": taint.value, "effect": taint.effect}
+            for taint in spec.taints
+        ],
+    }
+
+
+def values(config: PlatformConfig) -> dict[str, Any]:
+    base: dict[str, Any] = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
+    interval = config.monitoring.scrape_interval_seconds
+    service_monitor = {
+        **base["serviceMonitor"],
+        "interval": f"{interval}s",
+        "scrapeTimeout": f"{min(interval, SCRAPE_TIMEOUT_SECONDS)}s",
+        # Prometheus selects only ServiceMonitors with the platform's selector label.
+        "additionalLabels": dict(names.SELECTOR_LABELS),
+    }
+    return {
+        **base,
+        **placement(config),
+        # The Service (and so the scrape job label) is named exactly after the release.
+        "fullnameOverride": names.DCGM_EXPORTER_RELEASE,
+        "serviceMonitor": service_monitor,
+        "customMetrics": COUNTERS_FILE.read_text(encoding="utf-8"),
+    }
+
+
+class DcgmExporter(pulumi.ComponentResource):
+    release: k8s.helm.v3.Release
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        ctx: StackContext,
+        depends_on: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ai-platform:gpu:DcgmExporter", name, None, opts)
+        self.release = k8s.helm.v3.Release(
+            name,
+            name=names.DCGM_EXPORTER_RELEASE,
+            chart=CHART,
+            version=CHART_VERSION,
+            repository_opts={"repo": CHART_REPOSITORY},
+            namespace=names.MONITORING_NAMESPACE,
+            values=values(ctx.config),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
+        )
+        self.register_outputs({})

@@ -1,0 +1,140 @@
+"""The DCGM exporter release: pinned chart from NVIDIA's repository, GPU nodes only (placement derived from
+the GPU pool's labels and taints), scraped through the platform's ServiceMonitor selector, with the counters
+the GPU alerts need."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from infra.components.gpu import dcgm_exporter
+from infra.components.gpu.dcgm_exporter import DcgmExporter
+from infra.components.monitoring import catalog, names
+from infra.components.nodes.node_pools import pool_specs
+from infra.config import PlatformConfig, load_stack_file
+from infra.config.model import Taint
+from infra.context import StackContext
+from tests.infra.component_harness import ROOT, record
+
+RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
+# What the GPU alerts and the GPU fleet dashboard read (issue 8: XID, ECC, row remap, throttling,
+# temperature, power, framebuffer, utilisation).
+GPU_ALERT_FIELDS = {
+    "DCGM_FI_DEV_XID_ERRORS",
+    "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",
+    "DCGM_FI_DEV_ROW_REMAP_FAILURE",
+    "DCGM_FI_DEV_POWER_VIOLATION",
+    "DCGM_FI_DEV_THERMAL_VIOLATION",
+    "DCGM_FI_DEV_GPU_TEMP",
+    "DCGM_FI_DEV_POWER_USAGE",
+    "DCGM_FI_DEV_FB_USED",
+    "DCGM_FI_DEV_FB_FREE",
+    "DCGM_FI_DEV_GPU_UTIL",
+}
+
+
+def _config(stack: str = "prod") -> PlatformConfig:
+    config, _ = load_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
+    return config
+
+
+def _with_gpu_taints(config: PlatformConfig, taints: list[Taint]) -> PlatformConfig:
+    gpu = config.node_pools.gpu.model_copy(update={"taints": taints})
+    pools = config.node_pools.model_copy(update={"gpu": gpu})
+    return config.model_copy(update={"node_pools": pools})
+
+
+def _release_values(config: PlatformConfig, stack: str = "prod") -> dict[str, Any]:
+    ctx = StackContext(project="ai-platform", stack=stack, config=config)
+    recorded = record(stack, lambda: DcgmExporter("dcgm", ctx=ctx))
+    (release,) = [r for r in recorded if r.type == RELEASE_TYPE]
+    assert release.inputs["name"] == names.DCGM_EXPORTER_RELEASE
+    assert release.inputs["namespace"] == names.MONITORING_NAMESPACE
+    values: dict[str, Any] = release.inputs["values"]
+    return values
+
+
+def _gpu_taints(config: PlatformConfig) -> list[dict[str, str]]:
+    (spec,) = pool_specs({"gpu": config.node_pools.gpu})
+    return [{"key": t.key, "operator": "Equal", "value": t.value, "effect": t.effect} for t in spec.taints]
+
+
+def test_tolerations_are_exactly_the_gpu_pools_taints() -> None:
+    config = _config()
+    values = _release_values(config)
+    assert values["tolerations"] == _gpu_taints(config)
+    assert {"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"} in values[
+        "tolerations"
+    ]
+
+
+def test_changing_the_gpu_pools_taints_in_the_config_moves_the_tolerations() -> None:
+    extra = Taint(key="example.com/dedicated", value="training", effect="NoExecute")
+    overridden = Taint(key="nvidia.com/gpu", value="present", effect="NoExecute")
+    config = _with_gpu_taints(_config(), [overridden, extra])
+    values = _release_values(config)
+    assert values["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoExecute"},
+        {"key": "example.com/dedicated", "operator": "Equal", "value": "training", "effect": "NoExecute"},
+    ]
+
+
+def test_runs_only_on_gpu_pool_nodes() -> None:
+    config = _config()
+    (spec,) = pool_specs({"gpu": config.node_pools.gpu})
+    selector = _release_values(config)["nodeSelector"]
+    assert selector
+    assert selector.items() <= spec.labels.items()
+    for other in pool_specs({"system": config.node_pools.system, "cpu": config.node_pools.cpu}):
+        assert not selector.items() <= other.labels.items(), f"would also run on the {other.name} pool"
+
+
+def test_chart_is_pinned_and_from_the_repository_the_helm_pack_knows() -> None:
+    ctx = StackContext(project="ai-platform", stack="prod", config=_config())
+    (release,) = [r for r in record("prod", lambda: DcgmExporter("dcgm", ctx=ctx)) if r.type == RELEASE_TYPE]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", release.inputs["version"])
+    charts = (ROOT / "policies" / "packs" / "helm" / "charts.rego").read_text(encoding="utf-8")
+    entry = re.search(r'"dcgm-exporter": \{(.*?)\n\t\}', charts, re.DOTALL)
+    assert entry, "the helm pack's chart table has no dcgm-exporter entry"
+    assert release.inputs["chart"] == "dcgm-exporter"
+    assert f'"{release.inputs["repositoryOpts"]["repo"].rstrip("/")}"' in entry.group(1)
+    registries = re.findall(r'"(nvcr\.io/[^"]*)"', entry.group(1))
+    assert any(release.inputs["values"]["image"]["repository"].startswith(r) for r in registries)
+    assert release.inputs["values"]["image"]["tag"]
+
+
+def test_service_monitor_carries_the_platform_selector_and_the_release_names_the_job() -> None:
+    values = _release_values(_config())
+    monitor = values["serviceMonitor"]
+    assert monitor["enabled"] is True
+    assert monitor["additionalLabels"] == names.SELECTOR_LABELS
+    assert values["fullnameOverride"] == names.DCGM_EXPORTER_RELEASE
+
+
+def test_scrape_interval_follows_the_monitoring_config() -> None:
+    config = _config()
+    monitoring = config.monitoring.model_copy(update={"scrape_interval_seconds": 7})
+    values = _release_values(config.model_copy(update={"monitoring": monitoring}))
+    assert values["serviceMonitor"]["interval"] == "7s"
+    assert values["serviceMonitor"]["scrapeTimeout"] == "7s"
+
+
+def test_counters_file_is_the_release_value_and_has_what_the_gpu_alerts_need() -> None:
+    values = _release_values(_config())
+    assert values["customMetrics"] == dcgm_exporter.COUNTERS_FILE.read_text(encoding="utf-8")
+    fields = {field for field, kind in catalog.dcgm_counters(dcgm_exporter.COUNTERS_FILE) if kind != "label"}
+    assert fields >= GPU_ALERT_FIELDS, f"missing: {sorted(GPU_ALERT_FIELDS - fields)}"
+    assert fields == catalog.producers()["dcgm-exporter"]
+
+
+def test_values_grant_no_host_access() -> None:
+    def walk(node: Any, path: str = "") -> list[str]:
+        if isinstance(node, dict):
+            return [p for k, v in node.items() for p in walk(v, f"{path}.{k}")]
+        if isinstance(node, list):
+            return [p for i, v in enumerate(node) for p in walk(v, f"{path}.{i}")]
+        return [path] if node is True else []
+
+    flags = ("privileged", "hostNetwork", "hostPID", "hostIPC", "allowPrivilegeEscalation")
+    granted = [p for p in walk(_release_values(_config())) if p.rsplit(".", 1)[-1] in flags]
+    assert granted == []
