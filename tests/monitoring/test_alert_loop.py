@@ -9,7 +9,9 @@ receiver names the generator chooses, and fails when the route picks a receiver 
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -21,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config
 from infra.components.monitoring import names
 from infra.components.monitoring.alertmanager import alertmanager_config
@@ -41,6 +44,18 @@ SHIFTED_FEATURES = ("f0", "f1", "f2", "f3", "f4")
 N_FEATURES = 20
 FIRE_TIMEOUT_S = 30.0
 DRIFT_JOB_TIMEOUT_S = 120.0
+
+
+PSI_METRIC = "model_drift_psi"
+XID_METRIC = "DCGM_FI_DEV_XID_ERRORS"
+assert PSI_METRIC in contract.METRICS
+_DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
+_UNIT_S = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+
+
+def duration_s(text: str) -> float:
+    """A Prometheus duration (`1m30s`) in seconds."""
+    return sum(int(n) * _UNIT_S[unit] for n, unit in _DURATION.findall(text))
 
 
 def model_group(model: str) -> str:
@@ -71,6 +86,12 @@ class DevStack:
     def external_labels(self) -> dict[str, str]:
         # What the stack's Prometheus stamps on every series and alert (item 1 of the issue).
         return {"stack": STACK, "region": self.region, "cluster": self.cluster}
+
+    def fire_timeout(self, metric: str) -> float:
+        """The wait for an alert on `metric`: the pipeline's own latency plus the longest `for` of its rules."""
+        holds = [duration_s(str(r.get("for", "0s"))) for g in self.groups for r in g["rules"] if metric in r["expr"]]
+        assert holds, f"no generated rule reads {metric}"
+        return FIRE_TIMEOUT_S + max(holds)
 
     def alertnames(self, group: str) -> set[str]:
         return {r["alert"] for g in self.groups if g["name"] == group for r in g["rules"] if "alert" in r}
@@ -215,7 +236,7 @@ def drift_loop(dev: DevStack, pipeline: AlertingPipeline, tmp_path: Path) -> Non
             and "feature" in a["labels"]
         ]
 
-    firing = pipeline.wait("a critical per-feature drift alert to fire", critical_drift, FIRE_TIMEOUT_S)
+    firing = pipeline.wait("a critical per-feature drift alert to fire", critical_drift, dev.fire_timeout(PSI_METRIC))
     features = {a["labels"]["feature"] for a in firing}
     assert features <= set(SHIFTED_FEATURES), f"unshifted features alerted: {sorted(features - set(SHIFTED_FEATURES))}"
 
@@ -232,7 +253,7 @@ def drift_loop(dev: DevStack, pipeline: AlertingPipeline, tmp_path: Path) -> Non
     for receiver in on_call:
         alerts = pipeline.wait(
             f"the critical drift alert at on-call receiver {receiver!r}",
-            lambda r=receiver: delivered(pipeline, r, "firing", page),  # type: ignore[misc]
+            functools.partial(delivered, pipeline, receiver, "firing", page),
             FIRE_TIMEOUT_S,
         )
         for alert in alerts:
@@ -244,7 +265,7 @@ def drift_loop(dev: DevStack, pipeline: AlertingPipeline, tmp_path: Path) -> Non
     for receiver in on_call:
         pipeline.wait(
             f"a resolved notification at on-call receiver {receiver!r}",
-            lambda r=receiver: delivered(pipeline, r, "resolved", page),  # type: ignore[misc]
+            functools.partial(delivered, pipeline, receiver, "resolved", page),
             FIRE_TIMEOUT_S,
         )
     pipeline.wait("Prometheus to have no pending or firing alert", lambda: not pipeline.prometheus_alerts(), 15)
@@ -275,27 +296,28 @@ def gpu_xid_loop(dev: DevStack, pipeline: AlertingPipeline) -> None:
         pipeline.push(
             names.DCGM_EXPORTER_RELEASE,
             {"instance": "10.40.12.7:9400"},
-            "# HELP DCGM_FI_DEV_XID_ERRORS Value of the last XID error encountered.\n"
-            "# TYPE DCGM_FI_DEV_XID_ERRORS gauge\n"
-            f"DCGM_FI_DEV_XID_ERRORS{{{series}}} {value}\n",
+            f"# HELP {XID_METRIC} Value of the last XID error encountered.\n"
+            f"# TYPE {XID_METRIC} gauge\n"
+            f"{XID_METRIC}{{{series}}} {value}\n",
         )
+
+    def xid_alerts() -> list[dict[str, Any]]:
+        return [a for a in pipeline.prometheus_alerts() if a["labels"].get("UUID") == gpu["UUID"]]
 
     # A healthy history first, so that rules reading a change (changes/increase) see one.
     push_xid(0)
     pipeline.wait(
         "two scraped samples of the healthy XID series",
-        lambda: pipeline.query(f'count_over_time(DCGM_FI_DEV_XID_ERRORS{{UUID="{gpu["UUID"]}"}}[1m]) >= 2'),
+        lambda: pipeline.query(f'count_over_time({XID_METRIC}{{UUID="{gpu["UUID"]}"}}[1m]) >= 2'),
         FIRE_TIMEOUT_S,
     )
-    assert not pipeline.prometheus_alerts(), f"alerts before any XID: {pipeline.prometheus_alerts()}"
+    assert not xid_alerts(), f"the GPU alerts before any XID: {xid_alerts()}"
     push_xid(79)  # GPU has fallen off the bus
 
-    def xid_alerts() -> list[dict[str, Any]]:
-        return [
-            a for a in pipeline.prometheus_alerts() if a["state"] == "firing" and a["labels"].get("UUID") == gpu["UUID"]
-        ]
+    def firing_xid() -> list[dict[str, Any]]:
+        return [a for a in xid_alerts() if a["state"] == "firing"]
 
-    firing = pipeline.wait("the GPU XID alert to fire", xid_alerts, FIRE_TIMEOUT_S)
+    firing = pipeline.wait("the GPU XID alert to fire", firing_xid, dev.fire_timeout(XID_METRIC))
     labels = dict(firing[0]["labels"])
     assert labels.get("alertname") in dev.alertnames(GPU_GROUP), labels
     assert labels.get("team") == PLATFORM_TEAM, f"GPU alerts belong to the platform team: {labels}"
@@ -308,7 +330,7 @@ def gpu_xid_loop(dev: DevStack, pipeline: AlertingPipeline) -> None:
     for receiver in paged:
         alerts = pipeline.wait(
             f"the XID alert at receiver {receiver!r}",
-            lambda r=receiver: delivered(pipeline, r, "firing", match),  # type: ignore[misc]
+            functools.partial(delivered, pipeline, receiver, "firing", match),
             FIRE_TIMEOUT_S,
         )
         assert alerts[0]["annotations"].get("runbook_url", "").strip(), alerts[0]["annotations"]
