@@ -132,9 +132,10 @@ class Webhook:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve_forever loop that must be running
+            self._server.shutdown()
+            self._thread.join(timeout=STOP_TIMEOUT_S)
         self._server.server_close()
-        self._thread.join(timeout=STOP_TIMEOUT_S)
 
     @property
     def notifications(self) -> list[Notification]:
