@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from drift_testkit import missing_tool
+
+from tests.binaries import missing_tool
 
 DOCKERFILE = Path(__file__).resolve().parents[1] / "Dockerfile"
 UVX = shutil.which("uvx")

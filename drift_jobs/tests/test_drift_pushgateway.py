@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from drift_testkit import free_port, missing_tool
+from drift_testkit import free_port
+
+from tests.binaries import require
 
 pytestmark = pytest.mark.integration
-BINARY = shutil.which("prometheus-pushgateway") or shutil.which("pushgateway")
 
 
 @pytest.fixture
 def pushgateway(tmp_path) -> Iterator[str]:
-    if BINARY is None:
-        missing_tool("prometheus-pushgateway not installed (apt-get install -y prometheus-pushgateway)")
+    binary = require("pushgateway")
     port = free_port()
     proc = subprocess.Popen(
-        [BINARY, f"--web.listen-address=127.0.0.1:{port}", f"--persistence.file={tmp_path / 'pg.store'}"],
+        [binary, f"--web.listen-address=127.0.0.1:{port}", f"--persistence.file={tmp_path / 'pg.store'}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

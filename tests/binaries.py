@@ -1,0 +1,76 @@
+"""The external binaries the tests start: which Debian package provides each, and what a test does without one.
+
+One list for `.ci/run` (which installs the packages and, with CI set, fails when a binary is still missing) and
+for the tests (which skip locally and fail in CI). Runs as a script with the system python3 before the project
+environment exists, so only the standard library is imported at module level.
+
+    python3 tests/binaries.py packages   # the packages whose binaries are missing, one a line
+    python3 tests/binaries.py check      # lists missing binaries; exit 1 if any and CI is set
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import NoReturn
+
+
+@dataclass(frozen=True)
+class Binary:
+    package: str
+    names: tuple[str, ...]  # Debian's name first; upstream's where it differs
+
+
+BINARIES: dict[str, Binary] = {
+    "prometheus": Binary("prometheus", ("prometheus",)),
+    "promtool": Binary("prometheus", ("promtool",)),
+    "alertmanager": Binary("prometheus-alertmanager", ("prometheus-alertmanager", "alertmanager")),
+    "amtool": Binary("prometheus-alertmanager", ("amtool",)),
+    "pushgateway": Binary("prometheus-pushgateway", ("prometheus-pushgateway", "pushgateway")),
+}
+
+
+def find(binary: str) -> str | None:
+    """The path of `binary` (a key of BINARIES) on PATH, under any of its names."""
+    return next((path for name in BINARIES[binary].names if (path := shutil.which(name))), None)
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def missing_tool(what: str) -> NoReturn:
+    """Skip outside CI; in CI (`CI` set), where .ci/run installs every tool, a missing one is a failure."""
+    import pytest  # noqa: PLC0415 (the script mode runs without the project environment)
+
+    if in_ci():
+        pytest.fail(f"{what}: .ci/run installs it, so CI must not skip this test")
+    pytest.skip(what)
+
+
+def require(binary: str) -> str:
+    """The binary's path; skips the test (fails it in CI) when it is not installed."""
+    path = find(binary)
+    if path is None:
+        missing_tool(f"{binary} not installed (apt-get install -y {BINARIES[binary].package})")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    missing = [name for name in BINARIES if find(name) is None]
+    if argv == ["packages"]:
+        for package in dict.fromkeys(BINARIES[name].package for name in missing):
+            print(package)
+        return 0
+    if argv == ["check"]:
+        for name in missing:
+            print(f"missing binary: {name} (Debian package {BINARIES[name].package})", file=sys.stderr)
+        return 1 if missing and in_ci() else 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
