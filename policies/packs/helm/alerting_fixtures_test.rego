@@ -134,3 +134,17 @@ fixtures.deny_critical_alerts_not_routed_deny_continue_not_boolean := fx_am_rout
 })
 
 fixtures.deny_critical_alerts_not_routed_deny_default_watchdog_kept := fx_am(object.remove(fx_am_config, ["route"]))
+
+# Critical alerts stop at the first route that takes them all: a later route to the null receiver
+# never sees them, unless that first route continues.
+fx_shadowing_route(continues) := {
+	"receiver": "platform-email",
+	"routes": [
+		{"receiver": "oncall", "matchers": ["severity=\"critical\""], "continue": continues},
+		{"receiver": "null", "matchers": ["team=\"sandbox\""]},
+	],
+}
+
+fixtures.deny_critical_alerts_not_routed_allow_later_null_route_shadowed := fx_am_route(fx_shadowing_route(false))
+
+fixtures.deny_critical_alerts_not_routed_deny_continue_reaches_null_route := fx_am_route(fx_shadowing_route(true))

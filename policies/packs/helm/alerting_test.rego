@@ -191,3 +191,13 @@ test_deny_critical_alerts_not_routed_deny_default_watchdog_kept if {
 	doc := fixtures.deny_critical_alerts_not_routed_deny_default_watchdog_kept
 	count(deny_critical_alerts_not_routed) >= 1 with input as doc
 }
+
+test_deny_critical_alerts_not_routed_allow_later_null_route_shadowed if {
+	doc := fixtures.deny_critical_alerts_not_routed_allow_later_null_route_shadowed
+	count(deny_critical_alerts_not_routed) == 0 with input as doc
+}
+
+test_deny_critical_alerts_not_routed_deny_continue_reaches_null_route if {
+	doc := fixtures.deny_critical_alerts_not_routed_deny_continue_reaches_null_route
+	count(deny_critical_alerts_not_routed) >= 1 with input as doc
+}
