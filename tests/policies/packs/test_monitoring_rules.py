@@ -39,7 +39,9 @@ def _prometheus_rule(alert: dict[str, Any]) -> dict[str, Any]:
         "metadata": {"name": "drift", "namespace": "monitoring"},
         "spec": {"groups": _groups(alert)},
     }
-    return {"review": {"kind": {"group": "monitoring.coreos.com", "version": "v1", "kind": "PrometheusRule"}, "object": obj}}
+    return {
+        "review": {"kind": {"group": "monitoring.coreos.com", "version": "v1", "kind": "PrometheusRule"}, "object": obj}
+    }
 
 
 def _release(alert: dict[str, Any]) -> dict[str, Any]:
