@@ -84,8 +84,9 @@ values_opacity contains "valueYamlFiles are read from files the gate does not se
 # METADATA
 # title: Helm chart version is pinned
 # description: >-
-#   A release without an exact chart version (empty, a range, or a tag such as latest) installs
-#   whatever the repository serves at apply time, so the reviewed values may meet another chart.
+#   A release (or a helm.sh Chart component) without an exact chart version (empty, a range, or a
+#   tag such as latest) installs whatever the repository serves at apply time, so the reviewed
+#   values may meet another chart.
 # custom:
 #   severity: high
 #   controls: [CIS-EKS-5.1.1, NIST-800-53:CM-2, NIST-800-53:SI-7, ISO-27001:A.8.32]
@@ -95,6 +96,16 @@ deny_chart_version_not_pinned contains msg if {
 	not pinned_version
 	msg := concat("", ["Helm release \"", input.__name, "\": chart version is not an exact version"])
 }
+
+deny_chart_version_not_pinned contains msg if {
+	input.__type in chart_component_types
+	not pinned_version
+	msg := concat("", ["Helm chart \"", input.__name, "\": chart version is not an exact version"])
+}
+
+# Chart components render at apply time (the gate reports them as not assessable); their version
+# still decides what a later review of the same program installs.
+chart_component_types := {"kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart"}
 
 pinned_version if {
 	is_string(input.version)

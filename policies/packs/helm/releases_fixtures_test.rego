@@ -75,6 +75,12 @@ fixtures.deny_chart_version_not_pinned_deny_latest := fx_set(good_release, "vers
 
 fixtures.deny_chart_version_not_pinned_deny_unknown := fx_set(good_release, "version", fx_unknown)
 
+fx_chart_component := fx_set(fx_set(good_release, "__type", "kubernetes:helm.sh/v4:Chart"), "__urn", "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v4:Chart::operator")
+
+fixtures.deny_chart_version_not_pinned_allow_chart_component_pinned := fx_chart_component
+
+fixtures.deny_chart_version_not_pinned_deny_chart_component_without_version := object.remove(fx_chart_component, ["version"])
+
 # deny_host_access_in_values
 fixtures.deny_host_access_in_values_allow_chart_listed_host_network := good_release
 

@@ -231,3 +231,13 @@ test_deny_image_registry_not_allowed_deny_lookalike_host if {
 	doc := fixtures.deny_image_registry_not_allowed_deny_lookalike_host
 	count(deny_image_registry_not_allowed) >= 1 with input as doc
 }
+
+test_deny_chart_version_not_pinned_allow_chart_component_pinned if {
+	doc := fixtures.deny_chart_version_not_pinned_allow_chart_component_pinned
+	count(deny_chart_version_not_pinned) == 0 with input as doc
+}
+
+test_deny_chart_version_not_pinned_deny_chart_component_without_version if {
+	doc := fixtures.deny_chart_version_not_pinned_deny_chart_component_without_version
+	count(deny_chart_version_not_pinned) >= 1 with input as doc
+}

@@ -25,11 +25,24 @@ PATCH_BODY = {
     "metadata": {"name": "coredns", "namespace": "kube-system"},
     "spec": {"template": {"spec": {"containers": [{"name": "coredns", "image": "registry.k8s.io/coredns:v1.11.1"}]}}},
 }
+# Values that also satisfy the helm pack's monitoring rules (Grafana admin Secret, prod replicas and
+# storage, critical alerts routed; `routes: []` replaces the chart default Watchdog route to "null"),
+# so that only what this file is about can fail.
+CLAIM = {"volumeClaimTemplate": {"spec": {"resources": {"requests": {"storage": "10Gi"}}}}}
+ROUTED = {
+    "route": {"receiver": "oncall", "routes": []},
+    "receivers": [{"name": "oncall", "webhook_configs": [{"url_file": "/etc/alertmanager/secrets/receivers/url"}]}],
+}
 KNOWN_RELEASE = {
     "chart": "kube-prometheus-stack",
     "version": "65.1.0",
     "repositoryOpts": {"repo": "https://prometheus-community.github.io/helm-charts"},
-    "values": {"prometheus-node-exporter": {"hostNetwork": True, "hostPID": True}},
+    "values": {
+        "prometheus-node-exporter": {"hostNetwork": True, "hostPID": True},
+        "grafana": {"admin": {"existingSecret": "grafana-admin"}},
+        "prometheus": {"prometheusSpec": {"replicas": 2, "storageSpec": CLAIM}},
+        "alertmanager": {"config": ROUTED, "alertmanagerSpec": {"replicas": 2, "storage": CLAIM}},
+    },
 }
 
 
