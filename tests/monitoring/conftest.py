@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import pytest
 
 from infra.components.monitoring.alerts import rule_groups, write_rule_files
 from infra.config import PlatformConfig, load_stack_file
+from tests import binaries
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -16,19 +16,8 @@ PROMTOOL_TESTS = HERE / "promtool"
 STACKS = ("dev", "staging", "prod")
 
 
-def missing_tool(what: str) -> None:
-    """Skip outside CI; in CI (`CI` set), where .ci/run installs every tool, a missing one is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what}: .ci/run installs it, so CI must not skip this test")
-    pytest.skip(what)
-
-
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        missing_tool("promtool not installed (Debian package prometheus)")
-    assert path is not None
-    return path
+    return binaries.require("promtool")
 
 
 def stack_config(stack: str) -> PlatformConfig:
