@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,13 @@ def test_no_monitoring_policy_grants_aps_on_everything(plans: dict[str, PlanView
 # --- The Helm values overlay, from the components alone under the mock engine. ---
 
 
+def _capture(captured: dict[str, Any], key: str) -> Callable[[Any], None]:
+    def capture(value: Any) -> None:
+        captured[key] = value
+
+    return capture
+
+
 def _overlays(stack: str) -> tuple[str, dict[str, dict[str, Any]]]:
     config, _ = load_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
     install(PROJECT, stack, ROOT)
@@ -166,7 +174,7 @@ def _overlays(stack: str) -> tuple[str, dict[str, dict[str, Any]]]:
     def program() -> None:
         ctx = StackContext(project=PROJECT, stack=stack, config=config)
         store = GlobalMetricsStore("global-view", ctx=ctx)
-        store.endpoint.apply(lambda endpoint: captured.__setitem__("endpoint", endpoint))
+        store.endpoint.apply(_capture(captured, "endpoint"))
         for region in config.regions:
             provider = aws.Provider(f"aws-{region.name}", region=region.name)
             cluster = aws.eks.Cluster(
@@ -179,7 +187,7 @@ def _overlays(stack: str) -> tuple[str, dict[str, dict[str, Any]]]:
             access = ClusterMetricsAccess(
                 f"access-{region.name}", ctx=ctx, region=region, cluster=cluster, provider=provider, store=store
             )
-            access.values_overlay.apply(lambda values, name=region.name: captured.__setitem__(name, values))
+            access.values_overlay.apply(_capture(captured, region.name))
 
     pulumi.runtime.test(program)()  # type: ignore[no-untyped-call]
     endpoint = captured.pop("endpoint")
