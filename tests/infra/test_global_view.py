@@ -83,6 +83,14 @@ def test_one_workspace_in_the_primary_region(plans: dict[str, PlanView], stack: 
     assert plan.region_of(_workspace(plan)) == primary
 
 
+def test_the_store_outlives_a_move_of_the_primary(plans: dict[str, PlanView]) -> None:
+    plan = plans["prod"]
+    workspace = _workspace(plan)
+    key = plan.find_by_output("aws:kms/key:Key", "arn", workspace.inputs["kmsKeyArn"])
+    step = {s["urn"]: s for s in plan.document["steps"]}
+    assert all(step[r.urn]["newState"].get("retainOnDelete") for r in (workspace, key))
+
+
 def test_a_single_region_stack_has_no_global_store(plans: dict[str, PlanView]) -> None:
     # ADR 0002: the dev cluster's own Prometheus is its whole view; nothing is written anywhere else.
     plan = plans["dev"]

@@ -171,6 +171,8 @@ class GlobalMetricsStore(pulumi.ComponentResource):
             f"aws-global-view-{self.region}", region=self.region, opts=pulumi.ResourceOptions(parent=self)
         )
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        # Moving the primary replaces the store; the old workspace and its key stay (ADR 0002, consequences).
+        kept = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=True))
         tag_value = workspace_tag_value(ctx)
         tags = ctx.tags(self.region)
         account = account_id(self.provider)
@@ -182,7 +184,7 @@ class GlobalMetricsStore(pulumi.ComponentResource):
             deletion_window_in_days=30,
             policy=account.apply(lambda acct: key_policy(acct, self.region)),
             tags=tags,
-            opts=child,
+            opts=kept,
         )
         aws.kms.Alias(f"{name}-{KEY_PURPOSE}", name=key_alias(ctx, KEY_PURPOSE), target_key_id=key.key_id, opts=child)
         # The /aws/vendedlogs/ prefix keeps AMP's log delivery under CloudWatch's resource-policy size limit.
@@ -201,7 +203,7 @@ class GlobalMetricsStore(pulumi.ComponentResource):
             # AMP wants the log group's ARN with its ":*" suffix.
             logging_configuration={"log_group_arn": log_group.arn.apply(lambda arn: f"{arn.removesuffix(':*')}:*")},
             tags={**tags, GLOBAL_VIEW_TAG: tag_value},
-            opts=child,
+            opts=kept,
         )
         self.endpoint = self.workspace.prometheus_endpoint
         self.register_outputs({"workspaceArn": self.workspace.arn, "endpoint": self.endpoint})
