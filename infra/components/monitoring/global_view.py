@@ -88,10 +88,13 @@ def workspace_access_policy(
     )
 
 
-def overlay_values(*, role: str, workspace_region: str, endpoint: str) -> dict[str, Any]:
-    """The kube-prometheus-stack values for one cluster: remote write everywhere, the datasource on the primary."""
+def overlay_values(*, role: str, workspace_region: str, endpoint: pulumi.Input[str]) -> dict[str, Any]:
+    """The kube-prometheus-stack values for one cluster: remote write everywhere, the datasource on the primary.
+
+    A plain dict whose only outputs are the two URLs (leaves): everything else is known before apply, so a
+    first preview shows the values with just the workspace's generated endpoint unknown."""
     settings = _settings()
-    base = endpoint.rstrip("/")
+    base = pulumi.Output.from_input(endpoint).apply(lambda url: url.rstrip("/"))
     values: dict[str, Any] = {
         "prometheus": {
             "serviceAccount": {"create": True, "name": PROMETHEUS_SERVICE_ACCOUNT},
@@ -99,7 +102,7 @@ def overlay_values(*, role: str, workspace_region: str, endpoint: str) -> dict[s
                 "remoteWrite": [
                     {
                         "name": "global-view",
-                        "url": f"{base}/api/v1/remote_write",
+                        "url": base.apply(lambda url: f"{url}/api/v1/remote_write"),
                         "sigv4": {"region": workspace_region},
                         "queueConfig": dict(settings["queueConfig"]),
                         "writeRelabelConfigs": [
@@ -125,7 +128,7 @@ def overlay_values(*, role: str, workspace_region: str, endpoint: str) -> dict[s
                     "uid": datasource["uid"],
                     "type": datasource["type"],
                     "access": "proxy",
-                    "url": f"{base}/",
+                    "url": base.apply(lambda url: f"{url}/"),
                     "editable": False,
                     "jsonData": {
                         "httpMethod": "POST",
@@ -146,13 +149,14 @@ def global_view_overlay(
     workspace_region: str,
     endpoint: pulumi.Input[str],
     ready: Sequence[pulumi.Input[Any]] = (),
-) -> pulumi.Output[dict[str, Any]]:
-    """The values overlay for `region`'s MonitoringStack. `ready` (the Pod Identity associations) resolves first,
-    so the release, whose values wait on this output, starts its pods after their credentials exist: Pod
-    Identity injects credentials when a pod is created, never into a running one."""
-    return pulumi.Output.all(endpoint, *ready).apply(
-        lambda resolved: overlay_values(role=region.role, workspace_region=workspace_region, endpoint=str(resolved[0]))
-    )
+) -> dict[str, Any]:
+    """The values overlay for `region`'s MonitoringStack (a `pulumi.Input[dict]`).
+
+    The URLs wait on `ready` (the Pod Identity associations), so the release, whose values hold them, starts
+    its pods after their credentials exist: Pod Identity injects credentials when a pod is created, never
+    into a running one."""
+    gated = pulumi.Output.all(endpoint, *ready).apply(lambda resolved: str(resolved[0]))
+    return overlay_values(role=region.role, workspace_region=workspace_region, endpoint=gated)
 
 
 class GlobalMetricsStore(pulumi.ComponentResource):
@@ -212,7 +216,8 @@ class GlobalMetricsStore(pulumi.ComponentResource):
 class ClusterMetricsAccess(pulumi.ComponentResource):
     """One cluster's identities for the global view: Prometheus may write, the primary's Grafana may read."""
 
-    values_overlay: pulumi.Output[dict[str, Any]]
+    values_overlay: dict[str, Any]
+    associations: list[aws.eks.PodIdentityAssociation]
 
     def __init__(
         self,
@@ -258,13 +263,13 @@ class ClusterMetricsAccess(pulumi.ComponentResource):
                 opts=child,
             )
 
-        associations = [identity("prometheus", PROMETHEUS_SERVICE_ACCOUNT, REMOTE_WRITE_ACTIONS)]
+        self.associations = [identity("prometheus", PROMETHEUS_SERVICE_ACCOUNT, REMOTE_WRITE_ACTIONS)]
         if region.role == "primary":
-            associations.append(identity("grafana", GRAFANA_SERVICE_ACCOUNT, QUERY_ACTIONS))
+            self.associations.append(identity("grafana", GRAFANA_SERVICE_ACCOUNT, QUERY_ACTIONS))
         self.values_overlay = global_view_overlay(
             region=region,
             workspace_region=store.region,
             endpoint=store.endpoint,
-            ready=[association.id for association in associations],
+            ready=[association.id for association in self.associations],
         )
         self.register_outputs({})
