@@ -10,6 +10,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from infra.components.finops.budgets import Budgets
+from infra.components.monitoring.global_view import GlobalMetricsStore, global_view_enabled
 from infra.components.region import RegionalPlatform
 from infra.components.security.audit import AuditTrail
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
@@ -36,7 +37,11 @@ def load_config() -> PlatformConfig:
 
 def build(config: PlatformConfig) -> None:
     ctx = StackContext(project=pulumi.get_project(), stack=pulumi.get_stack(), config=config)
-    regions = {r.name: RegionalPlatform(f"{ctx.stack}-{r.name}", ctx=ctx, region=r) for r in config.regions}
+    # The global metrics store comes first: every region's Prometheus is configured to write to it.
+    store = GlobalMetricsStore(f"{ctx.stack}-global-view", ctx=ctx) if global_view_enabled(config) else None
+    regions = {
+        r.name: RegionalPlatform(f"{ctx.stack}-{r.name}", ctx=ctx, region=r, global_store=store) for r in config.regions
+    }
     primary = regions[config.primary_region.name]
     standby = [regions[r.name].backups for r in config.regions if r.role == "standby"]
     if standby:
@@ -53,6 +58,8 @@ def build(config: PlatformConfig) -> None:
     pulumi.export("clusters", {name: r.cluster.eks.name for name, r in regions.items()})
     pulumi.export("endpoints", {name: r.cluster.eks.endpoint for name, r in regions.items()})
     pulumi.export("primaryRegion", config.primary_region.name)
+    if store is not None:
+        pulumi.export("globalMetricsEndpoint", store.endpoint)
     pulumi.export("config", json.loads(config.model_dump_json(by_alias=True)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_aws as aws
 
@@ -11,6 +13,7 @@ from infra.components.cluster.eks import Cluster
 from infra.components.cluster.kubeconfig import kubernetes_provider
 from infra.components.continuity.backups import BackupVault
 from infra.components.in_cluster import InCluster
+from infra.components.monitoring.global_view import ClusterMetricsAccess, GlobalMetricsStore
 from infra.components.network.endpoints import VpcEndpoints
 from infra.components.network.security_groups import SecurityGroups
 from infra.components.network.vpc import Network
@@ -26,9 +29,17 @@ class RegionalPlatform(pulumi.ComponentResource):
     backups: BackupVault
     provider: aws.Provider
     access_logs: AccessLogBucket
+    # kube-prometheus-stack values overlays for this region's MonitoringStack (the global view's, where built).
+    monitoring_overlays: list[pulumi.Input[dict[str, Any]]]
 
     def __init__(
-        self, name: str, *, ctx: StackContext, region: RegionConfig, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        *,
+        ctx: StackContext,
+        region: RegionConfig,
+        global_store: GlobalMetricsStore | None = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ai-platform:region:RegionalPlatform", name, None, opts)
         # An explicit provider per region: nothing here depends on the ambient aws:region.
@@ -85,6 +96,18 @@ class RegionalPlatform(pulumi.ComponentResource):
             region=region.name,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(pools.node_groups.values())),
         )
+        self.monitoring_overlays = []
+        if global_store is not None:
+            global_access = ClusterMetricsAccess(
+                f"{name}-global-view",
+                ctx=ctx,
+                region=region,
+                cluster=self.cluster.eks,
+                provider=self.provider,
+                store=global_store,
+                opts=child,
+            )
+            self.monitoring_overlays.append(global_access.values_overlay)
         InCluster(
             f"{name}-k8s",
             ctx=ctx,

@@ -93,6 +93,12 @@ def outputs_for(type_: str, name: str, inputs: dict[str, Any], region: str) -> t
         }
     elif type_ == "aws:cloudwatch/logGroup:LogGroup":
         state |= {"arn": _arn("logs", region, f"log-group:{physical}")}
+    elif type_ == "aws:amp/workspace:Workspace":
+        resource_id = f"ws-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        state |= {
+            "arn": _arn("aps", region, f"workspace/{resource_id}"),
+            "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{resource_id}/",
+        }
     elif type_ == "aws:eks/accessEntry:AccessEntry":
         state |= {"accessEntryArn": _arn("eks", region, f"access-entry/{inputs.get('clusterName')}/{h[:12]}")}
     elif type_.startswith("aws:") and module in {"ec2", "iam", "eks", "budgets", "vpc"}:

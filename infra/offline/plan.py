@@ -90,6 +90,8 @@ def plan_document(recorded: list[RecordedResource], config: dict[str, str]) -> d
             "dependencies": sorted(resource.dependencies),
             "propertyDependencies": {k: sorted(v) for k, v in resource.property_dependencies.items()},
         }
+        if resource.retain_on_delete:  # the engine's step state omits it when false
+            new_state["retainOnDelete"] = True
         if resource.source_position:
             new_state["sourcePosition"] = resource.source_position
         steps.append({"op": "create", "urn": resource.urn, "provider": resource.provider, "newState": new_state})

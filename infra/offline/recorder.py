@@ -29,6 +29,7 @@ class RecordedResource:
     property_dependencies: dict[str, list[str]]
     source_position: str | None = None
     aliases: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
 
 
 class FakeCloud(Mocks):
@@ -90,6 +91,7 @@ class RecordingMonitor(MockMonitor):
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 source_position=self._source_position(request),
                 aliases=self._aliases(request),
+                retain_on_delete=bool(request.retainOnDelete),
             )
         )
         return response

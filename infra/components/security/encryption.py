@@ -30,6 +30,11 @@ def key_administration(partition: str, account: str) -> dict[str, Any]:
     }
 
 
+def key_policy(account_id: str, region: str) -> str:
+    """A regional key's policy: the account governs it; CloudWatch Logs may use it for the region's log groups."""
+    return _key_policy(account_id, region)
+
+
 def _key_policy(account_id: str, region: str) -> str:
     partition = partition_of(region)
     log_groups = f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
