@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from infra.components.monitoring.alertmanager.generate import write_file as write_alertmanager_file
 from infra.config import PlatformConfig, load_stack_file
 from infra.offline.recorder import RecordedResource, install
 from infra.program import build
@@ -107,4 +108,5 @@ def write_plan(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_alertmanager_file(load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")[0], stack=stack, out_dir=out_dir)
     return path, document
