@@ -40,7 +40,8 @@ class AlertRouting(pulumi.ComponentResource):
                 name=RECEIVERS_SECRET, namespace=MONITORING_NAMESPACE, labels={"app.kubernetes.io/component": "alertmanager", "app.kubernetes.io/managed-by": "pulumi"}
             ),
             type="Opaque",
-            string_data={key: read_secret(key) for key in secret_keys(ctx.config)},
+            # The SDK marks the whole map secret: the plan shows `[secret]`, never a key's value.
+            string_data={key: read_secret(key) for key in secret_keys(ctx.config)} or None,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.values_overlay: pulumi.Output[dict[str, Any]] = pulumi.Output.from_input(
