@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.components.monitoring.alertmanager import RECEIVERS_SECRET, alertmanager_config
+from infra.components.monitoring.alertmanager import RECEIVERS_SECRET
+from infra.components.monitoring.alertmanager.generate import write_file
 from infra.components.monitoring.names import ALERTMANAGER_SECRETS_DIR
 from infra.config import PlatformConfig, load_stack_file, parse_platform_config
 from infra.config.alert_routing import secret_keys
@@ -35,16 +37,16 @@ def config_with(name: str, **monitoring: Any) -> PlatformConfig:
     return parse_platform_config(config)
 
 
-def tool(name: str) -> str:
-    """Path of a real binary; skips outside CI, fails in CI (where .ci/run installs it)."""
-    import os
-
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed: .ci/run installs it, so CI must not skip this test")
-        pytest.skip(f"{name} is not installed")
-    return found
+def tool(*names: str) -> str:
+    """Path of a real binary (Debian names first); skips outside CI, fails in CI (where .ci/run installs it)."""
+    for name in names:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    what = f"{' / '.join(names)} is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}: .ci/run installs it, so CI must not skip this test")
+    pytest.skip(what)
 
 
 def local_config(config: PlatformConfig, stack: str, tmp: Path) -> Path:
@@ -54,7 +56,8 @@ def local_config(config: PlatformConfig, stack: str, tmp: Path) -> Path:
     (secrets / RECEIVERS_SECRET).mkdir(parents=True)
     for key in secret_keys(config):
         (secrets / RECEIVERS_SECRET / key).write_text(f"placeholder-{key}\n")
-    text = yaml.safe_dump(alertmanager_config(config, stack=stack), sort_keys=False)
-    path = tmp / "alertmanager.yaml"
+    # The very text `make plan` writes (build/<stack>/alertmanager.yaml), only the mount point moved.
+    text = write_file(config, stack=stack, out_dir=tmp).read_text()
+    path = tmp / "alertmanager.local.yaml"
     path.write_text(text.replace(ALERTMANAGER_SECRETS_DIR, str(secrets)))
     return path
