@@ -70,13 +70,16 @@ def check_alert_routing(config: PlatformConfig) -> Iterator[ConfigProblem]:
         yield _problem(
             (*base, "alertEmails"),
             monitoring.alert_emails,
-            "alertEmails is the shorthand for a config without receivers; move the addresses into a receiver's email.to",
+            "alertEmails is the shorthand for a config without receivers; "
+            "move the addresses into a receiver's email.to",
         )
     seen: dict[str, int] = {}
     for i, receiver in enumerate(monitoring.receivers):
         if receiver.name in seen:
             yield _problem(
-                (*base, "receivers", i, "name"), receiver.name, f"receiver already declared at receivers[{seen[receiver.name]}]"
+                (*base, "receivers", i, "name"),
+                receiver.name,
+                f"receiver already declared at receivers[{seen[receiver.name]}]",
             )
         seen.setdefault(receiver.name, i)
         if not (receiver.email or receiver.slack or receiver.pagerduty or receiver.webhook):

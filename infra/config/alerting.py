@@ -27,6 +27,7 @@ HostPort = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.-]+:\d{1,5}$")
 HttpUrl = Annotated[
     str, StringConstraints(pattern=r"^https?://[^\s/?#]+(/[^\s]*)?$"), AfterValidator(reject_credential)
 ]
+SmtpUser = Annotated[str, StringConstraints(min_length=1, max_length=256), AfterValidator(reject_credential)]
 SlackChannel = Annotated[str, StringConstraints(pattern=r"^[#@][a-z0-9._-]{1,80}$"), AfterValidator(reject_credential)]
 
 
@@ -35,9 +36,7 @@ class SmtpConfig(Section):
 
     smarthost: HostPort = Field(description="Relay as host:port.")
     from_: Email = Field(alias="from", description="Sender address of alert mail.")
-    auth_username: Annotated[str, StringConstraints(min_length=1, max_length=256), AfterValidator(reject_credential)] | (
-        None
-    ) = None
+    auth_username: SmtpUser | None = None
     auth_password_secret: SecretKey | None = Field(
         default=None, description="Key in ai-platform-secrets holding the relay password."
     )

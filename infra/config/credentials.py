@@ -19,9 +19,7 @@ _SECRET_HOSTS = ("hooks.slack.com", "events.pagerduty.com", "outlook.office.com"
 
 
 def _is_token(text: str) -> bool:
-    return any(
-        re.search(r"[A-Za-z]", m) and re.search(r"\d", m) for m in _TOKEN.findall(text)
-    )
+    return any(re.search(r"[A-Za-z]", m) and re.search(r"\d", m) for m in _TOKEN.findall(text))
 
 
 def credential_reason(text: str) -> str | None:

@@ -108,5 +108,6 @@ def write_plan(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    write_alertmanager_file(load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")[0], stack=stack, out_dir=out_dir)
+    platform, _ = load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
+    write_alertmanager_file(platform, stack=stack, out_dir=out_dir)
     return path, document

@@ -20,7 +20,9 @@ def _amtool(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _receivers(config_file: Path, **labels: str) -> list[str]:
-    result = _amtool("config", "routes", "test", f"--config.file={config_file}", *(f"{k}={v}" for k, v in labels.items()))
+    result = _amtool(
+        "config", "routes", "test", f"--config.file={config_file}", *(f"{k}={v}" for k, v in labels.items())
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().split(",")
 

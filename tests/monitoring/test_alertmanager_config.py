@@ -93,12 +93,17 @@ def test_inline_credentials_are_refused_at_their_key_path(receiver: dict[str, An
 
 def test_a_credential_in_the_smtp_user_is_refused() -> None:
     problems = _problems({"smtp": {**SMTP, "authUsername": "AKIAIOSFODNN7EXAMPLE"}, "alertEmails": ["a@example.com"]})
-    assert any(p.startswith("ai-platform:monitoring.smtp.authUsername: looks like an inline credential") for p in problems)
+    refused = "ai-platform:monitoring.smtp.authUsername: looks like an inline credential"
+    assert any(p.startswith(refused) for p in problems), problems
 
 
 @pytest.mark.parametrize(
     "text",
-    ["slack-ml-research-webhook", "pagerduty-oncall-routing-key", "http://alert-sink.ai-platform-system.svc:8080/alerts"],
+    [
+        "slack-ml-research-webhook",
+        "pagerduty-oncall-routing-key",
+        "http://alert-sink.ai-platform-system.svc:8080/alerts",
+    ],
 )
 def test_secret_names_and_plain_urls_are_not_mistaken_for_credentials(text: str) -> None:
     assert credential_reason(text) is None
@@ -109,7 +114,8 @@ def test_email_receivers_need_smtp_and_receivers_need_an_integration() -> None:
         {"receivers": [{"name": "a", "email": {"to": ["a@example.com"]}}, {"name": "b"}], "onCall": "a"}
     )
     assert any(p.startswith("ai-platform:monitoring.smtp: receiver 'a' sends email") for p in problems), problems
-    assert any(p.startswith("ai-platform:monitoring.receivers[1]: a receiver needs at least one integration") for p in problems)
+    needs = "ai-platform:monitoring.receivers[1]: a receiver needs at least one integration"
+    assert any(p.startswith(needs) for p in problems), problems
 
 
 def test_receivers_and_alert_emails_together_are_refused() -> None:

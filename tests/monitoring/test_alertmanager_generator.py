@@ -11,6 +11,7 @@ import yaml
 from infra.components.monitoring.alertmanager import RECEIVERS_SECRET, alertmanager_config, render, values_overlay
 from infra.components.monitoring.alertmanager.generate import UNROUTED_RECEIVER, settings
 from infra.components.monitoring.names import ALERTMANAGER_SECRETS_DIR, CLUSTER_UNREACHABLE_ALERT
+from infra.config import parse_platform_config
 from infra.config.alert_routing import resolve, secret_keys
 from infra.context import PLATFORM_TEAM
 from tests.monitoring.alertmanager_support import STACKS, stack_config, stack_map
@@ -77,7 +78,7 @@ def test_credentials_are_only_files_under_the_mounted_secret(stack: str) -> None
     for _, value in _file_fields(config):
         assert value.startswith(f"{ALERTMANAGER_SECRETS_DIR}/{RECEIVERS_SECRET}/")
     text = json.dumps(config)
-    for forbidden in ("api_url\"", "routing_key\"", "service_key\"", "auth_password\"", "credentials\""):
+    for forbidden in ('api_url"', 'routing_key"', 'service_key"', 'auth_password"', 'credentials"'):
         assert forbidden not in text
 
 
@@ -97,8 +98,6 @@ def test_prod_integrations_read_their_secret_files() -> None:
 
 
 def test_a_stack_without_receivers_routes_everything_to_an_explicit_unrouted_receiver() -> None:
-    from infra.config import parse_platform_config
-
     config_map = stack_map("dev")
     del config_map["ai-platform:monitoring"]
     config = alertmanager_config(parse_platform_config(config_map), stack="dev")

@@ -47,7 +47,7 @@ class Alertmanager:
         request = urllib.request.Request(
             f"{self.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=5) as response:
             text = response.read().decode()
         return json.loads(text) if text else None
 
@@ -96,7 +96,7 @@ def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
         deadline = time.monotonic() + WAIT_S
         while True:
             try:
-                urllib.request.urlopen(f"{url}/-/ready", timeout=1).close()  # noqa: S310 - loopback only
+                urllib.request.urlopen(f"{url}/-/ready", timeout=1).close()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

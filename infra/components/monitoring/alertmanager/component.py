@@ -37,7 +37,9 @@ class AlertRouting(pulumi.ComponentResource):
         self.secret = k8s.core.v1.Secret(
             f"{name}-receivers",
             metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=RECEIVERS_SECRET, namespace=MONITORING_NAMESPACE, labels={"app.kubernetes.io/component": "alertmanager", "app.kubernetes.io/managed-by": "pulumi"}
+                name=RECEIVERS_SECRET,
+                namespace=MONITORING_NAMESPACE,
+                labels={"app.kubernetes.io/component": "alertmanager", "app.kubernetes.io/managed-by": "pulumi"},
             ),
             type="Opaque",
             # The SDK marks the whole map secret: the plan shows `[secret]`, never a key's value.

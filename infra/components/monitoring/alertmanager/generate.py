@@ -87,7 +87,10 @@ def _receiver(receiver: ReceiverConfig) -> dict[str, Any]:
         if receiver.webhook.bearer_token_secret is not None:
             # Alertmanager 0.25 (Debian) has no webhook url_file: the URL stays plain, the token is a file.
             webhook["http_config"] = {
-                "authorization": {"type": "Bearer", "credentials_file": secret_file(receiver.webhook.bearer_token_secret)}
+                "authorization": {
+                    "type": "Bearer",
+                    "credentials_file": secret_file(receiver.webhook.bearer_token_secret),
+                }
             }
         result["webhook_configs"] = [webhook]
     return result
