@@ -33,13 +33,15 @@ def _fresh_runtime() -> Iterator[None]:
     settings.ROOT.set(None)
 
 
-def _run(stack: str, secrets: dict[str, str], *, preview: bool = True) -> list[RecordedResource]:
+def _run(
+    stack: str, secrets: dict[str, str], *, preview: bool = True, encrypted: bool = True
+) -> list[RecordedResource]:
     monitor = install("ai-platform", stack, ROOT)
     if not preview:  # as `pulumi up`: not a dry run
         pulumi.runtime.set_mocks(monitor.fake_cloud, project="ai-platform", stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(
         {f"{SECRETS_NAMESPACE}:{k}": v for k, v in secrets.items()},
-        secret_keys=[f"{SECRETS_NAMESPACE}:{k}" for k in secrets],
+        secret_keys=[f"{SECRETS_NAMESPACE}:{k}" for k in secrets] if encrypted else None,
     )
     ctx = StackContext(project="ai-platform", stack=stack, config=stack_config(stack))
 
@@ -78,3 +80,16 @@ def test_an_update_without_a_credential_fails_naming_the_key() -> None:
 
 def test_a_stack_without_credentials_still_gets_an_empty_secret_to_mount() -> None:
     assert "stringData" not in _secret(_run("dev", {})).inputs
+
+
+def test_a_credential_set_without_secret_is_refused_even_in_a_preview() -> None:
+    keys = secret_keys(stack_config("prod"))
+    with pytest.raises(pulumi.RunError, match=f"{SECRETS_NAMESPACE}:{keys[0]} is stored in plain text"):
+        _run("prod", {keys[0]: _credential(keys[0])}, encrypted=False)
+
+
+def test_the_offline_plan_accepts_the_stack_files_encrypted_values() -> None:
+    keys = secret_keys(stack_config("prod"))
+    ciphertext = json.dumps({"secure": "v1:abc"})
+    recorded = _run("prod", dict.fromkeys(keys, ciphertext), encrypted=False)
+    assert _secret(recorded).inputs["stringData"] == SECRET
