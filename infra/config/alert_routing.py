@@ -16,6 +16,9 @@ from infra.config.errors import ConfigProblem, key_path
 from infra.config.model import MonitoringConfig, PlatformConfig
 
 IMPLICIT_ON_CALL = "on-call"
+# The generated receiver without integrations (reaches nobody): the chart's heartbeat alerts go there, and
+# everything in a non-prod stack that declares no receiver. Reserved: a declared receiver cannot take the name.
+UNROUTED_RECEIVER = "unrouted"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,10 @@ def check_alert_routing(config: PlatformConfig) -> Iterator[ConfigProblem]:
                 f"receiver already declared at receivers[{seen[receiver.name]}]",
             )
         seen.setdefault(receiver.name, i)
+        if receiver.name == UNROUTED_RECEIVER:
+            yield _problem(
+                (*base, "receivers", i, "name"), receiver.name, "reserved for the receiver that notifies nobody"
+            )
         if not (receiver.email or receiver.slack or receiver.pagerduty or receiver.webhook):
             yield _problem(
                 (*base, "receivers", i),

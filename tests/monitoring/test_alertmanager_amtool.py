@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from infra.config import PlatformConfig
+from infra.config.alert_routing import UNROUTED_RECEIVER
 from infra.context import PLATFORM_TEAM
 from tests.monitoring.alertmanager_support import STACKS, local_config, stack_config, tool
 
@@ -56,6 +57,7 @@ def test_team_warnings_reach_the_team_and_critical_alerts_reach_on_call(stack: s
     assert _receivers(path, severity="warning", team="no-such-team") == [platform]
     assert _receivers(path, severity="warning") == [platform]
     assert _receivers(path, severity="critical", team="no-such-team") == [on_call]
+    assert _receivers(path, alertname="Watchdog", severity="none") == [UNROUTED_RECEIVER]
 
 
 def test_prod_routes_as_documented(tmp_path: Path) -> None:

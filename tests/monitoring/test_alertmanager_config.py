@@ -118,6 +118,11 @@ def test_email_receivers_need_smtp_and_receivers_need_an_integration() -> None:
     assert any(p.startswith(needs) for p in problems), problems
 
 
+def test_the_unrouted_receiver_name_is_reserved() -> None:
+    problems = _problems({"receivers": [{"name": "unrouted", "webhook": {"url": "http://sink.example.com/"}}]})
+    assert any(p.startswith("ai-platform:monitoring.receivers[0].name: reserved") for p in problems), problems
+
+
 def test_receivers_and_alert_emails_together_are_refused() -> None:
     problems = _problems(
         {

@@ -2,6 +2,7 @@
 
 The tree (first match wins unless `continue`):
   root                      -> platform receiver (alerts without a known team)
+  ├─ alertname=~"Watchdog|InfoInhibitor" -> unrouted (the chart's heartbeat alerts)
   ├─ severity="critical"    -> on-call, fast timing
   │   ├─ (every alert)      -> on-call, continue
   │   └─ team="<t>"         -> <t>'s receiver, when that is not the on-call receiver (the owner hears of it too)
@@ -19,15 +20,13 @@ from typing import Any
 import yaml
 
 from infra.components.monitoring.names import ALERTMANAGER_SECRETS_DIR, CLUSTER_UNREACHABLE_ALERT
-from infra.config.alert_routing import Routing, resolve
+from infra.config.alert_routing import UNROUTED_RECEIVER, Routing, resolve
 from infra.config.alerting import ReceiverConfig, SmtpConfig
 from infra.config.model import PlatformConfig
 from infra.context import PLATFORM_TEAM
 
 # The Kubernetes Secret holding every receiver credential (one key per ai-platform-secrets key).
 RECEIVERS_SECRET = "alertmanager-receivers"
-# Routes to this receiver reach nobody: used only when a non-prod stack declares no receiver at all.
-UNROUTED_RECEIVER = "unrouted"
 SEVERITY_LABEL = "severity"
 TEAM_LABEL = "team"
 
@@ -121,11 +120,13 @@ def _routes(config: PlatformConfig, routing: Routing) -> dict[str, Any]:
     team_routes = [
         {"matchers": [_matcher(TEAM_LABEL, team)], "receiver": team_receiver(team)} for team in _teams(config)
     ]
+    heartbeats = "|".join(settings()["unrouted_alertnames"])
     return {
         "receiver": platform,
         "group_by": list(settings()["group_by"]),
         **_timing("warning"),
         "routes": [
+            {"matchers": [f'alertname=~"{heartbeats}"'], "receiver": UNROUTED_RECEIVER},
             {
                 "matchers": [_matcher(SEVERITY_LABEL, "critical")],
                 "receiver": on_call,
@@ -157,8 +158,7 @@ def alertmanager_config(config: PlatformConfig, *, stack: str) -> dict[str, Any]
     del stack  # one config per stack: the stack is in every alert's external labels, not in the routing
     routing = resolve(config)
     receivers = [_receiver(r) for r in routing.receivers]
-    if routing.on_call is None:
-        receivers.append({"name": UNROUTED_RECEIVER})
+    receivers.append({"name": UNROUTED_RECEIVER})
     return {
         "global": _global(config.monitoring.smtp),
         "route": _routes(config, routing),
