@@ -78,7 +78,7 @@ def _receiver(receiver: ReceiverConfig) -> dict[str, Any]:
                 "routing_key_file": secret_file(receiver.pagerduty.routing_key_secret),
                 "send_resolved": resolved,
                 "description": templates["title"],
-                "severity": "{{ .CommonLabels.severity }}",
+                "severity": templates["pagerduty_severity"],
             }
         ]
     if receiver.webhook is not None:
