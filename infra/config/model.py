@@ -18,6 +18,7 @@ import yaml
 from pydantic import AfterValidator, Field, StringConstraints
 
 from drift_jobs import contract
+from infra.config.alerting import ReceiverConfig, ReceiverName, SmtpConfig
 from infra.config.base import Section
 
 Environment = Literal["dev", "staging", "prod"]
@@ -184,6 +185,9 @@ class TeamConfig(Section):
     cost_center: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     access: TeamAccessConfig = Field(default_factory=TeamAccessConfig)
     quota: TeamQuotaConfig = Field(default_factory=TeamQuotaConfig)
+    alert_receiver: ReceiverName | None = Field(
+        default=None, description="Receiver for the team's alerts. Default: monitoring.platformReceiver."
+    )
 
 
 class Band(Section):
@@ -285,7 +289,17 @@ RUNBOOK_BASE_URL = "https://github.com/ai-platform/ai-platform/blob/main/docs/ru
 class MonitoringConfig(Section):
     retention_days: int = Field(default=15, ge=1, le=365)
     scrape_interval_seconds: int = Field(default=30, ge=5, le=300)
-    alert_emails: list[Email] = Field(default_factory=list)
+    alert_emails: list[Email] = Field(
+        default_factory=list,
+        description="Shorthand for an email-only on-call receiver; use receivers and onCall for anything more.",
+    )
+    receivers: list[ReceiverConfig] = Field(default_factory=list, description="Alertmanager receivers.")
+    on_call: ReceiverName | None = Field(default=None, description="Receiver paged for critical alerts.")
+    platform_receiver: ReceiverName | None = Field(
+        default=None,
+        description="Receiver for the platform team's and unowned alerts. Default: the on-call receiver.",
+    )
+    smtp: SmtpConfig | None = Field(default=None, description="Mail relay; required by email receivers.")
     runbook_base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+[^/\s]$")] = Field(
         default=RUNBOOK_BASE_URL,
         description="Where docs/runbooks/ is published; every alert's runbook_url is <this>/<file>.",

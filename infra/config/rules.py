@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
+from infra.config.alert_routing import check_alert_routing
 from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
 from infra.config.gate_floor import fail_on_floor_problem
@@ -42,6 +43,7 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_gate(config),
         *_addons(config),
         *_alerts(config),
+        *check_alert_routing(config),
     ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from infra.components.monitoring.alertmanager.generate import write_file as write_alertmanager_file
 from infra.components.monitoring.alerts.files import write_rule_files
 from infra.config import PlatformConfig, load_stack_file
 from infra.offline.recorder import RecordedResource, install
@@ -111,6 +112,8 @@ def write_plan(
     path = out_dir / ("preview.json" if first_preview else "plan.json")
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if not first_preview:
+        # The monitoring configuration the plan deploys, as files promtool and amtool check.
         platform, _ = load_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
         write_rule_files(platform, stack, out_dir / "rules")
+        write_alertmanager_file(platform, stack=stack, out_dir=out_dir)
     return path, document

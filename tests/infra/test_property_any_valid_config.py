@@ -75,6 +75,11 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         "ai-platform:network": {"natGateways": draw(st.sampled_from(["single", "perAz"]))},
         "ai-platform:nodePools": {"system": system, "cpu": draw(pools(0)), "gpu": gpu},
         "ai-platform:teams": [{"name": "team-a", "costCenter": "cc-1"}],
+        # Prod needs an on-call receiver (infra/config/alert_routing.py).
+        "ai-platform:monitoring": {
+            "receivers": [{"name": "oncall", "webhook": {"url": "http://alert-sink.example.com/alerts"}}],
+            "onCall": "oncall",
+        },
         "ai-platform:models": [draw(models(i)) for i in range(draw(st.integers(min_value=0, max_value=2)))],
     }
 
