@@ -122,8 +122,8 @@ def test_render_is_the_config_as_yaml() -> None:
     )
 
 
-def test_the_charts_heartbeat_alerts_reach_nobody() -> None:
+def test_the_charts_heartbeat_alerts_reach_nobody_but_a_critical_alert_never_stops_there() -> None:
     config = alertmanager_config(stack_config("prod"), stack="prod")
     (heartbeat,) = [r for r in config["route"]["routes"] if r["receiver"] == UNROUTED_RECEIVER]
-    assert heartbeat["matchers"] == ['alertname=~"Watchdog|InfoInhibitor"']
+    assert heartbeat["matchers"] == ['alertname=~"Watchdog|InfoInhibitor"', 'severity!="critical"']
     assert {"name": UNROUTED_RECEIVER} in config["receivers"]

@@ -2,7 +2,7 @@
 
 The tree (first match wins unless `continue`):
   root                      -> platform receiver (alerts without a known team)
-  ├─ alertname=~"Watchdog|InfoInhibitor" -> unrouted (the chart's heartbeat alerts)
+  ├─ alertname=~"Watchdog|InfoInhibitor", severity!="critical" -> unrouted (the chart's heartbeat alerts)
   ├─ severity="critical"    -> on-call, fast timing
   │   ├─ (every alert)      -> on-call, continue
   │   └─ team="<t>"         -> <t>'s receiver, when that is not the on-call receiver (the owner hears of it too)
@@ -126,7 +126,11 @@ def _routes(config: PlatformConfig, routing: Routing) -> dict[str, Any]:
         "group_by": list(settings()["group_by"]),
         **_timing("warning"),
         "routes": [
-            {"matchers": [f'alertname=~"{heartbeats}"'], "receiver": UNROUTED_RECEIVER},
+            # Never a critical alert: a rule named like a heartbeat must still page (the gate checks this).
+            {
+                "matchers": [f'alertname=~"{heartbeats}"', f'{SEVERITY_LABEL}!="critical"'],
+                "receiver": UNROUTED_RECEIVER,
+            },
             {
                 "matchers": [_matcher(SEVERITY_LABEL, "critical")],
                 "receiver": on_call,
