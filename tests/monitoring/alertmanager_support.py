@@ -26,13 +26,22 @@ def stack_map(name: str) -> dict[str, Any]:
     return copy.deepcopy(document["config"])
 
 
+def without_routing(name: str) -> dict[str, Any]:
+    """The stack `name` with no monitoring section and no team naming a receiver."""
+    config = stack_map(name)
+    config.pop("ai-platform:monitoring", None)
+    for team in config["ai-platform:teams"]:
+        team.pop("alertReceiver", None)
+    return config
+
+
 def stack_config(name: str) -> PlatformConfig:
     return load_stack_file(ROOT / "stacks" / f"Pulumi.{name}.yaml")[0]
 
 
 def config_with(name: str, **monitoring: Any) -> PlatformConfig:
     """The stack `name` with its monitoring section replaced."""
-    config = stack_map(name)
+    config = without_routing(name)
     config["ai-platform:monitoring"] = monitoring
     return parse_platform_config(config)
 

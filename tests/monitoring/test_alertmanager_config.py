@@ -9,7 +9,7 @@ import pytest
 from infra.config import ConfigError, parse_platform_config
 from infra.config.alert_routing import IMPLICIT_ON_CALL, resolve, secret_keys
 from infra.config.credentials import credential_reason
-from tests.monitoring.alertmanager_support import STACKS, stack_config, stack_map
+from tests.monitoring.alertmanager_support import STACKS, stack_config, stack_map, without_routing
 
 SMTP = {"smarthost": "smtp.example.com:587", "from": "am@example.com"}
 
@@ -39,7 +39,7 @@ def test_prod_pages_with_pagerduty_and_teams_have_their_own_receivers() -> None:
 
 
 def test_alert_emails_alone_still_make_an_email_on_call_receiver() -> None:
-    config = stack_map("dev")
+    config = without_routing("dev")
     config["ai-platform:monitoring"] = {"alertEmails": ["oncall@example.com"], "smtp": SMTP}
     routing = resolve(parse_platform_config(config))
     assert routing.on_call == IMPLICIT_ON_CALL

@@ -14,7 +14,7 @@ from infra.components.monitoring.names import ALERTMANAGER_SECRETS_DIR, CLUSTER_
 from infra.config import parse_platform_config
 from infra.config.alert_routing import UNROUTED_RECEIVER, resolve, secret_keys
 from infra.context import PLATFORM_TEAM
-from tests.monitoring.alertmanager_support import STACKS, stack_config, stack_map
+from tests.monitoring.alertmanager_support import STACKS, stack_config, without_routing
 
 
 def _critical_route(config: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +103,7 @@ def test_prod_integrations_read_their_secret_files() -> None:
 
 
 def test_a_stack_without_receivers_routes_everything_to_an_explicit_unrouted_receiver() -> None:
-    config_map = stack_map("dev")
-    del config_map["ai-platform:monitoring"]
+    config_map = without_routing("dev")
     config = alertmanager_config(parse_platform_config(config_map), stack="dev")
     assert config["route"]["receiver"] == UNROUTED_RECEIVER
     assert config["receivers"] == [{"name": UNROUTED_RECEIVER}]
