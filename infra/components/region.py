@@ -92,6 +92,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             cluster=self.cluster.eks,
             aws_provider=self.provider,
             k8s_provider=k8s_provider,
+            storage_key_arn=keys["storage"].arn,
             opts=child,
         )
         self.register_outputs({"clusterName": self.cluster.eks.name, "endpoint": self.cluster.eks.endpoint})
