@@ -91,9 +91,7 @@ def kube_prometheus_values(config: PlatformConfig, *, stack: str, region: str, c
                 "userKey": GRAFANA_USER_KEY,
                 "passwordKey": GRAFANA_PASSWORD_KEY,
             },
-            "sidecar": {
-                "dashboards": {"label": names.DASHBOARD_LABEL, "labelValue": names.DASHBOARD_LABEL_VALUE}
-            },
+            "sidecar": {"dashboards": {"label": names.DASHBOARD_LABEL, "labelValue": names.DASHBOARD_LABEL_VALUE}},
         },
     }
     values = deep_merge(

@@ -98,7 +98,7 @@ def _validated_body(obj: KubeObject) -> Any:
     if obj.kind != "Secret" or obj.api_version != "v1" or not isinstance(body, dict):
         return body
     hidden = [field for field in _SECRET_PAYLOAD_FIELDS if body.get(field) == SECRET]
-    return {**body, **dict.fromkeys(hidden, {})} if hidden else body
+    return {**body, **{field: {} for field in hidden}} if hidden else body
 
 
 def _errors(validator: jsonschema.protocols.Validator, obj: KubeObject) -> list[Finding]:
