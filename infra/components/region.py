@@ -70,7 +70,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             security_group_id=security.groups["nodes"].id,
             opts=pulumi.ResourceOptions(parent=self, depends_on=addons.before_nodes),
         )
-        addons.after_nodes(list(pools.node_groups.values()))
+        addons.after_nodes(list(pools.node_groups.values()), volume_key_alias=key_alias(ctx, "storage"))
         self.backups = BackupVault(
             f"{name}-vault",
             **at,

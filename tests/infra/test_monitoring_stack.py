@@ -283,3 +283,22 @@ def test_chart_table_matches_the_helm_packs_known_repositories() -> None:
     for chart, pin in yaml.safe_load((ROOT / "infra/components/monitoring/charts.yaml").read_text()).items():
         block = charts_rego.split(f'"{chart}": {{', 1)[1].split("},", 1)[0]
         assert f'"{pin["repository"]}"' in block, chart
+
+
+def test_the_ebs_csi_driver_may_use_the_key_the_storage_class_names(plan: PlanView) -> None:
+    """The StorageClass and the CSI driver's role meet on the storage key: the role's KMS statements select
+    it by the alias the storage key carries (the managed CSI policy covers AWS-managed keys only)."""
+    aliases = {a.inputs["targetKeyId"]: a.inputs["name"] for a in plan.of_type("aws:kms/alias:Alias")}
+    policies = {plan.region_of(p): p for p in plan.of_type("aws:iam/rolePolicy:RolePolicy") if "ebs-csi-kms" in p.name}
+    for storage_class in named(plan, "StorageClass", STORAGE_CLASS):
+        region = k8s_region(plan, storage_class)
+        key = plan.find_by_output("aws:kms/key:Key", "arn", storage_class.inputs["parameters"]["kmsKeyId"])
+        _, state = outputs_for(key.type, key.name, key.inputs, region)
+        document = json.loads(policies[region].inputs["policy"])
+        for statement in document["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert statement["Resource"].startswith(f"arn:aws:kms:{region}:")
+            chosen = statement["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"]
+            assert chosen == aliases[state["keyId"]]
+        actions = {action for statement in document["Statement"] for action in statement["Action"]}
+        assert {"kms:CreateGrant", "kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"} <= actions
