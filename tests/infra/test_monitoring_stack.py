@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import kubernetes_validate
+import pulumi
 import pytest
 import yaml
 
 from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE
 from infra.components.monitoring import names, network
-from infra.components.monitoring.stack import AWS_NODE_METRICS_PORT, AWS_NODE_POD_LABELS
+from infra.components.monitoring.stack import AWS_NODE_METRICS_PORT, AWS_NODE_POD_LABELS, MonitoringStack
 from infra.components.monitoring.values import (
     GRAFANA_ADMIN_SECRET,
     GRAFANA_PASSWORD_KEY,
@@ -23,8 +24,11 @@ from infra.components.monitoring.values import (
     chart_pins,
 )
 from infra.config import load_stack_file
+from infra.context import StackContext
 from infra.offline.fake_cloud import outputs_for
+from infra.offline.normalize import normalize
 from infra.offline.plan import plan_document, run_with_config
+from infra.offline.recorder import install
 from tests.infra.plan_view import PlanView, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,3 +306,30 @@ def test_the_ebs_csi_driver_may_use_the_key_the_storage_class_names(plan: PlanVi
             assert chosen == aliases[state["keyId"]]
         actions = {action for statement in document["Statement"] for action in statement["Action"]}
         assert {"kms:CreateGrant", "kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"} <= actions
+
+
+def test_the_component_stands_alone_and_merges_overlays_in_order() -> None:
+    """How the lead plugs in the global view and Alertmanager overlays: later overlays win key by key,
+    lists are replaced, and the config-derived values stay where no overlay touches them."""
+    config, _ = load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    ctx = StackContext("ai-platform", "dev", config)
+    first = {"alertmanager": {"config": {"route": {"receiver": "a"}, "receivers": [{"name": "a"}]}}}
+    second = pulumi.Output.from_input({"alertmanager": {"config": {"receivers": [{"name": "b"}]}}})
+
+    def program() -> None:
+        MonitoringStack(
+            "alone",
+            ctx=ctx,
+            region=config.regions[0],
+            storage_key_arn="arn:aws:kms:eu-west-1:123456789012:key/x",
+            values_overlays=[first, second],
+        )
+
+    monitor = install("ai-platform", "dev", ROOT)
+    pulumi.runtime.test(program)()  # type: ignore[no-untyped-call,operator]
+    (release,) = [
+        r for r in monitor.recorded if r.type == RELEASE and r.inputs["name"] == names.KUBE_PROMETHEUS_RELEASE
+    ]
+    values = normalize(release.inputs["values"])
+    assert values["alertmanager"]["config"] == {"route": {"receiver": "a"}, "receivers": [{"name": "b"}]}
+    assert values["prometheus"]["prometheusSpec"]["retention"] == f"{config.monitoring.retention_days}d"
