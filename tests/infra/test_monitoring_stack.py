@@ -162,6 +162,8 @@ def test_prometheus_selects_exactly_what_carries_the_selector_label(plan: PlanVi
 def test_no_permanent_control_plane_alerts_on_eks(plan: PlanView) -> None:
     for release in releases(plan, KPS).values():
         values = release.inputs["values"]
+        operator = values["prometheusOperator"]
+        assert operator["admissionWebhooks"]["enabled"] is False and operator["tls"]["enabled"] is False
         for component in ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "nodeExporter"):
             assert values[component]["enabled"] is False, component
         rules = values["defaultRules"]["rules"]
