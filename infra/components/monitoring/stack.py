@@ -89,8 +89,13 @@ class MonitoringStack(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        # An explicit provider, like every other package's resources (no ambient default provider).
+        random_provider = random.Provider(f"{name}-random", opts=pulumi.ResourceOptions(parent=self))
         password = random.RandomPassword(
-            f"{name}-grafana-password", length=32, special=False, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-grafana-password",
+            length=32,
+            special=False,
+            opts=pulumi.ResourceOptions(parent=self, provider=random_provider),
         )
         grafana_secret = k8s.core.v1.Secret(
             f"{name}-grafana-admin",
