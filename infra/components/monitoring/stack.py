@@ -35,7 +35,7 @@ AWS_NODE_POD_LABELS = {"k8s-app": "aws-node"}
 AWS_NODE_METRICS_PORT = "metrics"
 
 
-def storage_class_parameters(key_arn: str) -> dict[str, str]:
+def storage_class_parameters(key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
     return {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn}
 
 
@@ -82,7 +82,8 @@ class MonitoringStack(pulumi.ComponentResource):
             f"{name}-gp3",
             metadata={"name": STORAGE_CLASS, "labels": {"app.kubernetes.io/part-of": "ai-platform"}},
             provisioner="ebs.csi.aws.com",
-            parameters=pulumi.Output.from_input(storage_key_arn).apply(storage_class_parameters),
+            # A map with one unknown leaf (the key's ARN in a first preview), not an unknown map.
+            parameters=storage_class_parameters(storage_key_arn),
             reclaim_policy="Delete",
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
