@@ -12,7 +12,9 @@ import pulumi_kubernetes as k8s
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
-from infra.components.models.model_cards import MODELS_NAMESPACE, ModelDeployment
+from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE, ModelDeployment
+from infra.components.monitoring import names as monitoring_names
+from infra.components.monitoring.stack import MonitoringStack
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -57,8 +59,14 @@ def drift_egress_rules(vpc_cidr: str) -> list[dict[str, Any]]:
         },
         {"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": [{"protocol": "TCP", "port": 443}]},
         {
-            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
-            "ports": [{"protocol": "TCP", "port": 9091}],
+            "to": [
+                {
+                    "namespaceSelector": {
+                        "matchLabels": {"kubernetes.io/metadata.name": monitoring_names.MONITORING_NAMESPACE}
+                    }
+                }
+            ],
+            "ports": [{"protocol": "TCP", "port": monitoring_names.PUSHGATEWAY_PORT}],
         },
     ]
 
@@ -73,6 +81,8 @@ class InCluster(pulumi.ComponentResource):
         cluster: aws.eks.Cluster,
         aws_provider: aws.Provider,
         k8s_provider: k8s.Provider,
+        storage_key_arn: pulumi.Input[str],
+        monitoring_overlays: list[pulumi.Input[dict[str, Any]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -103,6 +113,16 @@ class InCluster(pulumi.ComponentResource):
         for team in ctx.config.teams:
             TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
 
+        # Before the models: the drift jobs push to its Pushgateway.
+        monitoring = MonitoringStack(
+            f"{name}-monitoring",
+            ctx=ctx,
+            region=region,
+            storage_key_arn=storage_key_arn,
+            values_overlays=monitoring_overlays or [],
+            opts=child,
+        )
+
         if ctx.config.models:
             models = GovernedNamespace(
                 f"{name}-models",
@@ -115,7 +135,7 @@ class InCluster(pulumi.ComponentResource):
                 f"{name}-drift-egress",
                 metadata={"name": "drift-jobs-egress", "namespace": MODELS_NAMESPACE},
                 spec={
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/component": "drift-job"}},
+                    "podSelector": {"matchLabels": dict(DRIFT_JOB_POD_LABELS)},
                     "policyTypes": ["Egress"],
                     "egress": drift_egress_rules(region.cidr),
                 },
@@ -132,6 +152,6 @@ class InCluster(pulumi.ComponentResource):
                     cluster_name=cluster.name,
                     aws_provider=aws_provider,
                     namespace=models.namespace,
-                    opts=child,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway]),
                 )
         self.register_outputs({})

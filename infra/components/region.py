@@ -81,7 +81,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             security_group_id=security.groups["nodes"].id,
             opts=pulumi.ResourceOptions(parent=self, depends_on=addons.before_nodes),
         )
-        addons.after_nodes(list(pools.node_groups.values()))
+        addons.after_nodes(list(pools.node_groups.values()), volume_key_alias=key_alias(ctx, "storage"))
         self.backups = BackupVault(
             f"{name}-vault",
             **at,
@@ -115,6 +115,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             cluster=self.cluster.eks,
             aws_provider=self.provider,
             k8s_provider=k8s_provider,
+            storage_key_arn=keys["storage"].arn,
             opts=child,
         )
         self.register_outputs({"clusterName": self.cluster.eks.name, "endpoint": self.cluster.eks.endpoint})

@@ -375,9 +375,6 @@ class DriftJobsConfig(Section):
             "until the image is published: set the digest of the image you built from drift_jobs/Dockerfile."
         ),
     )
-    pushgateway_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(:\d+)?/?$")] = (
-        "http://prometheus-pushgateway.monitoring.svc:9091"
-    )
 
 
 class AuditConfig(Section):

@@ -96,13 +96,23 @@ class Addons(pulumi.ComponentResource):
         )
         return role, attachment
 
-    def after_nodes(self, node_groups: Sequence[aws.eks.NodeGroup]) -> None:
+    def after_nodes(self, node_groups: Sequence[aws.eks.NodeGroup], *, volume_key_alias: str) -> None:
         """Add-ons whose pods need schedulable nodes (CoreDNS, EBS CSI)."""
         ebs_role, attachment = self._pod_identity_role(
             "ebs-csi", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"
         )
+        # The managed policy covers AWS-managed keys only; volumes of a StorageClass naming the region's
+        # storage key (the monitoring stack's) need these grants on that key.
+        kms = aws.iam.RolePolicy(
+            f"{self._name}-ebs-csi-kms",
+            role=ebs_role.id,
+            policy=self._account.apply(
+                lambda account: ebs_csi_kms_policy(partition_of(self._region), self._region, account, volume_key_alias)
+            ),
+            opts=self._child,
+        )
         for addon, values in NEEDS_NODES.items():
-            self._addon(addon, values, depends_on=[*node_groups, attachment])
+            self._addon(addon, values, depends_on=[*node_groups, attachment, kms])
         aws.eks.PodIdentityAssociation(
             f"{self._name}-ebs-csi",
             cluster_name=self._cluster.name,
@@ -112,3 +122,38 @@ class Addons(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child,
         )
+
+
+def ebs_csi_kms_policy(partition: str, region: str, account: str, key_alias: str) -> str:
+    """What the EBS CSI driver needs to create and attach volumes encrypted with a customer-managed key
+    (AWS's EBS CSI documentation), on the key carrying `key_alias` only. Selected by alias rather than by
+    the key's generated ARN, so that a first `pulumi preview` already shows the whole document."""
+    keys = f"arn:{partition}:kms:{region}:{account}:key/*"
+    alias = {"ForAnyValue:StringEquals": {"kms:ResourceAliases": key_alias}}
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "GrantsForAttachedVolumes",
+                    "Effect": "Allow",
+                    "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                    "Resource": keys,
+                    "Condition": {**alias, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+                },
+                {
+                    "Sid": "EncryptVolumes",
+                    "Effect": "Allow",
+                    "Action": [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:DescribeKey",
+                    ],
+                    "Resource": keys,
+                    "Condition": alias,
+                },
+            ],
+        }
+    )

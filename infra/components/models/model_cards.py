@@ -12,11 +12,14 @@ import pulumi_kubernetes as k8s
 from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.models.drift_cronjob import DriftJobContext, drift_cronjobs
 from infra.components.models.drift_schedule import bucket_and_prefix, reports_uri
+from infra.components.monitoring import names
 from infra.config.model import ModelConfig, effective_drift_frequency
 from infra.context import StackContext
 
 MODELS_NAMESPACE = "ai-models"
 MODEL_LABEL = "ai-platform/model"
+# What the drift jobs' pods carry: their egress policy and the Pushgateway's ingress policy select on it.
+DRIFT_JOB_POD_LABELS = {"app.kubernetes.io/component": "drift-job"}
 
 
 def model_card(model: ModelConfig) -> dict[str, Any]:
@@ -76,7 +79,7 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
             },
         },
         "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
-        "pushgateway": ctx.config.drift_jobs.pushgateway_url,
+        "pushgateway": names.pushgateway_url(),
         "reports": reports,
     }
 
@@ -187,7 +190,7 @@ class ModelDeployment(pulumi.ComponentResource):
             opts=k8s_child,
         )
 
-        job_labels = {**labels, "app.kubernetes.io/component": "drift-job", "app.kubernetes.io/name": "drift-job"}
+        job_labels = {**labels, **DRIFT_JOB_POD_LABELS, "app.kubernetes.io/name": "drift-job"}
         job = DriftJobContext(
             model=model,
             image=ctx.config.drift_jobs.image,

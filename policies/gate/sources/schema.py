@@ -17,6 +17,7 @@ import kubernetes_validate.utils as kv
 from packaging.version import Version
 from referencing import Registry, Resource
 
+from infra.pulumi_wire import SECRET
 from policies.gate.catalog import SCHEMA_INVALID, SCHEMA_NOT_VALIDATED, gate_finding, gate_rules
 from policies.gate.findings import Finding, Status
 from policies.gate.sources.base import SourceResult
@@ -86,9 +87,24 @@ class SchemaSource:
         )
 
 
+# A Secret's payload is the one place a secret value is the expected, correct state: Pulumi (and the
+# Kubernetes provider) mark the whole `data` / `stringData` map secret, so the plan carries "[secret]"
+# where the schema wants a map of strings. That hides only the values, which no schema constrains.
+_SECRET_PAYLOAD_FIELDS = ("data", "stringData")
+
+
+def _validated_body(obj: KubeObject) -> Any:
+    body = obj.body
+    if obj.kind != "Secret" or obj.api_version != "v1" or not isinstance(body, dict):
+        return body
+    hidden = [field for field in _SECRET_PAYLOAD_FIELDS if body.get(field) == SECRET]
+    return {**body, **{field: {} for field in hidden}} if hidden else body
+
+
 def _errors(validator: jsonschema.protocols.Validator, obj: KubeObject) -> list[Finding]:
     findings: list[Finding] = []
-    for error in sorted(validator.iter_errors(obj.body), key=lambda e: list(map(str, e.absolute_path))):
+    body = _validated_body(obj)
+    for error in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path))):
         path = _json_path(error.absolute_path)
         message = error.message if len(error.message) <= _MAX_MESSAGE else error.message[:_MAX_MESSAGE] + "…"
         # A value unknown before apply (or secret) cannot be type-checked: that is an unknown, not a failure.
@@ -101,7 +117,7 @@ def _errors(validator: jsonschema.protocols.Validator, obj: KubeObject) -> list[
             status=status,
         )
         # An id or ARN not created yet is what --allow-unknown accepts; other unknowns stay blocking.
-        legitimate = status == "unknown" and is_legitimate(obj.body, tuple(error.absolute_path))
+        legitimate = status == "unknown" and is_legitimate(body, tuple(error.absolute_path))
         findings.append(replace(finding, legitimately_unknown=legitimate))
     return findings
 

@@ -80,3 +80,23 @@ def test_a_version_newer_than_shipped_falls_back_to_the_newest_and_says_so() -> 
     version = resolve_version("9.99")
     assert version.fallback
     assert version.used == resolve_version("1.999").used
+
+
+def test_a_secrets_hidden_payload_is_valid_but_the_rest_of_it_is_still_validated(
+    gate: GateRunner, tmp_path: Path
+) -> None:
+    # Pulumi marks a Secret's whole stringData secret: the plan shows "[secret]" where a map is expected.
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "a"}, "type": "Opaque"}
+    hidden = gate(plan=write_plan(tmp_path, plan_document(k8s_step({**secret, "stringData": "[secret]"}))))
+    assert not [f for f in hidden.findings if f["engine"] == "schema"]
+    broken = {**secret, "stringData": "[secret]", "immutable": "yes"}
+    run = gate(plan=write_plan(tmp_path, plan_document(k8s_step(broken)), name="broken.json"))
+    messages = [f["message"] for f in run.findings if f["policyId"] == "schema.kubernetes_schema"]
+    assert len(messages) == 1 and "immutable" in messages[0]
+
+
+def test_a_hidden_map_outside_a_secrets_payload_stays_an_unknown_verdict(gate: GateRunner, tmp_path: Path) -> None:
+    config_map = {**CONFIG_MAP, "data": "[secret]"}
+    run = gate(plan=write_plan(tmp_path, plan_document(k8s_step(config_map))))
+    finding = next(f for f in run.findings if f["policyId"] == "schema.kubernetes_schema")
+    assert finding["status"] == "unknown"
