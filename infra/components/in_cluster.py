@@ -12,8 +12,13 @@ import pulumi_kubernetes as k8s
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
+from infra.components.gpu.dcgm_exporter import DcgmExporter
 from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE, ModelDeployment
 from infra.components.monitoring import names as monitoring_names
+from infra.components.monitoring.alertmanager.component import AlertRouting
+from infra.components.monitoring.alertmanager.component import values_overlay as alertmanager_values
+from infra.components.monitoring.alerts import AlertRules
+from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.config.model import RegionConfig
 from infra.context import StackContext
@@ -119,9 +124,15 @@ class InCluster(pulumi.ComponentResource):
             ctx=ctx,
             region=region,
             storage_key_arn=storage_key_arn,
-            values_overlays=monitoring_overlays or [],
+            values_overlays=[*(monitoring_overlays or []), alertmanager_values(ctx.config, stack=ctx.stack)],
             opts=child,
         )
+        in_monitoring = pulumi.ResourceOptions(parent=self, depends_on=[monitoring.namespace])
+        AlertRouting(f"{name}-alert-routing", ctx=ctx, opts=in_monitoring)
+        # The release installs the operator's CRDs that PrometheusRule and ServiceMonitor objects need.
+        AlertRules(f"{name}-alerts", ctx=ctx, region=region, depends_on=[monitoring.release], opts=child)
+        Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
+        DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[monitoring.release], opts=child)
 
         if ctx.config.models:
             models = GovernedNamespace(

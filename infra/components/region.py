@@ -116,6 +116,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             aws_provider=self.provider,
             k8s_provider=k8s_provider,
             storage_key_arn=keys["storage"].arn,
+            monitoring_overlays=self.monitoring_overlays,
             opts=child,
         )
         self.register_outputs({"clusterName": self.cluster.eks.name, "endpoint": self.cluster.eks.endpoint})

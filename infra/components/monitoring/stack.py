@@ -47,7 +47,12 @@ def aws_node_pod_monitor() -> dict[str, Any]:
     }
 
 
-def _merged(base: dict[str, Any], overlays: Sequence[pulumi.Input[dict[str, Any]]]) -> pulumi.Output[dict[str, Any]]:
+def _merged(base: dict[str, Any], overlays: Sequence[pulumi.Input[dict[str, Any]]]) -> pulumi.Input[dict[str, Any]]:
+    # Plain dicts (whose leaves may be outputs) merge now, so an unknown leaf in a first preview (the global
+    # view's workspace URL) stays one leaf and the gate can still assess every other value of the release.
+    plain = [overlay for overlay in overlays if isinstance(overlay, dict)]
+    if len(plain) == len(overlays):
+        return deep_merge(base, *plain)
     return pulumi.Output.all(*overlays).apply(lambda resolved: deep_merge(base, *resolved))
 
 

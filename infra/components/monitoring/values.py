@@ -6,7 +6,6 @@ from names.py, so that each shared value has one source.
 
 from __future__ import annotations
 
-import copy
 import functools
 from pathlib import Path
 from typing import Any, Final
@@ -54,14 +53,23 @@ def _load(name: str) -> dict[str, Any]:
 def deep_merge(base: dict[str, Any], *overlays: dict[str, Any]) -> dict[str, Any]:
     """`base` with each overlay merged over it in order: mappings merge key by key, anything else
     (lists included, as Helm does) is replaced. The inputs are not modified."""
-    merged = copy.deepcopy(base)
+    merged = _copied(base)
     for overlay in overlays:
         for key, value in overlay.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = deep_merge(merged[key], value)
             else:
-                merged[key] = copy.deepcopy(value)
+                merged[key] = _copied(value)
     return merged
+
+
+def _copied(value: Any) -> Any:
+    # Copies the YAML structure only: a Pulumi output leaf is shared, never deep-copied (it holds futures).
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 def _with_storage_class(claim_holder: dict[str, Any]) -> None:
