@@ -132,7 +132,15 @@ class InCluster(pulumi.ComponentResource):
         # The release installs the operator's CRDs that PrometheusRule and ServiceMonitor objects need.
         AlertRules(f"{name}-alerts", ctx=ctx, region=region, depends_on=[monitoring.release], opts=child)
         Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
-        DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[monitoring.release], opts=child)
+        node_agents = GovernedNamespace(
+            f"{name}-node-agents",
+            namespace=monitoring_names.NODE_AGENTS_NAMESPACE,
+            quota=Quota("4", "8Gi", 0, 100),
+            labels={"ai-platform/team": "platform"},
+            pod_security="privileged",
+            opts=child,
+        )
+        DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[node_agents.namespace, monitoring.release], opts=child)
 
         if ctx.config.models:
             models = GovernedNamespace(

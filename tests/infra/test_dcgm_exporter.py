@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import yaml
+
 from infra.components.gpu import dcgm_exporter
-from infra.components.gpu.dcgm_exporter import DcgmExporter
+from infra.components.gpu.dcgm_exporter import DcgmExporter, metrics_port
 from infra.components.monitoring import catalog, names
 from infra.components.nodes.node_pools import pool_specs
 from infra.config import PlatformConfig, load_stack_file
@@ -49,7 +51,7 @@ def _release_values(config: PlatformConfig, stack: str = "prod") -> dict[str, An
     recorded = record(stack, lambda: DcgmExporter("dcgm", ctx=ctx))
     (release,) = [r for r in recorded if r.type == RELEASE_TYPE]
     assert release.inputs["name"] == names.DCGM_EXPORTER_RELEASE
-    assert release.inputs["namespace"] == names.MONITORING_NAMESPACE
+    assert release.inputs["namespace"] == names.NODE_AGENTS_NAMESPACE
     values: dict[str, Any] = release.inputs["values"]
     return values
 
@@ -138,3 +140,22 @@ def test_values_grant_no_host_access() -> None:
     flags = ("privileged", "hostNetwork", "hostPID", "hostIPC", "allowPrivilegeEscalation")
     granted = [p for p in walk(_release_values(_config())) if p.rsplit(".", 1)[-1] in flags]
     assert granted == []
+
+
+def test_only_prometheus_may_scrape_the_exporter_on_its_metrics_port() -> None:
+    ctx = StackContext(project="ai-platform", stack="prod", config=_config())
+    recorded = record("prod", lambda: DcgmExporter("dcgm", ctx=ctx))
+    (policy,) = [r for r in recorded if r.type == "kubernetes:networking.k8s.io/v1:NetworkPolicy"]
+    assert policy.inputs["metadata"]["namespace"] == names.NODE_AGENTS_NAMESPACE
+    spec = policy.inputs["spec"]
+    (rule,) = spec["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": metrics_port()}]
+    (source,) = rule["from"]
+    assert source["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": names.MONITORING_NAMESPACE}
+    # The chart's pod selector labels, with the release name the exporter is installed under.
+    assert spec["podSelector"]["matchLabels"]["app.kubernetes.io/instance"] == names.DCGM_EXPORTER_RELEASE
+
+
+def test_the_node_agents_namespace_is_the_one_the_kubernetes_pack_exempts() -> None:
+    data = yaml.safe_load((ROOT / "policies" / "packs" / "kubernetes" / "namespaces.data.yaml").read_text())
+    assert data["kubernetes_namespaces"]["nodeAgents"] == [names.NODE_AGENTS_NAMESPACE]

@@ -23,11 +23,18 @@ class GovernedNamespace(pulumi.ComponentResource):
     namespace: k8s.core.v1.Namespace
 
     def __init__(
-        self, name: str, *, namespace: str, quota: Quota, labels: dict[str, str], opts: pulumi.ResourceOptions
+        self,
+        name: str,
+        *,
+        namespace: str,
+        quota: Quota,
+        labels: dict[str, str],
+        opts: pulumi.ResourceOptions,
+        pod_security: str = PSS_LEVEL,
     ) -> None:
         super().__init__("ai-platform:namespaces:GovernedNamespace", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        pss = {f"pod-security.kubernetes.io/{mode}": PSS_LEVEL for mode in ("enforce", "audit", "warn")}
+        pss = {f"pod-security.kubernetes.io/{mode}": pod_security for mode in ("enforce", "audit", "warn")}
         pss |= {
             f"pod-security.kubernetes.io/{mode}-version": KUBE_VERSION_LABEL_VALUE
             for mode in ("enforce", "audit", "warn")

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from infra.components.monitoring import names
+from infra.components.monitoring import names, network
 from infra.components.nodes.node_pools import GPU_PRESENT_LABEL, POOL_LABEL, PoolSpec, pool_specs
 from infra.config.model import PlatformConfig
 from infra.context import StackContext
@@ -27,6 +27,11 @@ VALUES_DIR: Final = Path(__file__).with_name("values")
 VALUES_FILE: Final = VALUES_DIR / "dcgm-exporter.yaml"
 COUNTERS_FILE: Final = VALUES_DIR / "dcgm-counters.csv"
 GPU_POOL: Final = "gpu"
+# The chart's selector labels (name = chart name, instance = release name) select the exporter's pods.
+EXPORTER_POD_LABELS: Final = {
+    "app.kubernetes.io/name": CHART,
+    "app.kubernetes.io/instance": names.DCGM_EXPORTER_RELEASE,
+}
 # The chart's default scrape timeout, lowered for shorter scrape intervals (a timeout may not exceed it).
 SCRAPE_TIMEOUT_SECONDS: Final = 10
 
@@ -49,8 +54,18 @@ def placement(config: PlatformConfig) -> dict[str, Any]:
     }
 
 
+def _base_values() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def metrics_port() -> int:
+    """The exporter's metrics port (the values file's service.port; the chart's container listens on it)."""
+    return int(_base_values()["service"]["port"])
+
+
 def values(config: PlatformConfig) -> dict[str, Any]:
-    base: dict[str, Any] = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
+    base = _base_values()
     interval = config.monitoring.scrape_interval_seconds
     service_monitor = {
         **base["serviceMonitor"],
@@ -87,8 +102,15 @@ class DcgmExporter(pulumi.ComponentResource):
             chart=CHART,
             version=CHART_VERSION,
             repository_opts={"repo": CHART_REPOSITORY},
-            namespace=names.MONITORING_NAMESPACE,
+            namespace=names.NODE_AGENTS_NAMESPACE,
             values=values(ctx.config),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
+        )
+        # The node-agents namespace denies all ingress by default: Prometheus alone may scrape the exporter.
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-scrape",
+            metadata={"name": "dcgm-exporter-scrape", "namespace": names.NODE_AGENTS_NAMESPACE},
+            spec=network.scrape_ingress(EXPORTER_POD_LABELS, metrics_port()),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),
         )
         self.register_outputs({})

@@ -6,7 +6,10 @@ constants; none of them spells a namespace, service, port or selector label agai
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Final
+
+import yaml
 
 MONITORING_NAMESPACE: Final = "monitoring"
 
@@ -37,6 +40,23 @@ def pushgateway_url() -> str:
     """The in-cluster URL the drift jobs push to."""
     return f"http://{PUSHGATEWAY_SERVICE}.{MONITORING_NAMESPACE}.svc:{PUSHGATEWAY_PORT}"
 
+
+# Node agents (the DCGM exporter) read host devices and kubelet sockets that baseline and restricted Pod
+# Security refuse: they run in a namespace of their own that may enforce privileged. The kubernetes pack's data
+# file lists it; the program reads the same file, so the namespace and the rule's exemption are one name.
+NAMESPACES_DATA_FILE: Final = (
+    Path(__file__).resolve().parents[3] / "policies" / "packs" / "kubernetes" / "namespaces.data.yaml"
+)
+
+
+def _node_agents_namespace() -> str:
+    listed = yaml.safe_load(NAMESPACES_DATA_FILE.read_text(encoding="utf-8"))["kubernetes_namespaces"]["nodeAgents"]
+    if not (isinstance(listed, list) and len(listed) == 1 and isinstance(listed[0], str)):
+        raise ValueError(f"{NAMESPACES_DATA_FILE}: kubernetes_namespaces.nodeAgents must list one namespace")
+    return listed[0]
+
+
+NODE_AGENTS_NAMESPACE: Final = _node_agents_namespace()
 
 # The DCGM exporter's release; its ServiceMonitor's targets carry job=<this> (the service name).
 DCGM_EXPORTER_RELEASE: Final = "dcgm-exporter"

@@ -68,3 +68,22 @@ def alertmanager_receivers_egress() -> dict[str, Any]:
             }
         ],
     }
+
+
+def scrape_ingress(pod_labels: dict[str, str], port: int) -> dict[str, Any]:
+    """Only the monitoring namespace's Prometheus may reach a node agent's metrics port."""
+    return {
+        "podSelector": {"matchLabels": dict(pod_labels)},
+        "policyTypes": ["Ingress"],
+        "ingress": [
+            {
+                "from": [
+                    {
+                        "namespaceSelector": _namespace(names.MONITORING_NAMESPACE),
+                        "podSelector": {"matchLabels": dict(PROMETHEUS_POD_LABELS)},
+                    }
+                ],
+                "ports": [{"protocol": "TCP", "port": port}],
+            }
+        ],
+    }

@@ -43,3 +43,10 @@ fixture_data.deny_namespace_default_deny_network_policy_deny_selective_policy_on
 fixtures.deny_namespace_default_deny_network_policy_deny_missing := fx_compliant_namespace
 
 fixture_data.deny_namespace_default_deny_network_policy_deny_missing := {"inventory": fx_inventory([fx_quota])}
+
+fx_node_agents_namespace := fx_review({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "node-agents", "labels": {"pod-security.kubernetes.io/enforce": "privileged"}}})
+
+fixtures.deny_namespace_pod_security_labels_allow_listed_node_agents := fx_node_agents_namespace
+
+fixture_data.deny_namespace_pod_security_labels_allow_listed_node_agents := {"inventory": fx_full_inventory}
+

@@ -57,3 +57,17 @@ test_deny_namespace_default_deny_network_policy_deny_missing if {
 	inventory := fixture_data.deny_namespace_default_deny_network_policy_deny_missing.inventory
 	count(deny_namespace_default_deny_network_policy) > 0 with input as doc with data.inventory as inventory
 }
+
+test_deny_namespace_pod_security_labels_allow_listed_node_agents if {
+	doc := fixtures.deny_namespace_pod_security_labels_allow_listed_node_agents
+	inventory := fixture_data.deny_namespace_pod_security_labels_allow_listed_node_agents.inventory
+	count(deny_namespace_pod_security_labels) == 0 with input as doc with data.inventory as inventory with data.kubernetes_namespaces as {"nodeAgents": ["node-agents"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_node_agents_not_listed if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_node_agents_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": ["other-agents"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_node_agents_list_unreadable if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_node_agents_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": "node-agents"}
+}
