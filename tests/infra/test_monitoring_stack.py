@@ -164,11 +164,30 @@ def test_no_permanent_control_plane_alerts_on_eks(plan: PlanView) -> None:
         values = release.inputs["values"]
         operator = values["prometheusOperator"]
         assert operator["admissionWebhooks"]["enabled"] is False and operator["tls"]["enabled"] is False
-        for component in ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "nodeExporter"):
+        for component in ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"):
             assert values[component]["enabled"] is False, component
         rules = values["defaultRules"]["rules"]
         for group in ("etcd", "kubeControllerManager", "kubeSchedulerAlerting", "kubeProxy", "nodeExporterAlerting"):
             assert rules[group] is False, group
+
+
+def test_the_subcharts_service_monitors_carry_the_selector_label(plan: PlanView) -> None:
+    # commonLabels reaches only the parent chart's own objects: without these, Prometheus would select
+    # neither kube-state-metrics (node, job and GPU-request alerts) nor node-exporter nor Grafana.
+    for release in releases(plan, KPS).values():
+        values = release.inputs["values"]
+        assert values["kube-state-metrics"]["prometheus"]["monitor"]["additionalLabels"] == names.SELECTOR_LABELS
+        exporter = values["prometheus-node-exporter"]
+        assert exporter["prometheus"]["monitor"]["additionalLabels"] == names.SELECTOR_LABELS
+        assert values["grafana"]["serviceMonitor"]["labels"] == names.SELECTOR_LABELS
+
+
+def test_node_exporter_runs_in_the_node_agents_namespace(plan: PlanView) -> None:
+    # Its host access is refused by the monitoring namespace's restricted level.
+    for release in releases(plan, KPS).values():
+        values = release.inputs["values"]
+        assert values["nodeExporter"]["enabled"] is True
+        assert values["prometheus-node-exporter"]["namespaceOverride"] == names.NODE_AGENTS_NAMESPACE
 
 
 def test_the_vpc_cni_metrics_are_scraped_through_a_selected_pod_monitor(plan: PlanView) -> None:

@@ -100,6 +100,13 @@ def kube_prometheus_values(config: PlatformConfig, *, stack: str, region: str, c
                 "passwordKey": GRAFANA_PASSWORD_KEY,
             },
             "sidecar": {"dashboards": {"label": names.DASHBOARD_LABEL, "labelValue": names.DASHBOARD_LABEL_VALUE}},
+            # Subcharts do not inherit commonLabels: each ServiceMonitor gets the selector label explicitly.
+            "serviceMonitor": {"labels": dict(names.SELECTOR_LABELS)},
+        },
+        "kube-state-metrics": {"prometheus": {"monitor": {"additionalLabels": dict(names.SELECTOR_LABELS)}}},
+        "prometheus-node-exporter": {
+            "namespaceOverride": names.NODE_AGENTS_NAMESPACE,
+            "prometheus": {"monitor": {"additionalLabels": dict(names.SELECTOR_LABELS)}},
         },
     }
     values = deep_merge(
