@@ -8,14 +8,16 @@ preview legitimately leaves unknown is lifted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from pathlib import Path
 from typing import Any
 
 import pytest
 from gate_support import REPO_ROOT
+from isolated import each_in_a_fresh_process, gate_first_preview
 
-from infra.offline.plan import write_plan
 from policies.gate.findings import Finding
-from policies.gate.pipeline import GateOptions, GateResult, run_gate
+from policies.gate.pipeline import GateResult
 from policies.gate.unknowns import UNKNOWN
 from policies.gate.verdict import decide
 
@@ -34,21 +36,16 @@ DOCUMENT_INPUTS = {
 
 @pytest.fixture(scope="module")
 def previews(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], GateResult]:
-    results: dict[tuple[str, str], GateResult] = {}
-    for stack in STACKS:
-        directory = tmp_path_factory.mktemp(f"preview-{stack}")
-        path, _ = write_plan(stack, REPO_ROOT, directory, first_preview=True)
-        for engine in ENGINES:
-            options = GateOptions(
-                out=directory / engine,
-                plan=path,
-                engine=engine,
-                waivers=REPO_ROOT / "policies" / "waivers.yaml",
-                today=dt.date(2026, 11, 20),
-                repo_root=REPO_ROOT,
-            )
-            results[stack, engine] = run_gate(options)
-    return results
+    directories = {stack: tmp_path_factory.mktemp(f"preview-{stack}") for stack in STACKS}
+    gate = functools.partial(_gate_stack, directories=directories)
+    by_stack = each_in_a_fresh_process(gate, STACKS)
+    return {(stack, engine): result for stack, results in by_stack.items() for engine, result in results.items()}
+
+
+def _gate_stack(stack: str, *, directories: dict[str, Path]) -> dict[str, GateResult]:
+    return gate_first_preview(
+        stack, repo_root=REPO_ROOT, directory=directories[stack], engines=ENGINES, today=dt.date(2026, 11, 20)
+    )
 
 
 def _key(finding: Finding) -> tuple[Any, ...]:
