@@ -22,11 +22,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from infra.components.monitoring.alertmanager import alertmanager_config
 
 from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config
 from infra.components.monitoring import names
+from infra.components.monitoring.alertmanager import alertmanager_config
 from infra.components.monitoring.alerts import rule_groups
 from infra.config.loader import load_stack_file
 from infra.config.model import ModelConfig, PlatformConfig
