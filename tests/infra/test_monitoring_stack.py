@@ -354,3 +354,19 @@ def test_the_component_stands_alone_and_merges_overlays_in_order() -> None:
     values = normalize(release.inputs["values"])
     assert values["alertmanager"]["config"] == {"route": {"receiver": "a"}, "receivers": [{"name": "b"}]}
     assert values["prometheus"]["prometheusSpec"]["retention"] == f"{config.monitoring.retention_days}d"
+
+
+def test_with_a_global_view_only_prometheus_and_grafana_may_leave_on_https() -> None:
+    # Remote write to the primary's workspace crosses the VPC boundary; a default-deny namespace would
+    # drop it silently without this policy.
+    spec = network.global_view_egress()
+    (selector,) = spec["podSelector"]["matchExpressions"]
+    assert set(selector["values"]) == {"prometheus", "grafana"}
+    assert spec["egress"] == [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}]
+
+
+@pytest.mark.parametrize(("stack", "expected"), [("dev", 0), ("prod", 2)])
+def test_the_global_view_egress_exists_exactly_where_there_is_a_global_view(
+    plans: dict[str, PlanView], stack: str, expected: int
+) -> None:
+    assert len(named(plans[stack], "NetworkPolicy", "global-view-egress")) == expected

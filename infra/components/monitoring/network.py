@@ -10,6 +10,8 @@ from infra.components.monitoring import names
 # prometheus-operator labels the pods of every Prometheus / Alertmanager it runs with these.
 PROMETHEUS_POD_LABELS: Final = {"app.kubernetes.io/name": "prometheus"}
 ALERTMANAGER_POD_LABELS: Final = {"app.kubernetes.io/name": "alertmanager"}
+# The grafana chart's selector label.
+GRAFANA_POD_NAME: Final = "grafana"
 # The prometheus-pushgateway chart's selector labels (name = chart name, instance = release name).
 PUSHGATEWAY_POD_LABELS: Final = {
     "app.kubernetes.io/name": "prometheus-pushgateway",
@@ -67,6 +69,24 @@ def alertmanager_receivers_egress() -> dict[str, Any]:
                 "ports": [{"protocol": "TCP", "port": port} for port in RECEIVER_PORTS],
             }
         ],
+    }
+
+
+def global_view_egress() -> dict[str, Any]:
+    """With a global view (ADR 0002), Prometheus remote-writes to the workspace in the primary region and
+    Grafana queries it (and fetches its datasource plugin): HTTPS out of the VPC, through NAT, for those two only."""
+    return {
+        "podSelector": {
+            "matchExpressions": [
+                {
+                    "key": "app.kubernetes.io/name",
+                    "operator": "In",
+                    "values": [PROMETHEUS_POD_LABELS["app.kubernetes.io/name"], GRAFANA_POD_NAME],
+                }
+            ]
+        },
+        "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}],
     }
 
 

@@ -12,6 +12,7 @@ import pulumi_random as random
 
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.monitoring import names, network
+from infra.components.monitoring.global_view import global_view_enabled
 from infra.components.monitoring.values import (
     GRAFANA_ADMIN_SECRET,
     GRAFANA_PASSWORD_KEY,
@@ -138,6 +139,8 @@ class MonitoringStack(pulumi.ComponentResource):
             "monitoring-egress-in-cluster": network.in_cluster_egress(region.cidr),
             "alertmanager-egress-receivers": network.alertmanager_receivers_egress(),
         }
+        if global_view_enabled(ctx.config):
+            policies["global-view-egress"] = network.global_view_egress()
         for policy_name, spec in policies.items():
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-{policy_name}",
