@@ -53,7 +53,7 @@ def _load(name: str) -> dict[str, Any]:
 def deep_merge(base: dict[str, Any], *overlays: dict[str, Any]) -> dict[str, Any]:
     """`base` with each overlay merged over it in order: mappings merge key by key, anything else
     (lists included, as Helm does) is replaced. The inputs are not modified."""
-    merged = _copied(base)
+    merged: dict[str, Any] = _copied(base)
     for overlay in overlays:
         for key, value in overlay.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
