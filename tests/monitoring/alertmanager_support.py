@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import copy
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from infra.components.monitoring.alertmanager import RECEIVERS_SECRET
@@ -44,18 +41,6 @@ def config_with(name: str, **monitoring: Any) -> PlatformConfig:
     config = without_routing(name)
     config["ai-platform:monitoring"] = monitoring
     return parse_platform_config(config)
-
-
-def tool(*names: str) -> str:
-    """Path of a real binary (Debian names first); skips outside CI, fails in CI (where .ci/run installs it)."""
-    for name in names:
-        found = shutil.which(name)
-        if found is not None:
-            return found
-    what = f"{' / '.join(names)} is not installed"
-    if os.environ.get("CI"):
-        pytest.fail(f"{what}: .ci/run installs it, so CI must not skip this test")
-    pytest.skip(what)
 
 
 def local_config(config: PlatformConfig, stack: str, tmp: Path) -> Path:

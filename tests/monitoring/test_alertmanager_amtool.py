@@ -11,13 +11,14 @@ import pytest
 from infra.config import PlatformConfig
 from infra.config.alert_routing import UNROUTED_RECEIVER
 from infra.context import PLATFORM_TEAM
-from tests.monitoring.alertmanager_support import STACKS, local_config, stack_config, tool
+from tests import binaries
+from tests.monitoring.alertmanager_support import STACKS, local_config, stack_config
 
 pytestmark = pytest.mark.integration
 
 
 def _amtool(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([tool("amtool"), *args], capture_output=True, text=True, timeout=30, check=False)
+    return subprocess.run([binaries.require("amtool"), *args], capture_output=True, text=True, timeout=30, check=False)
 
 
 def _receivers(config_file: Path, **labels: str) -> list[str]:

@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from infra.components.monitoring.names import CLUSTER_UNREACHABLE_ALERT
-from tests.monitoring.alertmanager_support import local_config, stack_config, tool
+from tests import binaries
+from tests.monitoring.alertmanager_support import local_config, stack_config
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -74,7 +75,7 @@ class Alertmanager:
 
 @pytest.fixture
 def alertmanager(tmp_path: Path) -> Iterator[Alertmanager]:
-    binary = tool("prometheus-alertmanager", "alertmanager")
+    binary = binaries.require("alertmanager")
     config = local_config(stack_config("prod"), "prod", tmp_path)
     _silent_receivers(config)
     port = _free_port()
