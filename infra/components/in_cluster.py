@@ -20,6 +20,7 @@ from infra.components.monitoring.alertmanager.component import values_overlay as
 from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
+from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -36,6 +37,17 @@ def platform_profile(ctx: StackContext, region: RegionConfig) -> dict[str, objec
         "regionRole": region.role,
         "regions": [r.name for r in ctx.config.regions],
         "kubernetesVersion": ctx.config.kubernetes_version,
+        # Where workloads can land: each pool's labels and taints, and what its nodes advertise.
+        "nodePools": {
+            spec.name: {
+                "role": spec.role,
+                "accelerator": spec.accelerator.name,
+                "labels": spec.labels,
+                "taints": [{"key": t.key, "value": t.value, "effect": t.effect} for t in spec.taints],
+                "acceleratorsPerNode": spec.advertised_per_node,
+            }
+            for spec in pool_specs(ctx.config)
+        },
         "dr": {
             name: {"rtoMinutes": o.rto_minutes, "rpoMinutes": o.rpo_minutes}
             for name, o in (
@@ -140,7 +152,8 @@ class InCluster(pulumi.ComponentResource):
             pod_security="privileged",
             opts=child,
         )
-        DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[node_agents.namespace, monitoring.release], opts=child)
+        if accelerated_pools(ctx.config, NVIDIA):
+            DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[node_agents.namespace, monitoring.release], opts=child)
 
         if ctx.config.models:
             models = GovernedNamespace(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -110,13 +111,17 @@ def _from_pydantic(err: ErrorDetails) -> ConfigProblem:
 
 def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
     model: type[BaseModel] | None = PlatformConfig
+    # A mapping field (named node pools, per-feature thresholds) is followed by a key the user chose.
+    user_key = False
     for part in loc:
         if model is None:
             return []
-        if isinstance(part, int):
+        if isinstance(part, int) or user_key:
+            user_key = False
             continue
         field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         model = _model_in(field.annotation) if field is not None else None
+        user_key = field is not None and typing.get_origin(field.annotation) is dict
     if model is None:
         return []
     return sorted(f.alias or name for name, f in model.model_fields.items())

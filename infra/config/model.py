@@ -130,7 +130,41 @@ class Taint(Section):
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
 
 
+PoolName = Annotated[str, StringConstraints(pattern=r"^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$")]
+PoolRole = Literal["system", "general", "inference", "training", "batch"]
+Accelerator = Literal["none", "nvidia"]
+
+
+class GpuSharingConfig(Section):
+    """How the device plugin shares a pool's GPUs: time-slicing or MIG, never both."""
+
+    time_slicing_replicas: int | None = Field(
+        default=None,
+        ge=2,
+        le=48,
+        description="Each GPU is advertised this many times (time-slicing: no memory or fault isolation).",
+    )
+    mig_strategy: Literal["single", "mixed"] | None = Field(
+        default=None,
+        description="How the device plugin advertises MIG devices already partitioned on the nodes "
+        "(single: as nvidia.com/gpu; mixed: as nvidia.com/mig-<profile>). Partitioning itself is not done here.",
+    )
+
+
 class NodePoolConfig(Section):
+    role: PoolRole = Field(
+        default="general",
+        description="What runs there: system (cluster add-ons, tainted CriticalAddonsOnly), general, inference, "
+        "training or batch. Spot is refused for system pools, and for inference pools in prod.",
+    )
+    accelerator: Accelerator = Field(
+        default="none",
+        description="none, or nvidia: NVIDIA AMI, the nvidia.com/gpu taint and labels, the device plugin and "
+        "the DCGM exporter, GPU-aware autoscaling (infra/components/nodes/gpu_instance_types.yaml).",
+    )
+    gpu_sharing: GpuSharingConfig | None = Field(
+        default=None, description="Time-slicing or MIG strategy for an nvidia pool's GPUs."
+    )
     instance_types: list[InstanceType] = Field(min_length=1)
     capacity_type: Literal["on-demand", "spot"] = "on-demand"
     min_size: int = Field(default=1, ge=0, le=1000)
@@ -138,16 +172,12 @@ class NodePoolConfig(Section):
     max_size: int = Field(default=3, ge=1, le=1000)
     disk_size_gib: int = Field(default=100, ge=20, le=16384)
     ami_type: str | None = Field(
-        default=None, description="EKS AMI type; default AL2023_x86_64_STANDARD, or _NVIDIA for GPU."
+        default=None,
+        description="EKS AMI type; default: the accelerator's first AMI type "
+        "(policies/packs/shared/node_scheduling.data.yaml).",
     )
     labels: dict[str, str] = Field(default_factory=dict)
     taints: list[Taint] = Field(default_factory=list)
-
-
-class NodePoolsConfig(Section):
-    system: NodePoolConfig
-    cpu: NodePoolConfig
-    gpu: NodePoolConfig
 
 
 class LifecycleConfig(Section):
@@ -431,7 +461,11 @@ class PlatformConfig(Section):
     kubernetes_version: KubernetesVersion = "1.35"
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     cluster: ClusterConfig = Field(default_factory=ClusterConfig)
-    node_pools: NodePoolsConfig
+    node_pools: dict[PoolName, NodePoolConfig] = Field(
+        min_length=1,
+        description="Named node pools (1-20 characters); each has a role and an accelerator. "
+        "At least one pool has role: system.",
+    )
     storage: StorageConfig = Field(default_factory=StorageConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     teams: list[TeamConfig] = Field(min_length=1)

@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
+from infra.components.nodes.spec import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
 from infra.config.alert_routing import check_alert_routing
 from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
@@ -22,7 +23,6 @@ from infra.config.model import (
     required_drift_frequency,
 )
 
-NVIDIA_AMI_TYPES = ("AL2023_x86_64_NVIDIA", "AL2_x86_64_GPU", "BOTTLEROCKET_x86_64_NVIDIA", "AL2023_ARM_64_NVIDIA")
 MIN_HIGH_RISK_LOG_RETENTION_DAYS = 183  # EU AI Act Art. 19/26: at least six months
 DR_MAXIMA = {  # DESIGN §2 continuity objectives, minutes
     "regionOutage": (240, 60),
@@ -117,38 +117,90 @@ def _pool_sizes(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem]:
 
 def _node_pools(config: PlatformConfig) -> Iterator[ConfigProblem]:
     pools = config.node_pools
-    for name in ("system", "cpu", "gpu"):
-        yield from _pool_sizes(name, getattr(pools, name))
-    if pools.system.min_size < 1:
+    for name, pool in pools.items():
+        yield from _pool_sizes(name, pool)
+        yield from _pool_capacity(config, name, pool)
+        yield from _pool_accelerator(name, pool)
+    system = {name: pool for name, pool in pools.items() if pool.role == "system"}
+    if not system:
         yield _problem(
-            ("nodePools", "system", "minSize"),
-            pools.system.min_size,
-            "the system pool runs CoreDNS and must keep at least one node",
+            ("nodePools",),
+            sorted(pools),
+            "no pool has role: system; one is needed for CoreDNS, the autoscaler and the other cluster add-ons",
         )
-    if config.environment == "prod":
-        if pools.system.min_size < 2:
-            yield _problem(
-                ("nodePools", "system", "minSize"),
-                pools.system.min_size,
-                "prod keeps at least two system nodes for highly available add-ons",
-            )
-        if pools.system.capacity_type != "on-demand":
-            yield _problem(
-                ("nodePools", "system", "capacityType"),
-                pools.system.capacity_type,
-                "prod system pools must be on-demand; spot reclaims would take down cluster add-ons",
-            )
-    gpu_ami = pools.gpu.ami_type or NVIDIA_AMI_TYPES[0]
-    if gpu_ami not in NVIDIA_AMI_TYPES:
+        return
+    floor, why = (
+        (2, "prod keeps at least two system nodes for highly available add-ons")
+        if (config.environment == "prod")
+        else (1, "the system pools run CoreDNS and must keep at least one node")
+    )
+    if sum(pool.min_size for pool in system.values()) < floor:
+        name = next(iter(system))
+        yield _problem(("nodePools", name, "minSize"), system[name].min_size, why)
+
+
+# Roles whose pools must be on-demand, and where: a spot reclaim takes down what runs there.
+ON_DEMAND_ROLES = {
+    "system": ("dev", "staging", "prod"),
+    "inference": ("prod",),
+}
+
+
+def _pool_capacity(config: PlatformConfig, name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem]:
+    if pool.capacity_type == "spot" and config.environment in ON_DEMAND_ROLES.get(pool.role, ()):
         yield _problem(
-            ("nodePools", "gpu", "amiType"),
-            gpu_ami,
-            f"the GPU pool needs an NVIDIA AMI type, one of {list(NVIDIA_AMI_TYPES)}",
+            ("nodePools", name, "capacityType"),
+            pool.capacity_type,
+            f"{pool.role} pools must be on-demand in {config.environment}; spot reclaims would interrupt "
+            f"{'cluster add-ons' if pool.role == 'system' else 'serving'} (spot suits training and batch pools)",
         )
-    for name in ("system", "cpu"):
-        ami = getattr(pools, name).ami_type
-        if ami is not None and ami in NVIDIA_AMI_TYPES:
-            yield _problem(("nodePools", name, "amiType"), ami, "NVIDIA AMI types belong to the gpu pool only")
+
+
+def _pool_accelerator(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem]:
+    base = ("nodePools", name)
+    accelerator = accelerators()[pool.accelerator]
+    if pool.ami_type is not None and pool.ami_type not in accelerator.ami_types:
+        yield _problem(
+            (*base, "amiType"),
+            pool.ami_type,
+            f"accelerator {pool.accelerator} needs one of the AMI types {list(accelerator.ami_types)}",
+        )
+    if pool.gpu_sharing is not None:
+        sharing = pool.gpu_sharing
+        if accelerator.resource is None:
+            yield _problem((*base, "gpuSharing"), "set", "GPU sharing needs an accelerator (accelerator: nvidia)")
+        if sharing.time_slicing_replicas is not None and sharing.mig_strategy is not None:
+            yield _problem(
+                (*base, "gpuSharing"), "both", "choose timeSlicingReplicas or migStrategy: the plugin does one"
+            )
+    if accelerator.resource is None:
+        for i, instance_type in enumerate(pool.instance_types):
+            if has_gpus(instance_type):
+                yield _problem(
+                    (*base, "instanceTypes", i),
+                    instance_type,
+                    "this instance type has GPUs: set accelerator: nvidia, or its GPUs are never advertised",
+                )
+        return
+    counts = {}
+    for i, instance_type in enumerate(pool.instance_types):
+        count = gpus_per_instance(accelerator.name, instance_type)
+        if count is None:
+            yield _problem(
+                (*base, "instanceTypes", i),
+                instance_type,
+                f"no {accelerator.name} GPU count known for this instance type; add it to "
+                f"{GPU_INSTANCE_TYPES_FILE.relative_to(ROOT)}",
+            )
+        else:
+            counts[instance_type] = count
+    if len(set(counts.values())) > 1:
+        yield _problem(
+            (*base, "instanceTypes"),
+            pool.instance_types,
+            f"instance types with different GPU counts {counts}: the autoscaler builds one node template per "
+            "pool, so split them into pools with one GPU count each",
+        )
 
 
 def _cluster(config: PlatformConfig) -> Iterator[ConfigProblem]:

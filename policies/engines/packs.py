@@ -26,6 +26,9 @@ _REGO_V1 = re.compile(r"^import\s+rego\.v1\s*$", re.MULTILINE)
 # Base documents a pack ships next to its modules (values both its rules and Python read, defined once).
 # Each file is a mapping whose top-level keys become `data.<key>`; several files may split the keys.
 DATA_GLOB = "*.data.yaml"
+# Base documents several packs read (the node-pool scheduling contract: GPU taint, labels, AMI types) live
+# once in `<packs root>/shared/*.data.yaml` and are loaded into every pack, before the pack's own files.
+SHARED_DATA_DIR = "shared"
 # Keys the gate itself provides (see policies/README.md): a pack must not shadow them.
 RESERVED_DATA_KEYS = frozenset({"inventory"})
 
@@ -123,14 +126,19 @@ def load_pack(path: Path) -> Pack:
         modules=modules,
         test_modules=test_modules,
         rules=sorted(rules, key=lambda r: r.rule),
-        sha256=_hash_directory(path),
-        data=_read_data(path, name, package),
+        sha256=_hash_directory(path, *shared_data_files(path.parent)),
+        data=_read_data([*shared_data_files(path.parent), *sorted(path.glob(DATA_GLOB))], name, package),
     )
 
 
-def _read_data(path: Path, name: str, package: str) -> dict[str, Any]:
+def shared_data_files(root: Path) -> list[Path]:
+    """The data files every pack under `root` loads (`root/shared/*.data.yaml`)."""
+    return sorted((root / SHARED_DATA_DIR).glob(DATA_GLOB))
+
+
+def _read_data(files: list[Path], name: str, package: str) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for file in sorted(path.glob(DATA_GLOB)):
+    for file in files:
         try:
             document = yaml.safe_load(file.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:
@@ -173,10 +181,13 @@ def _single_package(name: str, sources: dict[str, str]) -> str:
     return packages.pop()
 
 
-def _hash_directory(path: Path) -> str:
+def _hash_directory(path: Path, *extra_files: Path) -> str:
+    """The pack's identity: every file of its directory plus the shared data files it loads."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(file.relative_to(path).as_posix().encode())
+    files = [(p.relative_to(path).as_posix(), p) for p in sorted(path.rglob("*")) if p.is_file()]
+    files += [(f"../{SHARED_DATA_DIR}/{p.name}", p) for p in extra_files]
+    for relative, file in files:
+        digest.update(relative.encode())
         digest.update(b"\0")
         digest.update(file.read_bytes())
         digest.update(b"\0")

@@ -12,7 +12,7 @@ import yaml
 from infra.components.gpu import dcgm_exporter
 from infra.components.gpu.dcgm_exporter import DcgmExporter, metrics_port
 from infra.components.monitoring import catalog, names
-from infra.components.nodes.node_pools import pool_specs
+from infra.components.nodes.spec import accelerated_pools, pool_specs
 from infra.config import PlatformConfig, load_stack_file
 from infra.config.model import Taint
 from infra.context import StackContext
@@ -40,9 +40,9 @@ def _config(stack: str = "prod") -> PlatformConfig:
     return config
 
 
-def _with_gpu_taints(config: PlatformConfig, taints: list[Taint]) -> PlatformConfig:
-    gpu = config.node_pools.gpu.model_copy(update={"taints": taints})
-    pools = config.node_pools.model_copy(update={"gpu": gpu})
+def _with_pool_taints(config: PlatformConfig, pool: str, taints: list[Taint]) -> PlatformConfig:
+    pools = dict(config.node_pools)
+    pools[pool] = pools[pool].model_copy(update={"taints": taints})
     return config.model_copy(update={"node_pools": pools})
 
 
@@ -56,39 +56,44 @@ def _release_values(config: PlatformConfig, stack: str = "prod") -> dict[str, An
     return values
 
 
-def _gpu_taints(config: PlatformConfig) -> list[dict[str, str]]:
-    (spec,) = pool_specs({"gpu": config.node_pools.gpu})
-    return [{"key": t.key, "operator": "Equal", "value": t.value, "effect": t.effect} for t in spec.taints]
+def _nvidia_taints(config: PlatformConfig) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for spec in accelerated_pools(config, "nvidia"):
+        for t in spec.taints:
+            toleration = {"key": t.key, "operator": "Equal", "value": t.value, "effect": t.effect}
+            if toleration not in found:
+                found.append(toleration)
+    return found
 
 
-def test_tolerations_are_exactly_the_gpu_pools_taints() -> None:
+def test_tolerations_are_exactly_the_taints_of_the_nvidia_pools() -> None:
     config = _config()
+    assert len(accelerated_pools(config, "nvidia")) == 2  # prod: an inference and a training GPU pool
     values = _release_values(config)
-    assert values["tolerations"] == _gpu_taints(config)
+    assert values["tolerations"] == _nvidia_taints(config)
     assert {"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"} in values[
         "tolerations"
     ]
 
 
-def test_changing_the_gpu_pools_taints_in_the_config_moves_the_tolerations() -> None:
+def test_changing_a_gpu_pools_taints_in_the_config_moves_the_tolerations() -> None:
     extra = Taint(key="example.com/dedicated", value="training", effect="NoExecute")
     overridden = Taint(key="nvidia.com/gpu", value="present", effect="NoExecute")
-    config = _with_gpu_taints(_config(), [overridden, extra])
-    values = _release_values(config)
+    config = _with_pool_taints(_config("dev"), "gpu", [overridden, extra])
+    values = _release_values(config, "dev")
     assert values["tolerations"] == [
         {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present", "effect": "NoExecute"},
         {"key": "example.com/dedicated", "operator": "Equal", "value": "training", "effect": "NoExecute"},
     ]
 
 
-def test_runs_only_on_gpu_pool_nodes() -> None:
+def test_runs_on_every_nvidia_pool_and_on_no_other_pool() -> None:
     config = _config()
-    (spec,) = pool_specs({"gpu": config.node_pools.gpu})
     selector = _release_values(config)["nodeSelector"]
     assert selector
-    assert selector.items() <= spec.labels.items()
-    for other in pool_specs({"system": config.node_pools.system, "cpu": config.node_pools.cpu}):
-        assert not selector.items() <= other.labels.items(), f"would also run on the {other.name} pool"
+    for spec in pool_specs(config):
+        lands = selector.items() <= spec.labels.items()
+        assert lands is (spec.accelerator.name == "nvidia"), f"placement on the {spec.name} pool is wrong"
 
 
 def test_chart_is_pinned_and_from_the_repository_the_helm_pack_knows() -> None:

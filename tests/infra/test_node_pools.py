@@ -16,12 +16,12 @@ def _pool(group: Resource) -> str:
     return pool
 
 
-def test_every_cluster_has_system_cpu_and_gpu_pools(plan: PlanView) -> None:
+def test_every_cluster_has_one_node_group_per_configured_pool(plan: PlanView) -> None:
     for cluster in plan.of_type("aws:eks/cluster:Cluster"):
         groups = [
             g for g in plan.of_type("aws:eks/nodeGroup:NodeGroup") if g.inputs["clusterName"] == cluster.inputs["name"]
         ]
-        assert sorted(_pool(g) for g in groups) == ["cpu", "gpu", "system"]
+        assert sorted(_pool(g) for g in groups) == sorted(plan.config("nodePools"))
 
 
 def test_every_launch_template_requires_imdsv2_with_hop_limit_one(plan: PlanView) -> None:
@@ -60,9 +60,11 @@ def test_system_pool_is_reserved_for_critical_addons(plan: PlanView) -> None:
         assert critical is (_pool(group) == "system")
 
 
-def test_only_the_gpu_pool_uses_an_nvidia_ami(plan: PlanView) -> None:
+def test_exactly_the_nvidia_pools_use_an_nvidia_ami(plan: PlanView) -> None:
+    pools = plan.config("nodePools")
     for group in plan.of_type("aws:eks/nodeGroup:NodeGroup"):
-        assert ("NVIDIA" in group.inputs["amiType"]) is (_pool(group) == "gpu")
+        nvidia = pools[_pool(group)].get("accelerator") == "nvidia"
+        assert ("NVIDIA" in group.inputs["amiType"]) is nvidia
 
 
 def test_node_groups_and_templates_carry_cost_allocation_tags(plan: PlanView) -> None:

@@ -64,10 +64,8 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         {"name": name, "cidr": f"10.{8 * i}.0.0/16", "role": "primary" if i == 0 else "standby"}
         for i, name in enumerate(draw(st.permutations(REGIONS))[:count])
     ]
-    system = draw(pools(2 if environment == "prod" else 1))
-    if environment == "prod":
-        system["capacityType"] = "on-demand"
-    gpu = draw(pools(0))
+    system = draw(pools(2 if environment == "prod" else 1)) | {"role": "system", "capacityType": "on-demand"}
+    gpu = draw(pools(0)) | {"accelerator": "nvidia", "role": draw(st.sampled_from(["training", "batch"]))}
     gpu["instanceTypes"] = ["g6.xlarge"]
     return {
         "ai-platform:environment": environment,

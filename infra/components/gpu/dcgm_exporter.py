@@ -1,8 +1,9 @@
 """NVIDIA's DCGM exporter on the GPU nodes: per-GPU utilisation, memory, temperature, power, throttling and
 error counters for the GPU dashboards and alerts.
 
-Where it runs is derived from the GPU pool as node_pools.py deploys it (the same labels and taints), so a
-taint changed in the stack file moves the exporter's tolerations with it.
+Where it runs is derived from the pools with `accelerator: nvidia` as node_pools.py deploys them (the same
+labels and taints, infra/components/nodes/spec.py), so a taint changed in the stack file moves the
+exporter's tolerations with it. A stack without NVIDIA pools gets no exporter.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from infra.components.monitoring import names, network
-from infra.components.nodes.node_pools import GPU_PRESENT_LABEL, POOL_LABEL, PoolSpec, pool_specs
+from infra.components.nodes.spec import NVIDIA, accelerator_placement
 from infra.config.model import PlatformConfig
 from infra.context import StackContext
 
@@ -26,7 +27,6 @@ CHART_REPOSITORY: Final = "https://nvidia.github.io/dcgm-exporter/helm-charts"
 VALUES_DIR: Final = Path(__file__).with_name("values")
 VALUES_FILE: Final = VALUES_DIR / "dcgm-exporter.yaml"
 COUNTERS_FILE: Final = VALUES_DIR / "dcgm-counters.csv"
-GPU_POOL: Final = "gpu"
 # The chart's selector labels (name = chart name, instance = release name) select the exporter's pods.
 EXPORTER_POD_LABELS: Final = {
     "app.kubernetes.io/name": CHART,
@@ -36,22 +36,9 @@ EXPORTER_POD_LABELS: Final = {
 SCRAPE_TIMEOUT_SECONDS: Final = 10
 
 
-def gpu_pool(config: PlatformConfig) -> PoolSpec:
-    pools = config.node_pools
-    (spec,) = pool_specs({GPU_POOL: pools.gpu})
-    return spec
-
-
 def placement(config: PlatformConfig) -> dict[str, Any]:
-    """nodeSelector and tolerations: the GPU pool's platform labels, and every taint of that pool."""
-    spec = gpu_pool(config)
-    return {
-        "nodeSelector": {key: spec.labels[key] for key in (POOL_LABEL, GPU_PRESENT_LABEL)},
-        "tolerations": [
-            {"key": taint.key, "operator": "Equal", "value": taint.value, "effect": taint.effect}
-            for taint in spec.taints
-        ],
-    }
+    """nodeSelector and tolerations: the NVIDIA accelerator's labels, and every taint of its pools."""
+    return accelerator_placement(config, NVIDIA)
 
 
 def _base_values() -> dict[str, Any]:

@@ -1,23 +1,17 @@
-"""Managed node groups (system, cpu, gpu) with IMDSv2-only launch templates and encrypted gp3 volumes."""
+"""Managed node groups, one per configured pool, with IMDSv2-only launch templates and encrypted gp3 volumes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from infra.components.access.iam import aws_managed_policy, service_trust_policy
 from infra.components.aws_names import partition_of
-from infra.config.model import NodePoolConfig, Taint
+from infra.components.nodes.spec import PoolSpec, pool_specs
 from infra.context import TAG_POOL, StackContext
 
-GPU_TAINT = Taint(key="nvidia.com/gpu", value="true", effect="NoSchedule")
-SYSTEM_TAINT = Taint(key="CriticalAddonsOnly", value="true", effect="NoSchedule")
-GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
-POOL_LABEL = "ai-platform/pool"
-DEFAULT_AMI = {"system": "AL2023_x86_64_STANDARD", "cpu": "AL2023_x86_64_STANDARD", "gpu": "AL2023_x86_64_NVIDIA"}
 _EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
 # No AmazonEKS_CNI_Policy: the VPC CNI gets its own role through EKS Pod Identity (addons.py), so
 # nothing else on a node can use ENI/IP-assignment permissions. Removing the attachment from an
@@ -29,38 +23,14 @@ NODE_POLICIES = (
 )
 
 
-@dataclass(frozen=True)
-class PoolSpec:
-    """A pool as deployed: the config plus the labels and taints the platform always adds."""
-
-    name: str
-    config: NodePoolConfig
-    ami_type: str
-    labels: dict[str, str]
-    taints: tuple[Taint, ...]
-
-
-def pool_specs(pools: dict[str, NodePoolConfig]) -> list[PoolSpec]:
-    specs = []
-    for name, pool in pools.items():
-        labels = {**pool.labels, POOL_LABEL: name}
-        taints = list(pool.taints)
-        mandatory = {"system": [SYSTEM_TAINT], "gpu": [GPU_TAINT]}.get(name, [])
-        taints += [t for t in mandatory if all(t.key != existing.key for existing in taints)]
-        if name == "gpu":
-            labels[GPU_PRESENT_LABEL] = "true"
-        specs.append(PoolSpec(name, pool, pool.ami_type or DEFAULT_AMI[name], labels, tuple(taints)))
-    return specs
-
-
 def autoscaler_tags(cluster_name: str, spec: PoolSpec) -> dict[str, str]:
     """Node-template tags let Cluster Autoscaler scale a pool up from zero nodes."""
     prefix = "k8s.io/cluster-autoscaler/node-template"
     tags = {"k8s.io/cluster-autoscaler/enabled": "true", f"k8s.io/cluster-autoscaler/{cluster_name}": "owned"}
     tags |= {f"{prefix}/label/{k}": v for k, v in spec.labels.items()}
     tags |= {f"{prefix}/taint/{t.key}": f"{t.value}:{t.effect}" for t in spec.taints}
-    if spec.name == "gpu":
-        tags[f"{prefix}/resources/nvidia.com/gpu"] = "1"
+    if spec.accelerator.resource is not None:
+        tags[f"{prefix}/resources/{spec.accelerator.resource}"] = str(spec.advertised_per_node)
     return tags
 
 
@@ -95,9 +65,8 @@ class NodePools(pulumi.ComponentResource):
             )
             for policy in NODE_POLICIES
         ]
-        pools = ctx.config.node_pools
         self.node_groups = {}
-        for spec in pool_specs({"system": pools.system, "cpu": pools.cpu, "gpu": pools.gpu}):
+        for spec in pool_specs(ctx.config):
             pool_tags = ctx.tags(region, **{TAG_POOL: spec.name})
             template = aws.ec2.LaunchTemplate(
                 f"{name}-{spec.name}",
