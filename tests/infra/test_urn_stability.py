@@ -1,5 +1,6 @@
 """`pulumi up` on an existing stack must not replace what it already runs: every URN of the stacks as of
-commit f7cb41e (tests/infra/data/urns_f7cb41e.json) is still declared, or is an alias of a resource that is
+each recorded commit (tests/infra/data/urns_<commit>.json: f7cb41e, the foundation; 2630f33, the last commit
+before node pools became a map of named pools) is still declared, or is an alias of a resource that is
 (explicit `aliases`, or inherited from an aliased parent as the engine does), or is a deliberate removal
 listed with its reason in tests/infra/data/urn_removals.yaml.
 
@@ -23,7 +24,10 @@ from infra.offline.recorder import RecordedResource, install
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).with_name("data")
-SNAPSHOT = json.loads((DATA / "urns_f7cb41e.json").read_text(encoding="utf-8"))
+SNAPSHOTS = {
+    path.stem.removeprefix("urns_"): json.loads(path.read_text(encoding="utf-8"))
+    for path in sorted(DATA.glob("urns_*.json"))
+}
 REMOVALS = [re.compile(entry["pattern"]) for entry in yaml.safe_load((DATA / "urn_removals.yaml").read_text())]
 
 
@@ -59,11 +63,16 @@ def unaccounted(old: Iterable[str], recorded: Iterable[RecordedResource]) -> lis
     return sorted(u for u in old if u not in covered and not any(p.search(u) for p in REMOVALS))
 
 
+def test_both_snapshots_are_checked() -> None:
+    assert {"f7cb41e", "2630f33"} <= set(SNAPSHOTS)
+
+
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_every_old_urn_is_declared_aliased_or_deliberately_removed(stack: str) -> None:
     recorded, _ = run_program(stack, ROOT)
-    missing = unaccounted(SNAPSHOT["stacks"][stack], recorded)
-    assert missing == [], "URNs of f7cb41e that `pulumi up` would delete (add an alias):\n" + "\n".join(missing)
+    for commit, snapshot in SNAPSHOTS.items():
+        missing = unaccounted(snapshot["stacks"][stack], recorded)
+        assert missing == [], f"URNs of {commit} that `pulumi up` would delete (add an alias):\n" + "\n".join(missing)
 
 
 # Top-level resources of the mock engine's URN scheme are children of the root stack resource.

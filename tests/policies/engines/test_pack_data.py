@@ -63,3 +63,40 @@ def test_the_caller_cannot_replace_a_pack_document(make_pack: PackFactory) -> No
     assert base_documents(pack, {"inventory": {"a": 1}}) == {"probe_values": {"blocked": []}, "inventory": {"a": 1}}
     with pytest.raises(EngineError, match="defined by the pack"):
         base_documents(pack, {"probe_values": {"blocked": ["x"]}})
+
+
+def _shared(pack_path: Path, files: dict[str, str]) -> None:
+    shared = pack_path.parent / "shared"
+    shared.mkdir(exist_ok=True)
+    _with_data(shared, files)
+
+
+def test_shared_data_files_are_documents_of_every_pack(make_pack: PackFactory) -> None:
+    pack = make_pack(READS_DATA)
+    _shared(pack.path, {"probe.data.yaml": "probe_values:\n  blocked: [x]\n"})
+    loaded = load_pack(pack.path)
+    assert loaded.data == {"probe_values": {"blocked": ["x"]}}
+    assert get_engine("regorus").compile(loaded, {"inventory": {}}).evaluate({"name": "x"}) == {"deny_listed": ["x"]}
+
+
+def test_a_pack_may_not_redefine_a_shared_document(make_pack: PackFactory) -> None:
+    pack = make_pack(READS_DATA)
+    _shared(pack.path, {"probe.data.yaml": "probe_values: {blocked: [x]}\n"})
+    _with_data(pack.path, {"own.data.yaml": "probe_values: {blocked: [y]}\n"})
+    with pytest.raises(EngineError, match="defined twice"):
+        load_pack(pack.path)
+
+
+def test_a_shared_data_change_changes_the_pack_identity(make_pack: PackFactory) -> None:
+    pack = make_pack(READS_DATA)
+    _shared(pack.path, {"probe.data.yaml": "probe_values: {blocked: [x]}\n"})
+    before = load_pack(pack.path).sha256
+    _shared(pack.path, {"probe.data.yaml": "probe_values: {blocked: [y]}\n"})
+    assert load_pack(pack.path).sha256 != before
+
+
+def test_every_project_pack_loads_the_node_scheduling_contract() -> None:
+    root = Path(__file__).resolve().parents[3] / "policies" / "packs"
+    for manifest in sorted(root.glob("*/PulumiPolicy.yaml")):
+        taints = load_pack(manifest.parent).data["node_scheduling"]["accelerators"]["nvidia"]["taints"]
+        assert {"key": "nvidia.com/gpu", "value": "true", "effect": "NoSchedule"} in taints, manifest.parent.name
