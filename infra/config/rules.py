@@ -10,7 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
-from infra.components.nodes.spec import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
+from infra.components.nodes.contract import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
 from infra.config.alert_routing import check_alert_routing
 from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
