@@ -17,4 +17,4 @@ wrong-typed, secret or unknown scheduling field).
 
 # infra.components.nodes.spec and infra.config import each other; entering through the config package
 # (as the program does) resolves the cycle before any module here imports spec.
-import infra.config  # noqa: F401, E402
+import infra.config  # noqa: F401

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from infra.placement.check import check
-from infra.placement.model import BadInput
+from infra.placement.model import PlacementInputError
 from infra.placement.plan import Plan
 
 EXIT_OK, EXIT_UNSATISFIABLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         report = check(Plan.load(args.plan))
-    except BadInput as error:
+    except PlacementInputError as error:
         print(f"placement: bad input: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.json is not None:

@@ -30,7 +30,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = "; ".join(
-            f"pool {name!r}: {', '.join(reasons)}" if reasons else f"pool {name!r}" for name, reasons in self.pools.items()
+            f"pool {name!r}: {', '.join(reasons)}" if reasons else f"pool {name!r}"
+            for name, reasons in self.pools.items()
         )
         return f"{self.stack}/{self.cluster}: {self.workload} {self.rule}: {where or 'the cluster has no such pool'}"
 
@@ -93,7 +94,7 @@ def check(plan: Plan) -> Report:
     clusters = pools_of(plan)
     natives = native_workloads(plan)
     releases, unknown_releases = release_workloads(plan)
-    addons, unknown_addons = addon_workloads(plan, clusters)
+    addons, unknown_addons = addon_workloads(plan)
     report = Report(stack=plan.stack, pools=sum(len(p) for p in clusters.values()))
     report.unchecked = unknown_releases + unknown_addons
     for workload in [*natives, *releases, *addons]:

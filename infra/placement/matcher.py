@@ -5,7 +5,7 @@ tolerated: an empty effect tolerates every effect, an empty key with Exists tole
 compares values, Exists ignores them), NodeAffinity (the nodeSelector's labels all present with equal
 values; the required node affinity's terms ORed, the expressions of a term ANDed, In / NotIn / Exists /
 DoesNotExist / Gt / Lt as the API documents them: NotIn and DoesNotExist hold when the label is absent).
-Anything of another type than the API allows raises BadInput: the check fails closed.
+Anything of another type than the API allows raises PlacementInputError: the check fails closed.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from infra.placement.model import BLOCKING_EFFECTS, OPAQUE, BadInput, Placement, Pool, Taint
+from infra.placement.model import BLOCKING_EFFECTS, OPAQUE, Placement, PlacementInputError, Pool, Taint
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 
 
 def _string(value: Any, what: str) -> str:
     if not isinstance(value, str) or value in OPAQUE:
-        raise BadInput(f"{what}: expected a string, got {value!r}")
+        raise PlacementInputError(f"{what}: expected a string, got {value!r}")
     return value
 
 
@@ -31,13 +31,13 @@ def _optional_string(entry: Mapping[str, Any], key: str, what: str) -> str:
 
 def tolerates(toleration: Mapping[str, Any], taint: Taint) -> bool:
     if not isinstance(toleration, Mapping):
-        raise BadInput(f"toleration: expected an object, got {toleration!r}")
+        raise PlacementInputError(f"toleration: expected an object, got {toleration!r}")
     effect = _optional_string(toleration, "effect", "toleration")
     key = _optional_string(toleration, "key", "toleration")
     operator = _optional_string(toleration, "operator", "toleration") or "Equal"
     value = _optional_string(toleration, "value", "toleration")
     if operator not in ("Equal", "Exists"):
-        raise BadInput(f"toleration: unknown operator {operator!r}")
+        raise PlacementInputError(f"toleration: unknown operator {operator!r}")
     if effect and effect != taint.effect:
         return False
     if not key:
@@ -57,14 +57,14 @@ def untolerated(tolerations: Sequence[Mapping[str, Any]], pool: Pool) -> list[Ta
 
 def _requirement_holds(requirement: Mapping[str, Any], labels: Mapping[str, str], what: str) -> bool:
     if not isinstance(requirement, Mapping):
-        raise BadInput(f"{what}: expected an object, got {requirement!r}")
+        raise PlacementInputError(f"{what}: expected an object, got {requirement!r}")
     key = _string(requirement.get("key"), f"{what}.key")
     operator = _string(requirement.get("operator"), f"{what}.operator")
     values = requirement.get("values") or []
     if operator not in OPERATORS:
-        raise BadInput(f"{what}: unknown operator {operator!r}")
+        raise PlacementInputError(f"{what}: unknown operator {operator!r}")
     if not isinstance(values, list):
-        raise BadInput(f"{what}.values: expected a list, got {values!r}")
+        raise PlacementInputError(f"{what}.values: expected a list, got {values!r}")
     values = [_string(v, f"{what}.values[]") for v in values]
     present = key in labels
     if operator == "In":
@@ -76,11 +76,11 @@ def _requirement_holds(requirement: Mapping[str, Any], labels: Mapping[str, str]
     if operator == "DoesNotExist":
         return not present
     if len(values) != 1:
-        raise BadInput(f"{what}: {operator} needs exactly one value, got {values!r}")
+        raise PlacementInputError(f"{what}: {operator} needs exactly one value, got {values!r}")
     try:
         bound, actual = int(values[0]), int(labels[key]) if present else None
     except ValueError as error:
-        raise BadInput(f"{what}: {operator} needs integers ({error})") from None
+        raise PlacementInputError(f"{what}: {operator} needs integers ({error})") from None
     if actual is None:
         return False
     return actual > bound if operator == "Gt" else actual < bound
@@ -95,11 +95,11 @@ def describe_requirement(requirement: Mapping[str, Any]) -> str:
 def _term_failures(term: Any, labels: Mapping[str, str], what: str) -> list[str]:
     """The requirements of one nodeSelectorTerm that the labels fail (empty: the term matches)."""
     if not isinstance(term, Mapping):
-        raise BadInput(f"{what}: expected an object, got {term!r}")
+        raise PlacementInputError(f"{what}: expected an object, got {term!r}")
     expressions = term.get("matchExpressions") or []
     fields = term.get("matchFields") or []
     if not isinstance(expressions, list) or not isinstance(fields, list):
-        raise BadInput(f"{what}: matchExpressions and matchFields must be lists")
+        raise PlacementInputError(f"{what}: matchExpressions and matchFields must be lists")
     if not expressions and not fields:
         return ["an empty term (matches no node)"]
     failures = [
@@ -115,18 +115,20 @@ def _term_failures(term: Any, labels: Mapping[str, str], what: str) -> list[str]
 def required_terms(affinity: Mapping[str, Any]) -> list[Any] | None:
     """The required nodeSelectorTerms, or None when the affinity requires nothing of the node."""
     if not isinstance(affinity, Mapping):
-        raise BadInput(f"affinity: expected an object, got {affinity!r}")
+        raise PlacementInputError(f"affinity: expected an object, got {affinity!r}")
     node_affinity = affinity.get("nodeAffinity") or {}
     if not isinstance(node_affinity, Mapping):
-        raise BadInput(f"affinity.nodeAffinity: expected an object, got {node_affinity!r}")
+        raise PlacementInputError(f"affinity.nodeAffinity: expected an object, got {node_affinity!r}")
     required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
     if required is None:
         return None
     if not isinstance(required, Mapping):
-        raise BadInput(f"requiredDuringSchedulingIgnoredDuringExecution: expected an object, got {required!r}")
+        raise PlacementInputError(
+            f"requiredDuringSchedulingIgnoredDuringExecution: expected an object, got {required!r}"
+        )
     terms = required.get("nodeSelectorTerms")
     if not isinstance(terms, list):
-        raise BadInput(f"nodeSelectorTerms: expected a list, got {terms!r}")
+        raise PlacementInputError(f"nodeSelectorTerms: expected a list, got {terms!r}")
     return terms
 
 
@@ -145,10 +147,10 @@ def affinity_failure(affinity: Mapping[str, Any], labels: Mapping[str, str]) -> 
 
 def selector_failures(node_selector: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
     if not isinstance(node_selector, Mapping):
-        raise BadInput(f"nodeSelector: expected an object, got {node_selector!r}")
+        raise PlacementInputError(f"nodeSelector: expected an object, got {node_selector!r}")
     failures = []
-    for key, wanted in node_selector.items():
-        wanted = _string(wanted, f"nodeSelector.{key}")
+    for key, raw in node_selector.items():
+        wanted = _string(raw, f"nodeSelector.{key}")
         if key not in labels:
             failures.append(f"nodeSelector {key}={wanted}: pool has no label {key}")
         elif labels[key] != wanted:

@@ -16,7 +16,7 @@ BLOCKING_EFFECTS: Final = frozenset({"NoSchedule", "NoExecute"})
 OPAQUE: Final = frozenset({SECRET, UNKNOWN})
 
 
-class BadInput(ValueError):
+class PlacementInputError(ValueError):
     """The plan or a table cannot be read as scheduling data (wrong type, secret, unknown value)."""
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from infra.placement.model import BadInput
+from infra.placement.model import PlacementInputError
 
 EKS_CLUSTER: Final = "aws:eks/cluster:Cluster"
 K8S_PROVIDER: Final = "pulumi:providers:kubernetes"
@@ -29,7 +29,7 @@ class Resource:
 class Plan:
     def __init__(self, document: Any) -> None:
         if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
-            raise BadInput("not a plan document: no `steps` list")
+            raise PlacementInputError("not a plan document: no `steps` list")
         self.resources: list[Resource] = []
         for step in document["steps"]:
             state = step.get("newState") if isinstance(step, dict) else None
@@ -53,7 +53,7 @@ class Plan:
         try:
             return cls(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as error:
-            raise BadInput(f"{path}: {error}") from None
+            raise PlacementInputError(f"{path}: {error}") from None
 
     def of_type(self, type_: str) -> list[Resource]:
         return [r for r in self.resources if r.type == type_]
@@ -72,4 +72,4 @@ class Plan:
         clusters = [c.inputs.get("name") for c in self.of_type(EKS_CLUSTER)]
         if len(clusters) == 1 and isinstance(clusters[0], str):
             return clusters[0]
-        raise BadInput(f"{resource.urn}: cannot tell which cluster its provider deploys to")
+        raise PlacementInputError(f"{resource.urn}: cannot tell which cluster its provider deploys to")

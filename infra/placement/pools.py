@@ -10,7 +10,7 @@ from typing import Any, Final
 import yaml
 
 from infra.components.nodes.spec import NO_ACCELERATOR, accelerators, pool_label
-from infra.placement.model import OPAQUE, BadInput, Pool, Taint
+from infra.placement.model import OPAQUE, PlacementInputError, Pool, Taint
 from infra.placement.plan import Plan
 
 NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"
@@ -29,7 +29,7 @@ def _string_map(value: Any, what: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not all(isinstance(v, str) and v not in OPAQUE for v in value.values()):
-        raise BadInput(f"{what}: expected a map of strings, got {value!r}")
+        raise PlacementInputError(f"{what}: expected a map of strings, got {value!r}")
     return {str(k): v for k, v in value.items()}
 
 
@@ -37,14 +37,14 @@ def _taints(value: Any, what: str) -> tuple[Taint, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise BadInput(f"{what}: expected a list, got {value!r}")
+        raise PlacementInputError(f"{what}: expected a list, got {value!r}")
     taints = []
     for entry in value:
         if not isinstance(entry, Mapping):
-            raise BadInput(f"{what}: expected taint objects, got {entry!r}")
+            raise PlacementInputError(f"{what}: expected taint objects, got {entry!r}")
         key, raw_value, effect = entry.get("key"), entry.get("value", ""), entry.get("effect")
         if not isinstance(key, str) or not isinstance(raw_value, str) or effect not in EKS_EFFECTS:
-            raise BadInput(f"{what}: unreadable taint {dict(entry)!r} (effects: {', '.join(EKS_EFFECTS)})")
+            raise PlacementInputError(f"{what}: unreadable taint {dict(entry)!r} (effects: {', '.join(EKS_EFFECTS)})")
         taints.append(Taint(key, raw_value, EKS_EFFECTS[effect]))
     return tuple(taints)
 
@@ -77,13 +77,13 @@ def pools_of(plan: Plan) -> dict[str, list[Pool]]:
         what = f"node group {resource.name}"
         cluster = inputs.get("clusterName")
         if not isinstance(cluster, str) or cluster in OPAQUE:
-            raise BadInput(f"{what}: clusterName is {cluster!r}, not a known string")
+            raise PlacementInputError(f"{what}: clusterName is {cluster!r}, not a known string")
         ami_type = inputs.get("amiType")
         capacity_type = inputs.get("capacityType")
         if ami_type is not None and not isinstance(ami_type, str):
-            raise BadInput(f"{what}: amiType is {ami_type!r}")
+            raise PlacementInputError(f"{what}: amiType is {ami_type!r}")
         if capacity_type is not None and not isinstance(capacity_type, str):
-            raise BadInput(f"{what}: capacityType is {capacity_type!r}")
+            raise PlacementInputError(f"{what}: capacityType is {capacity_type!r}")
         own = _string_map(inputs.get("labels"), f"{what}.labels")
         labels = {**implicit_labels(ami_type, capacity_type), **own}
         pool = Pool(

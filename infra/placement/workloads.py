@@ -11,7 +11,7 @@ from typing import Any, Final
 import yaml
 
 from infra.components.nodes.spec import accelerators
-from infra.placement.model import MUST_RUN_ON, OPAQUE, BadInput, MustRunOn, Placement, Workload
+from infra.placement.model import MUST_RUN_ON, OPAQUE, MustRunOn, Placement, PlacementInputError, Workload
 from infra.placement.plan import Plan, Resource
 
 CHART_TABLE_FILE: Final = Path(__file__).with_name("chart_workloads.yaml")
@@ -60,7 +60,7 @@ def _dig(values: Any, path: Iterable[str], what: str) -> Any:
         if node is None:
             return None
         if not isinstance(node, Mapping):
-            raise BadInput(f"{what}: {'.'.join(path)} crosses a {type(node).__name__}, not a map")
+            raise PlacementInputError(f"{what}: {'.'.join(path)} crosses a {type(node).__name__}, not a map")
         node = node.get(key)
     return node
 
@@ -71,11 +71,11 @@ def _typed_placement(raw: Mapping[str, Any], what: str) -> Placement:
     tolerations = [] if tolerations is None else tolerations
     affinity = {} if affinity is None else affinity
     if not isinstance(selector, Mapping):
-        raise BadInput(f"{what}: nodeSelector is {selector!r}, not a map")
+        raise PlacementInputError(f"{what}: nodeSelector is {selector!r}, not a map")
     if not isinstance(tolerations, list):
-        raise BadInput(f"{what}: tolerations is {tolerations!r}, not a list")
+        raise PlacementInputError(f"{what}: tolerations is {tolerations!r}, not a list")
     if not isinstance(affinity, Mapping):
-        raise BadInput(f"{what}: affinity is {affinity!r}, not a map")
+        raise PlacementInputError(f"{what}: affinity is {affinity!r}, not a map")
     return Placement(dict(selector), tuple(tolerations), dict(affinity))
 
 
@@ -85,7 +85,7 @@ def _requests(pod_spec: Mapping[str, Any], what: str) -> frozenset[str]:
     for group in ("initContainers", "containers"):
         containers = pod_spec.get(group) or []
         if not isinstance(containers, list):
-            raise BadInput(f"{what}: {group} is not a list")
+            raise PlacementInputError(f"{what}: {group} is not a list")
         for container in containers:
             resources = container.get("resources") if isinstance(container, Mapping) else None
             if not isinstance(resources, Mapping):
@@ -93,7 +93,7 @@ def _requests(pod_spec: Mapping[str, Any], what: str) -> frozenset[str]:
             for part in ("requests", "limits"):
                 amounts = resources.get(part) or {}
                 if not isinstance(amounts, Mapping):
-                    raise BadInput(f"{what}: resources.{part} is not a map")
+                    raise PlacementInputError(f"{what}: resources.{part} is not a map")
                 names |= {name for name, amount in amounts.items() if name in known and str(amount) not in ("0",)}
     return frozenset(names)
 
@@ -109,13 +109,13 @@ def native_workloads(plan: Plan) -> list[Workload]:
         what = f"{kind} {resource.name}"
         metadata = resource.inputs.get("metadata") or {}
         if not isinstance(metadata, Mapping):
-            raise BadInput(f"{what}: metadata is not a map")
+            raise PlacementInputError(f"{what}: metadata is not a map")
         pod_spec = _dig(resource.inputs, POD_SPEC_PATHS[kind], what) or {}
         if not isinstance(pod_spec, Mapping):
-            raise BadInput(f"{what}: pod spec is not a map")
+            raise PlacementInputError(f"{what}: pod spec is not a map")
         name, namespace = metadata.get("name", resource.name), metadata.get("namespace", "default")
         if not isinstance(name, str) or not isinstance(namespace, str) or {name, namespace} & OPAQUE:
-            raise BadInput(f"{what}: metadata name/namespace not known strings")
+            raise PlacementInputError(f"{what}: metadata name/namespace not known strings")
         requests = _requests(pod_spec, what)
         found.append(
             Workload(
@@ -137,7 +137,7 @@ def _from_table(
     if values is None:
         values = {}
     if not isinstance(values, Mapping):
-        raise BadInput(f"{source}: values are {values!r}, not a map")
+        raise PlacementInputError(f"{source}: values are {values!r}, not a map")
     found = []
     for spec in entry["workloads"]:
         what = f"{source}: {spec['name']}"
@@ -148,7 +148,7 @@ def _from_table(
                 continue
         given = _dig(values, spec["values"], what) or {}
         if not isinstance(given, Mapping):
-            raise BadInput(f"{what}: values at {'.'.join(spec['values']) or '(top)'} are not a map")
+            raise PlacementInputError(f"{what}: values at {'.'.join(spec['values']) or '(top)'} are not a map")
         merged = helm_merge(spec["defaults"], {k: given[k] for k in PLACEMENT_KEYS if k in given})
         tolerate_all = spec.get("tolerateAll")
         if tolerate_all is not None:
@@ -158,7 +158,7 @@ def _from_table(
         own_namespace = _dig(values, spec["namespace"], what) if "namespace" in spec else None
         must_run_on: MustRunOn = spec.get("mustRunOn", "any")
         if must_run_on not in MUST_RUN_ON:
-            raise BadInput(f"{CHART_TABLE_FILE.name}: {what}: mustRunOn {must_run_on!r}")
+            raise PlacementInputError(f"{CHART_TABLE_FILE.name}: {what}: mustRunOn {must_run_on!r}")
         found.append(
             Workload(
                 cluster=cluster,
@@ -194,27 +194,25 @@ def release_workloads(plan: Plan) -> tuple[list[Workload], list[str]]:
     return found, unknown
 
 
-def addon_workloads(plan: Plan, cluster_names: Iterable[str]) -> tuple[list[Workload], list[str]]:
+def addon_workloads(plan: Plan) -> tuple[list[Workload], list[str]]:
     addons = chart_table()["addons"]
-    clusters = set(cluster_names)
     found: list[Workload] = []
     unknown: list[str] = []
     for resource in plan.of_type(EKS_ADDON):
         inputs = resource.inputs
         name, cluster = inputs.get("addonName"), inputs.get("clusterName")
         source = f"addon {name}"
-        if not isinstance(cluster, str) or cluster not in clusters:
-            if not isinstance(cluster, str) or cluster in OPAQUE:
-                raise BadInput(f"{source} ({resource.name}): clusterName is {cluster!r}")
+        if not isinstance(cluster, str) or cluster in OPAQUE:
+            raise PlacementInputError(f"{source} ({resource.name}): clusterName is {cluster!r}")
         if name not in addons:
             unknown.append(f"{source} on {cluster}")
             continue
         raw = inputs.get("configurationValues")
         if raw in OPAQUE:
-            raise BadInput(f"{source} on {cluster}: configurationValues is {raw!r}")
+            raise PlacementInputError(f"{source} on {cluster}: configurationValues is {raw!r}")
         try:
             values = yaml.safe_load(raw) if isinstance(raw, str) else raw
         except yaml.YAMLError as error:
-            raise BadInput(f"{source} on {cluster}: configurationValues unreadable ({error})") from None
+            raise PlacementInputError(f"{source} on {cluster}: configurationValues unreadable ({error})") from None
         found += _from_table(plan, resource, cluster, addons[name], values, "kube-system", source)
     return found, unknown

@@ -18,9 +18,10 @@ from infra.offline.plan import plan_document, run_with_config
 from infra.placement.__main__ import main
 from infra.placement.check import Report, check
 from infra.placement.matcher import affinity_failure, mismatches, selector_failures, tolerates
-from infra.placement.model import BadInput, Placement, Pool, Taint
+from infra.placement.model import Placement, PlacementInputError, Pool, Taint
 from infra.placement.plan import Plan
-from infra.placement.workloads import accelerator_resources, helm_merge
+from infra.placement.pools import pools_of
+from infra.placement.workloads import accelerator_resources, addon_workloads, helm_merge, release_workloads
 from tests.infra.plan_view import PlanView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,14 +45,11 @@ def test_every_stack_places_every_workload(plan: PlanView) -> None:
 
 def test_the_gpu_daemonsets_and_node_agents_are_checked_in_every_cluster(plans: dict[str, PlanView]) -> None:
     """Not vacuous: in every cluster the checker saw the GPU pools, the DCGM exporter and the node agents."""
-    from infra.placement.pools import pools_of
-    from infra.placement.workloads import addon_workloads, release_workloads
-
     for stack, view in plans.items():
         parsed = Plan(view.document)
         pools = pools_of(parsed)
         releases, _ = release_workloads(parsed)
-        addons, _ = addon_workloads(parsed, pools)
+        addons, _ = addon_workloads(parsed)
         for cluster, cluster_pools in pools.items():
             assert any(p.accelerator == "nvidia" for p in cluster_pools), (stack, cluster)
             names = {w.name for w in [*releases, *addons] if w.cluster == cluster}
@@ -157,7 +155,7 @@ def test_affinity_terms_are_ored_and_expressions_anded() -> None:
     ],
 )
 def test_unreadable_scheduling_fields_fail_closed(placement: Placement) -> None:
-    with pytest.raises(BadInput):
+    with pytest.raises(PlacementInputError):
         mismatches(placement, _pool({"a": "1"}, NO_SCHEDULE))
 
 
@@ -265,7 +263,9 @@ def test_an_addon_configuration_replaces_the_default_tolerations(plans: dict[str
         if step["newState"]["type"] == "aws:eks/addon:Addon" and inputs["addonName"] == "eks-pod-identity-agent":
             inputs["configurationValues"] = json.dumps({"tolerations": [{"key": "CriticalAddonsOnly"}]})
     (message,) = _messages(check(Plan(document)))
-    assert "addon eks-pod-identity-agent: DaemonSet kube-system/eks-pod-identity-agent must run on every pool" in message
+    assert (
+        "addon eks-pod-identity-agent: DaemonSet kube-system/eks-pod-identity-agent must run on every pool" in message
+    )
     assert f"pool 'gpu': taint {GPU_TAINT.key}={GPU_TAINT.value}:NoSchedule not tolerated" in message
 
 
