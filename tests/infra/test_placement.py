@@ -32,6 +32,7 @@ GPU_RESOURCE = NVIDIA.resource
 JOB = "kubernetes:batch/v1:Job"
 RELEASE = "kubernetes:helm.sh/v3:Release"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+ADDON = "aws:eks/addon:Addon"
 
 
 # --- the project's own stacks ------------------------------------------------------------------------------
@@ -290,3 +291,47 @@ def test_cli_exit_codes(plans: dict[str, PlanView], tmp_path: Path, capsys: pyte
     assert main([str(broken)]) == 2
     assert main([str(secret)]) == 2
     assert "taints: expected a list" in capsys.readouterr().err
+
+
+def _edit_inputs(document: dict[str, Any], type_: str, match: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    document = copy.deepcopy(document)
+    for step in document["steps"]:
+        inputs = step["newState"]["inputs"]
+        if step["newState"]["type"] == type_ and all(inputs.get(k) == v for k, v in match.items()):
+            inputs.update(update)
+    return document
+
+
+def test_a_gpu_job_in_a_cluster_without_gpu_pools_is_reported(plans: dict[str, PlanView]) -> None:
+    document = copy.deepcopy(plans["dev"].document)
+    document["steps"] = [
+        s
+        for s in document["steps"]
+        if not (s["newState"]["type"] == NODE_GROUP and s["newState"]["inputs"]["labels"].get(GPU_LABEL[0]))
+    ]
+    (message,) = _messages(check(Plan(_inject(document, JOB, "train", _gpu_job([GPU_TOLERATION])))))
+    assert "Job ml/train requests nvidia.com/gpu: must fit at least one nvidia pool: the cluster has no such pool" in (
+        message
+    )
+
+
+def test_a_disabled_chart_workload_is_not_placed(plans: dict[str, PlanView]) -> None:
+    release = {"chart": "kube-prometheus-stack"}
+    values = copy.deepcopy(
+        next(r for r in plans["dev"].of_type(RELEASE) if r.inputs["chart"] == "kube-prometheus-stack").inputs["values"]
+    )
+    values["nodeExporter"] = {"enabled": False}
+    values["prometheus-node-exporter"] = {"tolerations": []}  # would fail on the GPU pool if it were rendered
+    names = {
+        w.name
+        for w in release_workloads(Plan(_edit_inputs(plans["dev"].document, RELEASE, release, {"values": values})))[0]
+    }
+    assert "node-exporter" not in names and "prometheus" in names
+
+
+def test_ebs_csi_node_tolerates_every_taint_only_while_tolerate_all_taints_is_on(plans: dict[str, PlanView]) -> None:
+    addon = {"addonName": "aws-ebs-csi-driver"}
+    off = json.dumps({"node": {"tolerateAllTaints": False}})
+    (message,) = _messages(check(Plan(_edit_inputs(plans["dev"].document, ADDON, addon, {"configurationValues": off}))))
+    assert "addon aws-ebs-csi-driver: DaemonSet kube-system/ebs-csi-node must run on every pool" in message
+    assert f"taint {GPU_TAINT.key}={GPU_TAINT.value}:NoSchedule not tolerated" in message
