@@ -132,7 +132,7 @@ def native_workloads(plan: Plan) -> list[Workload]:
 
 
 def _from_table(
-    plan: Plan, resource: Resource, cluster: str, entry: Mapping[str, Any], values: Any, namespace: str, source: str
+    resource: Resource, cluster: str, entry: Mapping[str, Any], values: Any, namespace: str, source: str
 ) -> list[Workload]:
     if values is None:
         values = {}
@@ -189,7 +189,7 @@ def release_workloads(plan: Plan) -> tuple[list[Workload], list[str]]:
             continue
         cluster = plan.cluster_of(resource)
         found += _from_table(
-            plan, resource, cluster, charts[chart], inputs.get("values"), str(namespace or "default"), source
+            resource, cluster, charts[chart], inputs.get("values"), str(namespace or "default"), source
         )
     return found, unknown
 
@@ -214,5 +214,5 @@ def addon_workloads(plan: Plan) -> tuple[list[Workload], list[str]]:
             values = yaml.safe_load(raw) if isinstance(raw, str) else raw
         except yaml.YAMLError as error:
             raise PlacementInputError(f"{source} on {cluster}: configurationValues unreadable ({error})") from None
-        found += _from_table(plan, resource, cluster, addons[name], values, "kube-system", source)
+        found += _from_table(resource, cluster, addons[name], values, "kube-system", source)
     return found, unknown
