@@ -24,6 +24,7 @@ else ifdef MANIFESTS
 	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate)
 else
 	$(RUN) ai-platform plan --stack $(STACK)
+	$(RUN) python -m infra.placement build/$(STACK)/plan.json --json build/$(STACK)/placement.json
 	$(RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml --out build/$(STACK)
 endif
 
@@ -50,6 +51,7 @@ bench: setup
 	$(RUN) python bench/gate/bench_engines.py
 	$(RUN) python bench/gate/bench_gate.py
 	$(RUN) python bench/gate/bench_bounds.py
+	$(RUN) python bench/gpu/bench_scale.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
