@@ -14,7 +14,3 @@ Exit codes: 0 every workload can be placed, 1 at least one workload cannot (one 
 the cluster, the workload, the pool and the unmatched taint or label), 2 bad input (unreadable plan, a
 wrong-typed, secret or unknown scheduling field).
 """
-
-# infra.components.nodes.spec and infra.config import each other; entering through the config package
-# (as the program does) resolves the cycle before any module here imports spec.
-import infra.config  # noqa: F401
