@@ -26,6 +26,10 @@ NO_ACCELERATOR: Final = "none"
 # The NVIDIA device plugin picks a node's entry of its config map from this node label (the chart's
 # config-manager convention); a pool with gpuSharing gets its own entry, named after the pool.
 DEVICE_PLUGIN_CONFIG_LABEL: Final = "nvidia.com/device-plugin.config"
+# Cluster Autoscaler's AWS provider recognises a GPU node by this label (cloudprovider/aws GPULabel): a new
+# node carrying it whose device plugin does not advertise GPUs yet counts as not ready, so CA waits for it
+# instead of adding more nodes for the same pending pods. The value names the GPU type.
+AUTOSCALER_GPU_LABEL: Final = "k8s.amazonaws.com/accelerator"
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,8 @@ def pool_spec(name: str, pool: NodePoolConfig) -> PoolSpec:
     gpus = 0
     if accelerator.resource is not None:
         gpus = gpus_per_instance(accelerator.name, pool.instance_types[0]) or 0
+        model = gpu_model(accelerator.name, pool.instance_types[0])
+        labels[AUTOSCALER_GPU_LABEL] = f"{accelerator.name}-{(model or 'unknown').lower()}"
     return PoolSpec(
         name=name,
         config=pool,
