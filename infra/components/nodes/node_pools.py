@@ -56,7 +56,8 @@ def autoscaler_tags(cluster_name: str, spec: PoolSpec) -> dict[str, str]:
 
 def autoscaling_group_name(node_group: aws.eks.NodeGroup) -> pulumi.Output[str]:
     """The Auto Scaling group EKS created for a managed node group (one per node group)."""
-    return node_group.resources.apply(lambda resources: str(resources[0].autoscaling_groups[0].name))
+    name: pulumi.Output[str] = node_group.resources.apply(lambda groups: str(groups[0].autoscaling_groups[0].name))
+    return name
 
 
 class NodePools(pulumi.ComponentResource):
