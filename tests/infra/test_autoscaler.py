@@ -111,6 +111,9 @@ def test_runs_on_the_system_pools_as_a_critical_addon() -> None:
         assert rendered["tolerations"] == tolerations(t for spec in system for t in spec.taints)
         assert tolerations(role_taints("system"))[0] in rendered["tolerations"]
         assert not any(t["key"] == "nvidia.com/gpu" for t in rendered["tolerations"])
+        for spec in pool_specs(config):
+            lands = rendered["nodeSelector"].items() <= spec.labels.items()
+            assert lands is (spec.role == "system"), (stack, spec.name)
 
 
 def test_flags_for_gpu_pools() -> None:

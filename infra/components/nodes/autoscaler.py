@@ -23,7 +23,7 @@ from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.aws_names import partition_of
 from infra.components.nodes.autoscaler_versions import autoscaler_version
 from infra.components.nodes.node_pools import AUTOSCALER_TAG_PREFIX
-from infra.components.nodes.spec import system_placement
+from infra.components.nodes.spec import role_label, system_placement
 from infra.config.model import PlatformConfig
 from infra.context import StackContext
 
@@ -89,9 +89,10 @@ def values(config: PlatformConfig, *, cluster_name: str, region: str) -> dict[st
     version = autoscaler_version(config.kubernetes_version)
     return {
         **base,
-        # The system pools' taints (CriticalAddonsOnly): CA runs next to the other cluster add-ons, and
-        # never on a node it may itself remove from a GPU pool.
+        # On the system pools only (their role label and taints, CriticalAddonsOnly): next to the other
+        # cluster add-ons, never on a GPU or workload node it may itself remove.
         **system_placement(config),
+        "nodeSelector": {role_label(): "system"},
         "fullnameOverride": RELEASE_NAME,
         "autoDiscovery": {"clusterName": cluster_name},
         # Sets AWS_REGION, so CA never asks the instance metadata service (hop limit 1 keeps pods off it).
