@@ -17,6 +17,7 @@ from infra.components.monitoring.global_view import ClusterMetricsAccess, Global
 from infra.components.network.endpoints import VpcEndpoints
 from infra.components.network.security_groups import SecurityGroups
 from infra.components.network.vpc import Network
+from infra.components.nodes.autoscaler import ClusterAutoscaler
 from infra.components.nodes.node_pools import NodePools
 from infra.components.security.audit import AccessLogBucket
 from infra.components.security.encryption import Encryption, key_alias
@@ -95,6 +96,16 @@ class RegionalPlatform(pulumi.ComponentResource):
             cluster=self.cluster.eks,
             region=region.name,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(pools.node_groups.values())),
+        )
+        ClusterAutoscaler(
+            f"{name}-autoscaler",
+            ctx=ctx,
+            region=region.name,
+            cluster=self.cluster.eks,
+            node_groups=list(pools.node_groups.values()),
+            aws_provider=self.provider,
+            k8s_provider=k8s_provider,
+            opts=child,
         )
         self.monitoring_overlays = []
         if global_store is not None:

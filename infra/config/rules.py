@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
+from infra.components.nodes.autoscaler_versions import version_problem
 from infra.components.nodes.contract import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
 from infra.config.alert_routing import check_alert_routing
 from infra.config.cidr_share import world_reason
@@ -42,6 +43,7 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_budgets(config),
         *_gate(config),
         *_addons(config),
+        *_autoscaler(config),
         *_alerts(config),
         *check_alert_routing(config),
     ]
@@ -57,6 +59,13 @@ def _addons(config: PlatformConfig) -> Iterator[ConfigProblem]:
                 f"no default {name} version for kubernetesVersion {config.kubernetes_version}: "
                 "set ai-platform:addons.versions or add the version to infra/config/data/addon_versions.yaml",
             )
+
+
+def _autoscaler(config: PlatformConfig) -> Iterator[ConfigProblem]:
+    # Cluster Autoscaler's minor must match the cluster's: a Kubernetes version without a release listed.
+    problem = version_problem(config.kubernetes_version)
+    if problem is not None:
+        yield problem
 
 
 def _problem(path: tuple[str | int, ...], value: object, message: str) -> ConfigProblem:

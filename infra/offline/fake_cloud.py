@@ -63,6 +63,13 @@ def outputs_for(type_: str, name: str, inputs: dict[str, Any], region: str) -> t
             "nodeGroupName": physical,
             "status": "ACTIVE",
             "arn": _arn("eks", region, f"nodegroup/{inputs.get('clusterName')}/{physical}/{h[26:34]}"),
+            # EKS names a managed node group's Auto Scaling group eks-<node group>-<uuid>.
+            "resources": [
+                {
+                    "autoscalingGroups": [{"name": f"eks-{physical}-{h[34:42]}-{h[42:46]}-{h[46:50]}-{h[50:54]}"}],
+                    "remoteAccessSecurityGroupId": "",
+                }
+            ],
         }
     elif type_ == "aws:ec2/launchTemplate:LaunchTemplate":
         state |= {"latestVersion": 1, "defaultVersion": 1, "arn": _arn("ec2", region, f"launch-template/{resource_id}")}

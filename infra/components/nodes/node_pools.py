@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+import yaml
 
 from infra.components.access.iam import aws_managed_policy, service_trust_policy
 from infra.components.aws_names import partition_of
@@ -23,15 +25,39 @@ NODE_POLICIES = (
 )
 
 
+AUTOSCALER_TAG_PREFIX = "k8s.io/cluster-autoscaler"
+NODE_TEMPLATE_PREFIX = f"{AUTOSCALER_TAG_PREFIX}/node-template"
+AUTOSCALING_OPTIONS_FILE = Path(__file__).with_name("autoscaling_options.yaml")
+
+
+def discovery_tags(cluster_name: str) -> dict[str, str]:
+    """The tags Cluster Autoscaler's auto-discovery looks for; `<cluster>: owned` also scopes its IAM policy."""
+    return {f"{AUTOSCALER_TAG_PREFIX}/enabled": "true", f"{AUTOSCALER_TAG_PREFIX}/{cluster_name}": "owned"}
+
+
+def autoscaling_options(spec: PoolSpec) -> dict[str, str]:
+    """Per-pool CA options (autoscaling_options.yaml): the accelerated pools' shorter scale-down."""
+    options: dict[str, dict[str, str]] = yaml.safe_load(AUTOSCALING_OPTIONS_FILE.read_text(encoding="utf-8"))
+    return {key: str(value) for key, value in options["accelerated"].items()} if spec.accelerated else {}
+
+
 def autoscaler_tags(cluster_name: str, spec: PoolSpec) -> dict[str, str]:
-    """Node-template tags let Cluster Autoscaler scale a pool up from zero nodes."""
-    prefix = "k8s.io/cluster-autoscaler/node-template"
-    tags = {"k8s.io/cluster-autoscaler/enabled": "true", f"k8s.io/cluster-autoscaler/{cluster_name}": "owned"}
-    tags |= {f"{prefix}/label/{k}": v for k, v in spec.labels.items()}
-    tags |= {f"{prefix}/taint/{t.key}": f"{t.value}:{t.effect}" for t in spec.taints}
+    """Node-template tags let Cluster Autoscaler scale a pool up from zero nodes: with no node to look at,
+    it builds one from these (cloudprovider/aws/README.md): labels, taints as `value:Effect`, the extended
+    resources a node advertises (GPUs times time-slicing replicas), and per-pool autoscaling options."""
+    tags = discovery_tags(cluster_name)
+    tags |= {f"{NODE_TEMPLATE_PREFIX}/label/{k}": v for k, v in spec.labels.items()}
+    tags |= {f"{NODE_TEMPLATE_PREFIX}/taint/{t.key}": f"{t.value}:{t.effect}" for t in spec.taints}
     if spec.accelerator.resource is not None:
-        tags[f"{prefix}/resources/{spec.accelerator.resource}"] = str(spec.advertised_per_node)
+        tags[f"{NODE_TEMPLATE_PREFIX}/resources/{spec.accelerator.resource}"] = str(spec.advertised_per_node)
+    tags |= {f"{NODE_TEMPLATE_PREFIX}/autoscaling-options/{k}": v for k, v in autoscaling_options(spec).items()}
     return tags
+
+
+def autoscaling_group_name(node_group: aws.eks.NodeGroup) -> pulumi.Output[str]:
+    """The Auto Scaling group EKS created for a managed node group (one per node group)."""
+    name: pulumi.Output[str] = node_group.resources.apply(lambda groups: str(groups[0].autoscaling_groups[0].name))
+    return name
 
 
 class NodePools(pulumi.ComponentResource):
@@ -125,4 +151,13 @@ class NodePools(pulumi.ComponentResource):
                     ),
                 ),
             )
+            # EKS does not copy node-group tags to the group's Auto Scaling group, where CA reads them.
+            asg_name = autoscaling_group_name(self.node_groups[spec.name])
+            for key, value in autoscaler_tags(cluster_name, spec).items():
+                aws.autoscaling.Tag(
+                    f"{name}-{spec.name}-asg-{key}",
+                    autoscaling_group_name=asg_name,
+                    tag={"key": key, "value": value, "propagate_at_launch": False},
+                    opts=child,
+                )
         self.register_outputs({pool: group.arn for pool, group in self.node_groups.items()})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from infra.components.nodes.contract import (
     DEVICE_PLUGIN_CONFIG_LABEL,
@@ -30,7 +30,13 @@ from infra.components.nodes.contract import (
 )
 from infra.config.model import NodePoolConfig, PlatformConfig, Taint
 
+# Cluster Autoscaler's AWS provider recognises a GPU node by this label (cloudprovider/aws GPULabel): a new
+# node carrying it whose device plugin does not advertise GPUs yet counts as not ready, so CA waits for it
+# instead of adding more nodes for the same pending pods. The value names the GPU type.
+AUTOSCALER_GPU_LABEL: Final = "k8s.amazonaws.com/accelerator"
+
 __all__ = [
+    "AUTOSCALER_GPU_LABEL",
     "DEVICE_PLUGIN_CONFIG_LABEL",
     "GPU_INSTANCE_TYPES_FILE",
     "NO_ACCELERATOR",
@@ -104,6 +110,8 @@ def pool_spec(name: str, pool: NodePoolConfig) -> PoolSpec:
     gpus = 0
     if accelerator.resource is not None:
         gpus = gpus_per_instance(accelerator.name, pool.instance_types[0]) or 0
+        model = gpu_model(accelerator.name, pool.instance_types[0])
+        labels[AUTOSCALER_GPU_LABEL] = f"{accelerator.name}-{(model or 'unknown').lower()}"
     return PoolSpec(
         name=name,
         config=pool,

@@ -28,6 +28,8 @@ untaggable_types := {
 	"aws:route53/record:Record",
 	"aws:sns/topicSubscription:TopicSubscription",
 	"aws:sns/topicPolicy:TopicPolicy",
+	# One tag on an Auto Scaling group (Cluster Autoscaler's node templates); it has no tags of its own.
+	"aws:autoscaling/tag:Tag",
 }
 
 taggable(resource) if {
