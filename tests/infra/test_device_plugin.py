@@ -124,6 +124,26 @@ def test_lands_on_every_nvidia_pool_and_on_no_other_pool(stack: str) -> None:
         assert _lands_on(values, spec) is (spec.accelerator.name == "nvidia"), f"placement on {spec.name} is wrong"
 
 
+def test_stays_off_a_pool_whose_ami_runs_its_own_device_plugin() -> None:
+    # Bottlerocket's NVIDIA variants run the plugin as a host service: a second one would compete with it.
+    config = _with_pool(_config(), "training", ami_type="BOTTLEROCKET_x86_64_NVIDIA")
+    values = _values(config)
+    landing = {spec.name for spec in pool_specs(config) if _lands_on(values, spec)}
+    assert landing == {"gpu"}
+    assert [spec.name for spec in device_plugin.plugin_pools(config)] == ["gpu"]
+
+
+def test_gpu_sharing_on_an_ami_with_its_own_plugin_is_refused() -> None:
+    config = _with_pool(
+        _config(),
+        "training",
+        ami_type="BOTTLEROCKET_x86_64_NVIDIA",
+        gpu_sharing=GpuSharingConfig(time_slicing_replicas=2),
+    )
+    with pytest.raises(ValueError, match="runs its own device plugin"):
+        device_plugin.values(config)
+
+
 def test_tolerations_are_exactly_the_taints_of_the_nvidia_pools_not_the_charts_defaults() -> None:
     config = _config()
     values = _values(config)
@@ -267,3 +287,11 @@ def test_no_device_plugin_in_a_stack_without_nvidia_pools() -> None:
     recorded, _ = run_with_config("dev", config.model_copy(update={"node_pools": pools}), config_map, ROOT)
     assert _plugin_releases(recorded) == []
     assert [r for r in recorded if r.type == RELEASE_TYPE], "the program declared no release at all"
+
+
+def test_no_device_plugin_where_every_gpu_pools_ami_runs_its_own() -> None:
+    config, config_map = load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = _with_pool(config, "gpu", ami_type="BOTTLEROCKET_x86_64_NVIDIA")
+    recorded, _ = run_with_config("dev", config, config_map, ROOT)
+    assert _plugin_releases(recorded) == []
+    assert [r for r in recorded if r.type == RELEASE_TYPE and r.inputs.get("chart") == "dcgm-exporter"]

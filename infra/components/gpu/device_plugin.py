@@ -1,9 +1,10 @@
 """NVIDIA's device plugin on the GPU nodes: it advertises each node's GPUs to the kubelet as `nvidia.com/gpu`,
 without which no pod can request a GPU and the GPU pools never scale from zero.
 
-Placement is the pools' own: the accelerator's labels as nodeSelector and as the only node-affinity term
+Placement is the pools' own: the accelerator's labels as nodeSelector and in the only node-affinity term
 (the chart's default affinity, on NFD labels, is replaced), and every taint of the NVIDIA pools tolerated
-(infra/components/nodes/spec.py). Pools with `gpuSharing` get an entry of the plugin's config map named after
+(infra/components/nodes/spec.py). Pools whose AMI runs its own device plugin (Bottlerocket) are left out by
+the affinity term's pool label. Pools with `gpuSharing` get an entry of the plugin's config map named after
 the pool; their nodes carry DEVICE_PLUGIN_CONFIG_LABEL=<pool>, which the chart's config-manager reads.
 A stack without NVIDIA pools gets no plugin.
 """
@@ -20,15 +21,14 @@ import yaml
 
 from infra.components.gpu.charts import pin
 from infra.components.monitoring import names
-from infra.components.nodes.spec import NVIDIA, PoolSpec, accelerated_pools, accelerator_placement
+from infra.components.nodes.spec import NVIDIA, PoolSpec, accelerated_pools, accelerator_placement, pool_label
 from infra.config.model import PlatformConfig
 from infra.context import StackContext
 
 CHART: Final = "nvidia-device-plugin"
 RELEASE: Final = "nvidia-device-plugin"
-VALUES_DIR: Final = Path(__file__).with_name("values")
-VALUES_FILE: Final = VALUES_DIR / "nvidia-device-plugin.yaml"
-CONFIGS_FILE: Final = VALUES_DIR / "device-plugin-configs.yaml"
+VALUES_FILE: Final = Path(__file__).with_name("values") / "nvidia-device-plugin.yaml"
+DATA_FILE: Final = Path(__file__).with_name("device_plugin.yaml")
 # The config-map entry of every GPU node whose pool does not share its GPUs.
 DEFAULT_CONFIG: Final = "default"
 # The chart's pod labels (name = chart name, instance = release name).
@@ -41,11 +41,26 @@ def _load(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def node_affinity(labels: dict[str, str]) -> dict[str, Any]:
-    """A required node affinity with one term: every label present with its value (what nodeSelector says).
-    Set explicitly because the chart's default affinity (NFD's PCI vendor labels, or gpu.present) is an
-    OR of terms that would otherwise be merged with, and could contradict, the pools' labels."""
+def _data() -> dict[str, Any]:
+    return _load(DATA_FILE)
+
+
+def has_own_plugin(spec: PoolSpec) -> bool:
+    """Whether the pool's AMI runs NVIDIA's device plugin itself (Bottlerocket's NVIDIA variants)."""
+    return spec.ami_type in _data()["amiTypesWithOwnPlugin"]
+
+
+def plugin_pools(config: PlatformConfig) -> list[PoolSpec]:
+    """The NVIDIA pools the plugin's DaemonSet must run on."""
+    return [spec for spec in accelerated_pools(config, NVIDIA) if not has_own_plugin(spec)]
+
+
+def node_affinity(labels: dict[str, str], pools: list[str]) -> dict[str, Any]:
+    """A required node affinity with one term: every label with its value (what nodeSelector says), and the
+    node's pool among `pools`. Set explicitly because the chart's default affinity (NFD's PCI vendor labels,
+    or gpu.present) is an OR of terms that would otherwise be merged with, and could contradict, the pools'."""
     expressions = [{"key": key, "operator": "In", "values": [value]} for key, value in sorted(labels.items())]
+    expressions.append({"key": pool_label(), "operator": "In", "values": sorted(pools)})
     return {
         "nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": expressions}]}
@@ -54,9 +69,10 @@ def node_affinity(labels: dict[str, str]) -> dict[str, Any]:
 
 
 def placement(config: PlatformConfig) -> dict[str, Any]:
-    """nodeSelector, affinity and tolerations: every NVIDIA pool and no other."""
+    """nodeSelector, affinity and tolerations: every NVIDIA pool without a plugin of its own, and no other."""
     base = accelerator_placement(config, NVIDIA)
-    return {**base, "affinity": node_affinity(base["nodeSelector"])}
+    pools = [spec.name for spec in plugin_pools(config)]
+    return {**base, "affinity": node_affinity(base["nodeSelector"], pools)}
 
 
 def pool_config(spec: PoolSpec) -> dict[str, Any] | None:
@@ -64,7 +80,7 @@ def pool_config(spec: PoolSpec) -> dict[str, Any] | None:
     sharing = spec.config.gpu_sharing
     if sharing is None:
         return None
-    configs = _load(CONFIGS_FILE)
+    configs = _data()["configs"]
     if sharing.mig_strategy is not None:
         return {"version": "v1", "flags": {"migStrategy": sharing.mig_strategy}}
     if sharing.time_slicing_replicas is not None:
@@ -84,7 +100,13 @@ def pool_config(spec: PoolSpec) -> dict[str, Any] | None:
 def config_map(config: PlatformConfig) -> dict[str, dict[str, Any]]:
     """Name -> configuration file; empty when no NVIDIA pool shares its GPUs (the plugin then runs without the
     config-manager sidecar and without the SYS_ADMIN capability the chart grants whenever a config map is set)."""
-    shared = {spec.name: entry for spec in accelerated_pools(config, NVIDIA) if (entry := pool_config(spec))}
+    own = [spec.name for spec in accelerated_pools(config, NVIDIA) if has_own_plugin(spec) and spec.config.gpu_sharing]
+    if own:
+        raise ValueError(
+            f"node pools {own} share their GPUs on an AMI that runs its own device plugin: this config map does not "
+            "reach it (Bottlerocket sets sharing through settings.kubelet-device-plugins); use an AL2023 NVIDIA AMI"
+        )
+    shared = {spec.name: entry for spec in plugin_pools(config) if (entry := pool_config(spec))}
     if not shared:
         return {}
     if DEFAULT_CONFIG in shared:
@@ -92,7 +114,7 @@ def config_map(config: PlatformConfig) -> dict[str, dict[str, Any]]:
             f"node pool {DEFAULT_CONFIG!r} shares its GPUs: its device plugin config would replace the default "
             "every unshared GPU node falls back to; rename the pool"
         )
-    return {DEFAULT_CONFIG: _load(CONFIGS_FILE)[DEFAULT_CONFIG], **shared}
+    return {DEFAULT_CONFIG: _data()["configs"][DEFAULT_CONFIG], **shared}
 
 
 def values(config: PlatformConfig) -> dict[str, Any]:
