@@ -13,6 +13,8 @@ from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
 from infra.components.gpu.dcgm_exporter import DcgmExporter
+from infra.components.gpu.device_plugin import DevicePlugin, plugin_pools
+from infra.components.gpu.footprint import node_agents_quota
 from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE, ModelDeployment
 from infra.components.monitoring import names as monitoring_names
 from infra.components.monitoring.alertmanager.component import AlertRouting
@@ -147,13 +149,22 @@ class InCluster(pulumi.ComponentResource):
         node_agents = GovernedNamespace(
             f"{name}-node-agents",
             namespace=monitoring_names.NODE_AGENTS_NAMESPACE,
-            quota=Quota("4", "8Gi", 0, 100),
+            # Grows with the GPU pools: one pod of each GPU agent per node (infra/components/gpu/footprint.py).
+            quota=node_agents_quota(ctx.config),
             labels={"ai-platform/team": "platform"},
             pod_security="privileged",
             opts=child,
         )
         if accelerated_pools(ctx.config, NVIDIA):
             DcgmExporter(f"{name}-dcgm", ctx=ctx, depends_on=[node_agents.namespace, monitoring.release], opts=child)
+            if plugin_pools(ctx.config):  # not where every GPU pool's AMI runs a device plugin of its own
+                DevicePlugin(
+                    f"{name}-device-plugin",
+                    ctx=ctx,
+                    vpc_cidr=region.cidr,
+                    depends_on=[node_agents.namespace],
+                    opts=child,
+                )
 
         if ctx.config.models:
             models = GovernedNamespace(

@@ -12,6 +12,8 @@ import yaml
 from infra.components.gpu import dcgm_exporter
 from infra.components.gpu.dcgm_exporter import DcgmExporter, metrics_port
 from infra.components.monitoring import catalog, names
+from infra.components.monitoring.alerts import rule_groups
+from infra.components.monitoring.promql import metric_names
 from infra.components.nodes.spec import accelerated_pools, pool_specs
 from infra.config import PlatformConfig, load_stack_file
 from infra.config.model import Taint
@@ -132,6 +134,23 @@ def test_counters_file_is_the_release_value_and_has_what_the_gpu_alerts_need() -
     fields = {field for field, kind in catalog.dcgm_counters(dcgm_exporter.COUNTERS_FILE) if kind != "label"}
     assert fields >= GPU_ALERT_FIELDS, f"missing: {sorted(GPU_ALERT_FIELDS - fields)}"
     assert fields == catalog.producers()["dcgm-exporter"]
+
+
+def test_every_dcgm_metric_an_alert_rule_reads_is_a_counter_the_exporter_exports() -> None:
+    # Joined to the rules themselves, not to a list: a rule on a field the counters file leaves out never fires.
+    exported = {field for field, kind in catalog.dcgm_counters(dcgm_exporter.COUNTERS_FILE) if kind != "label"}
+    read: dict[str, set[str]] = {}
+    for stack in ("dev", "staging", "prod"):
+        config = _config(stack)
+        for region in config.regions:
+            for group in rule_groups(config, stack=stack, region=region.name):
+                for rule in group["rules"]:
+                    for metric in metric_names(rule["expr"]):
+                        if metric.startswith("DCGM_"):
+                            read.setdefault(metric, set()).add(str(rule.get("alert") or rule.get("record")))
+    assert set(read) >= {"DCGM_FI_DEV_XID_ERRORS", "DCGM_FI_DEV_GPU_UTIL"}, "the join found no GPU alert rules"
+    missing = {metric: sorted(rules) for metric, rules in read.items() if metric not in exported}
+    assert not missing, f"alert rules read DCGM fields the counters file does not export: {missing}"
 
 
 def test_values_grant_no_host_access() -> None:

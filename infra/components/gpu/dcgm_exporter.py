@@ -16,14 +16,15 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
+from infra.components.gpu.charts import pin
 from infra.components.monitoring import names, network
 from infra.components.nodes.spec import NVIDIA, accelerator_placement
 from infra.config.model import PlatformConfig
 from infra.context import StackContext
 
 CHART: Final = "dcgm-exporter"
-CHART_VERSION: Final = "4.8.2"
-CHART_REPOSITORY: Final = "https://nvidia.github.io/dcgm-exporter/helm-charts"
+CHART_VERSION: Final = pin(CHART).version
+CHART_REPOSITORY: Final = pin(CHART).repository
 VALUES_DIR: Final = Path(__file__).with_name("values")
 VALUES_FILE: Final = VALUES_DIR / "dcgm-exporter.yaml"
 COUNTERS_FILE: Final = VALUES_DIR / "dcgm-counters.csv"

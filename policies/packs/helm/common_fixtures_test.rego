@@ -44,4 +44,23 @@ good_dcgm := {
 	"values": {"image": {"registry": "nvcr.io", "repository": "nvidia/k8s/dcgm-exporter"}},
 }
 
+# The device plugin as device_plugin.py declares it (values/nvidia-device-plugin.yaml, placement from config).
+good_device_plugin := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::device-plugin",
+	"__name": "device-plugin",
+	"chart": "nvidia-device-plugin",
+	"version": "0.20.0",
+	"repositoryOpts": {"repo": "https://nvidia.github.io/k8s-device-plugin"},
+	"namespace": "node-agents",
+	"values": {
+		"image": {"repository": "nvcr.io/nvidia/k8s-device-plugin", "tag": "v0.20.0"},
+		"gfd": {"enabled": false},
+		"nfd": {"enabled": false},
+		"nodeSelector": {"nvidia.com/gpu.present": "true"},
+		"tolerations": [{"key": "nvidia.com/gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"}],
+		"config": {"map": {"default": "version: v1\n", "gpu": "version: v1\n"}, "default": "default"},
+	},
+}
+
 fx_values(doc, values) := fx_set(doc, "values", values)

@@ -11,6 +11,13 @@ fixtures.deny_chart_not_known_allow_oci_reference := good_karpenter
 
 fixtures.deny_chart_not_known_allow_repository_with_trailing_slash := good_dcgm
 
+fixtures.deny_chart_not_known_allow_device_plugin := good_device_plugin
+
+fixtures.deny_chart_not_known_deny_device_plugin_from_other_repository := fx_set(
+	good_device_plugin, "repositoryOpts",
+	{"repo": "https://charts.example.org/nvidia"},
+)
+
 fixtures.deny_chart_not_known_deny_unlisted_chart := fx_set(good_release, "chart", "some-operator")
 
 fixtures.deny_chart_not_known_deny_listed_name_from_other_repository := fx_set(
@@ -101,6 +108,13 @@ fixtures.deny_host_access_in_values_deny_unknown_chart := fx_set(
 	{"prometheus-node-exporter": {"hostNetwork": true}},
 )
 
+fixtures.deny_host_access_in_values_allow_device_plugin := good_device_plugin
+
+fixtures.deny_host_access_in_values_deny_device_plugin_privileged_gfd := fx_values(
+	good_device_plugin,
+	{"gfd": {"enabled": true, "securityContext": {"privileged": true}}},
+)
+
 fixtures.deny_host_access_in_values_deny_host_pid := fx_values(good_karpenter, {"hostPID": true})
 
 fixtures.deny_host_access_in_values_deny_host_ipc := fx_values(good_karpenter, {"controller": {"hostIPC": true}})
@@ -111,6 +125,13 @@ fixtures.deny_image_registry_not_allowed_allow_chart_registries := good_release
 fixtures.deny_image_registry_not_allowed_allow_registry_and_repository := good_dcgm
 
 fixtures.deny_image_registry_not_allowed_allow_full_reference := good_karpenter
+
+fixtures.deny_image_registry_not_allowed_allow_device_plugin := good_device_plugin
+
+fixtures.deny_image_registry_not_allowed_deny_device_plugin_image_elsewhere := fx_values(
+	good_device_plugin,
+	{"image": {"repository": "docker.io/nvidia/k8s-device-plugin", "tag": "v0.20.0"}},
+)
 
 fixtures.deny_image_registry_not_allowed_deny_other_registry := fx_values(good_dcgm, {"image": {"registry": "ghcr.io", "repository": "nvidia/k8s/dcgm-exporter"}})
 

@@ -241,3 +241,33 @@ test_deny_chart_version_not_pinned_deny_chart_component_without_version if {
 	doc := fixtures.deny_chart_version_not_pinned_deny_chart_component_without_version
 	count(deny_chart_version_not_pinned) >= 1 with input as doc
 }
+
+test_deny_chart_not_known_allow_device_plugin if {
+	doc := fixtures.deny_chart_not_known_allow_device_plugin
+	count(deny_chart_not_known) == 0 with input as doc
+}
+
+test_deny_chart_not_known_deny_device_plugin_from_other_repository if {
+	doc := fixtures.deny_chart_not_known_deny_device_plugin_from_other_repository
+	count(deny_chart_not_known) >= 1 with input as doc
+}
+
+test_deny_host_access_in_values_allow_device_plugin if {
+	doc := fixtures.deny_host_access_in_values_allow_device_plugin
+	count(deny_host_access_in_values) == 0 with input as doc
+}
+
+test_deny_host_access_in_values_deny_device_plugin_privileged_gfd if {
+	doc := fixtures.deny_host_access_in_values_deny_device_plugin_privileged_gfd
+	count(deny_host_access_in_values) >= 1 with input as doc
+}
+
+test_deny_image_registry_not_allowed_allow_device_plugin if {
+	doc := fixtures.deny_image_registry_not_allowed_allow_device_plugin
+	count(deny_image_registry_not_allowed) == 0 with input as doc
+}
+
+test_deny_image_registry_not_allowed_deny_device_plugin_image_elsewhere if {
+	doc := fixtures.deny_image_registry_not_allowed_deny_device_plugin_image_elsewhere
+	count(deny_image_registry_not_allowed) >= 1 with input as doc
+}
