@@ -182,6 +182,7 @@ def _pool_accelerator(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem
             yield _problem(
                 (*base, "gpuSharing"), "both", "choose timeSlicingReplicas or migStrategy: the plugin does one"
             )
+        yield from _device_plugin_sharing(name, pool)
     if accelerator.resource is None:
         for i, instance_type in enumerate(pool.instance_types):
             if has_gpus(instance_type):
@@ -209,6 +210,39 @@ def _pool_accelerator(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem
             pool.instance_types,
             f"instance types with different GPU counts {counts}: the autoscaler builds one node template per "
             "pool, so split them into pools with one GPU count each",
+        )
+
+
+def _device_plugin_sharing(name: str, pool: NodePoolConfig) -> Iterator[ConfigProblem]:
+    """What the NVIDIA device plugin's per-pool configuration cannot express (infra/components/gpu/)."""
+    # Imported here: the device plugin module imports the program's components, which import this package.
+    from infra.components.gpu.device_plugin import DEFAULT_CONFIG, has_own_plugin  # noqa: PLC0415
+    from infra.components.nodes.spec import pool_spec  # noqa: PLC0415
+
+    base = ("nodePools", name)
+    sharing = pool.gpu_sharing
+    if sharing is None or pool.accelerator == "none":
+        return
+    if name == DEFAULT_CONFIG:
+        yield _problem(
+            base,
+            name,
+            f"a pool named {DEFAULT_CONFIG!r} cannot share its GPUs: the device plugin's fallback configuration "
+            "for unshared GPU nodes has that name; rename the pool",
+        )
+    if has_own_plugin(pool_spec(name, pool)):
+        yield _problem(
+            (*base, "gpuSharing"),
+            pool.ami_type,
+            "this AMI runs its own device plugin, which the platform's sharing configuration does not reach; "
+            "use an AL2023 NVIDIA AMI",
+        )
+    if sharing.mig_strategy == "mixed" and pool.min_size < 1:
+        yield _problem(
+            (*base, "minSize"),
+            pool.min_size,
+            "MIG mixed advertises nvidia.com/mig-<profile> resources the autoscaler's node template cannot know "
+            "before a node exists: keep minSize >= 1 (scale from zero is not possible for this pool)",
         )
 
 

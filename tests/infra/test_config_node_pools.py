@@ -147,3 +147,26 @@ def test_time_slicing_multiplies_what_a_node_advertises() -> None:
     assert gpu.advertised_per_node == 4 * physical
     assert gpu.max_accelerators == 4 * physical * config.node_pools["gpu"].max_size
     assert gpu.labels["nvidia.com/device-plugin.config"] == "gpu"
+
+
+def test_a_sharing_pool_named_default_would_replace_the_plugins_fallback() -> None:
+    config = _config("staging")
+    _pools(config)["default"] = _pools(config).pop("gpu")
+    (problem,) = _problems(config)
+    assert problem.startswith("ai-platform:nodePools.default: a pool named 'default' cannot share its GPUs")
+
+
+def test_sharing_on_an_ami_with_its_own_device_plugin_is_refused() -> None:
+    config = _config("staging")
+    _pools(config)["gpu"]["amiType"] = "BOTTLEROCKET_x86_64_NVIDIA"
+    (problem,) = _problems(config)
+    assert problem.startswith("ai-platform:nodePools.gpu.gpuSharing: this AMI runs its own device plugin")
+
+
+def test_mig_mixed_pools_cannot_scale_from_zero() -> None:
+    config = _config("dev")
+    _pools(config)["gpu"]["gpuSharing"] = {"migStrategy": "mixed"}
+    (problem,) = _problems(config)
+    assert problem.startswith("ai-platform:nodePools.gpu.minSize: MIG mixed advertises")
+    _pools(config)["gpu"] |= {"minSize": 1, "desiredSize": 1}
+    parse_platform_config(config)
