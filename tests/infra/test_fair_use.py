@@ -38,10 +38,11 @@ def _team_namespaces(plan: PlanView) -> list[Resource]:
 
 def _quotas(plan: PlanView, namespace: Resource) -> list[dict[str, object]]:
     """The quotas of this namespace in its own cluster (the same name exists in every region)."""
+    name = namespace.inputs["metadata"]["name"]
     return [
         q.inputs["spec"]
         for q in plan.k8s_objects("ResourceQuota")
-        if q.inputs["metadata"]["namespace"] == namespace.inputs["metadata"]["name"] and q.provider == namespace.provider
+        if q.inputs["metadata"]["namespace"] == name and q.provider == namespace.provider
     ]
 
 
@@ -71,7 +72,9 @@ def test_drift_jobs_run_at_batch_priority(plan: PlanView) -> None:
 
 
 def test_prometheus_alertmanager_and_grafana_run_at_system_priority(plan: PlanView) -> None:
-    releases = [r for r in plan.of_type("kubernetes:helm.sh/v3:Release") if r.inputs["chart"] == "kube-prometheus-stack"]
+    releases = [
+        r for r in plan.of_type("kubernetes:helm.sh/v3:Release") if r.inputs["chart"] == "kube-prometheus-stack"
+    ]
     assert releases
     for release in releases:
         values = release.inputs["values"]
