@@ -103,7 +103,8 @@ release_tolerations(release, chart) := as_array(object.get(
 #   driver, not the plugin: without it the nodes never advertise the extended resource, no pod can request
 #   a GPU and the pool never scales up. The cluster is found through the node group's clusterName and the
 #   release's Kubernetes provider's kubeconfig (the plan's property dependencies); a node group whose
-#   cluster cannot be resolved fails closed.
+#   cluster cannot be resolved fails closed. Node groups on an AMI that runs the plugin itself
+#   (data.gpu_pack.amiTypesWithOwnPlugin: Bottlerocket's NVIDIA variants) need no release.
 # custom:
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:CM-2, ISO-27001:A.8.9]
@@ -113,6 +114,7 @@ release_tolerations(release, chart) := as_array(object.get(
 stack_deny_accelerator_without_device_plugin contains msg if {
 	not contract_unusable
 	some entry in accelerator_groups
+	not ships_own_plugin(entry.group, entry.accelerator)
 	not cluster_advertises(entry.group, entry.accelerator)
 	msg := concat("", [entry.group.__urn, ": ", entry.accelerator, " node group has no device-plugin release in its cluster: its accelerators are never advertised to Kubernetes"])
 }
@@ -120,6 +122,12 @@ stack_deny_accelerator_without_device_plugin contains msg if {
 stack_deny_accelerator_without_device_plugin contains unusable_contract_message if {
 	contract_unusable
 	count(node_groups) > 0
+}
+
+# Bottlerocket's NVIDIA variants run the plugin on the host (data.gpu_pack.amiTypesWithOwnPlugin).
+ships_own_plugin(group, acc_name) if {
+	own := as_object(object.get(pack_data, "amiTypesWithOwnPlugin", {}))
+	object.get(group, "amiType", null) in as_array(object.get(own, acc_name, []))
 }
 
 cluster_advertises(group, acc_name) if {

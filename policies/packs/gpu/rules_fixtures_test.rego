@@ -36,6 +36,9 @@ fixtures.stack_deny_accelerator_without_device_plugin_allow_plugin := fx_good_st
 fixtures.stack_deny_accelerator_without_device_plugin_allow_no_gpu_pools := fx_stack([fx_k8s_provider, fx_cpu_group])
 
 # The DCGM exporter stays: it does not advertise GPUs.
+# Bottlerocket's NVIDIA AMI runs the plugin on the host.
+fixtures.stack_deny_accelerator_without_device_plugin_allow_ami_with_own_plugin := fx_stack([fx_k8s_provider, fx_set(fx_gpu_group, "amiType", "BOTTLEROCKET_x86_64_NVIDIA"), fx_dcgm])
+
 fixtures.stack_deny_accelerator_without_device_plugin_deny_missing := fx_without(fx_device_plugin)
 
 # The plugin is installed, but in another cluster.

@@ -80,6 +80,10 @@ test_stack_deny_accelerator_without_device_plugin_allow_no_gpu_pools if {
 	count(stack_deny_accelerator_without_device_plugin) == 0 with input as fixtures.stack_deny_accelerator_without_device_plugin_allow_no_gpu_pools
 }
 
+test_stack_deny_accelerator_without_device_plugin_allow_ami_with_own_plugin if {
+	count(stack_deny_accelerator_without_device_plugin) == 0 with input as fixtures.stack_deny_accelerator_without_device_plugin_allow_ami_with_own_plugin
+}
+
 test_stack_deny_accelerator_without_device_plugin_deny_missing if {
 	count(stack_deny_accelerator_without_device_plugin) == 1 with input as fixtures.stack_deny_accelerator_without_device_plugin_deny_missing
 }
