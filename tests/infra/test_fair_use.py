@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from infra.components.access import priority_classes
@@ -136,3 +137,13 @@ def test_the_gpu_pack_knows_the_gpu_charts_the_plan_installs(plan: PlanView) -> 
     charts = {r.inputs["chart"] for r in plan.of_type("kubernetes:helm.sh/v3:Release")}
     gpu_charts = {c for c in charts if c.rsplit("/", 1)[-1] in {"dcgm-exporter", "nvidia-device-plugin"}}
     assert gpu_charts <= set(GPU_PACK_DATA["releases"])
+
+
+def test_the_gpu_pack_exempts_exactly_the_ami_types_the_device_plugin_stays_off() -> None:
+    # The device plugin release stays off pools whose AMI runs its own plugin; the gpu pack must not then
+    # demand a release for them, nor exempt any other pool.
+    plugin_data = ROOT / "infra" / "components" / "gpu" / "device_plugin.yaml"
+    if not plugin_data.exists():
+        pytest.skip("the device plugin component (issue 9, device plugin branch) is not merged yet")
+    own_plugin = yaml.safe_load(plugin_data.read_text())["amiTypesWithOwnPlugin"]
+    assert sorted(own_plugin) == sorted(GPU_PACK_DATA["amiTypesWithOwnPlugin"]["nvidia"])
