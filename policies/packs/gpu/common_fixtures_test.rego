@@ -18,8 +18,10 @@ fx_k8s_provider := {
 	"__type": "pulumi:providers:kubernetes",
 	"__urn": fx_provider_urn,
 	"__name": "k8s-eu-west-1",
-	"kubeconfig": "[secret]",
-	"__propertyDependencies": {"kubeconfig": [fx_cluster_urn]},
+	"enableServerSideApply": true,
+	# The program's provider depends on the cluster through its credentials input; the rule reads the
+	# dependency lists whatever the input (tests/policies/corpus has the program's exact shape).
+	"__propertyDependencies": {"cluster": [fx_cluster_urn]},
 }
 
 fx_node_group(name, labels, taints, ami) := {

@@ -186,9 +186,13 @@ provider_ref_matches(ref, urn) if startswith(ref, concat("", [urn, "::"]))
 # The EKS cluster URNs a resource reaches through an input (the plan's property dependencies).
 dependency_urns(resource, key) := as_array(object.get(as_object(object.get(resource, "__propertyDependencies", {})), key, []))
 
-# The clusters a release's Kubernetes provider was built from (its kubeconfig's dependencies).
+# What a release's Kubernetes provider was built from: every URN any of its inputs depends on (the
+# program's provider reaches its EKS cluster through the credentials input). Only the plan's dependency
+# lists are read, never an input's value (which is a secret).
 release_clusters(release) := {urn |
 	some provider in kubernetes_providers
 	provider_ref_matches(object.get(release, "__provider", ""), provider.__urn)
-	some urn in dependency_urns(provider, "kubeconfig")
+	dependencies := as_object(object.get(provider, "__propertyDependencies", {}))
+	some input_name in object.keys(dependencies)
+	some urn in as_array(dependencies[input_name])
 }

@@ -102,7 +102,7 @@ release_tolerations(release, chart) := as_array(object.get(
 #   (data.gpu_pack.releases, `advertises: true`: the NVIDIA device plugin). The accelerator AMIs ship the
 #   driver, not the plugin: without it the nodes never advertise the extended resource, no pod can request
 #   a GPU and the pool never scales up. The cluster is found through the node group's clusterName and the
-#   release's Kubernetes provider's kubeconfig (the plan's property dependencies); a node group whose
+#   release's Kubernetes provider (the plan's property dependencies of their inputs); a node group whose
 #   cluster cannot be resolved fails closed. Node groups on an AMI that runs the plugin itself
 #   (data.gpu_pack.amiTypesWithOwnPlugin: Bottlerocket's NVIDIA variants) need no release.
 # custom:

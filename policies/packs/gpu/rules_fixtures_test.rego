@@ -42,6 +42,6 @@ fixtures.stack_deny_accelerator_without_device_plugin_allow_ami_with_own_plugin 
 fixtures.stack_deny_accelerator_without_device_plugin_deny_missing := fx_without(fx_device_plugin)
 
 # The plugin is installed, but in another cluster.
-fixtures.stack_deny_accelerator_without_device_plugin_deny_other_cluster := fx_replace(fx_k8s_provider, fx_set(fx_k8s_provider, "__propertyDependencies", {"kubeconfig": ["urn:pulumi:prod::ai-platform::ai-platform:cluster:Cluster$aws:eks/cluster:Cluster::prod-us-east-1-eks"]}))
+fixtures.stack_deny_accelerator_without_device_plugin_deny_other_cluster := fx_replace(fx_k8s_provider, fx_set(fx_k8s_provider, "__propertyDependencies", {"cluster": ["urn:pulumi:prod::ai-platform::ai-platform:cluster:Cluster$aws:eks/cluster:Cluster::prod-us-east-1-eks"]}))
 
 fixtures.stack_deny_accelerator_without_device_plugin_deny_cluster_unresolved := fx_replace(fx_gpu_group, object.remove(fx_gpu_group, ["__propertyDependencies"]))
