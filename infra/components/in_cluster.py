@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from infra.components.access.namespaces import GovernedNamespace, Quota
+from infra.components.access.priority_classes import PriorityClasses
 from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
 from infra.components.gpu.dcgm_exporter import DcgmExporter
@@ -111,6 +112,8 @@ class InCluster(pulumi.ComponentResource):
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(providers=[k8s_provider])),
         )
         child = pulumi.ResourceOptions(parent=self)
+        # Cluster-scoped, before anything whose pods name a class (monitoring, drift jobs, team workloads).
+        priorities = PriorityClasses(f"{name}-priority-classes", opts=child)
         system = GovernedNamespace(
             f"{name}-system",
             namespace=SYSTEM_NAMESPACE,
@@ -139,7 +142,7 @@ class InCluster(pulumi.ComponentResource):
             region=region,
             storage_key_arn=storage_key_arn,
             values_overlays=[*(monitoring_overlays or []), alertmanager_values(ctx.config, stack=ctx.stack)],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[priorities]),
         )
         in_monitoring = pulumi.ResourceOptions(parent=self, depends_on=[monitoring.namespace])
         AlertRouting(f"{name}-alert-routing", ctx=ctx, opts=in_monitoring)
@@ -195,6 +198,6 @@ class InCluster(pulumi.ComponentResource):
                     cluster_name=cluster.name,
                     aws_provider=aws_provider,
                     namespace=models.namespace,
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway]),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )
         self.register_outputs({})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
+from infra.components.access import priority_classes
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.config.model import TeamConfig
 
@@ -33,6 +34,8 @@ class TeamAccess(pulumi.ComponentResource):
             namespace=team.name,
             quota=Quota(team.quota.cpu, team.quota.memory, team.quota.gpus, team.quota.pods),
             labels={"ai-platform/team": team.name, "ai-platform/cost-center": team.cost_center},
+            # Teams choose inference or batch; the system class is the platform's own.
+            denied_priority_classes=priority_classes.PLATFORM_ONLY,
             opts=pulumi.ResourceOptions(parent=self),
         )
         for role in TEAM_ROLES:

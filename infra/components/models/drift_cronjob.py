@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from infra.components.access import priority_classes
 from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
 from infra.config.model import ModelConfig
 
@@ -103,6 +104,8 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
         "serviceAccountName": job.service_account,
         "automountServiceAccountToken": False,
         "restartPolicy": "Never",
+        # Drift checks can wait: preempted first, never preempting a serving pod.
+        "priorityClassName": priority_classes.BATCH,
         "nodeSelector": {"ai-platform/pool": "cpu"},
         "securityContext": {
             "runAsNonRoot": True,

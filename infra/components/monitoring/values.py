@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import yaml
 
+from infra.components.access import priority_classes
 from infra.components.monitoring import names
 from infra.config.model import PlatformConfig
 
@@ -90,10 +91,15 @@ def kube_prometheus_values(config: PlatformConfig, *, stack: str, region: str, c
                 "scrapeInterval": interval,
                 "evaluationInterval": interval,
                 "externalLabels": {"stack": stack, "region": region, "cluster": cluster},
+                "priorityClassName": priority_classes.SYSTEM,
                 **{selector: {"matchLabels": dict(names.SELECTOR_LABELS)} for selector in SELECTORS},
             }
         },
+        # Value paths read from the pinned chart's values.yaml (alertmanager.alertmanagerSpec,
+        # prometheus.prometheusSpec) and the grafana chart's top-level priorityClassName (_pod.tpl).
+        "alertmanager": {"alertmanagerSpec": {"priorityClassName": priority_classes.SYSTEM}},
         "grafana": {
+            "priorityClassName": priority_classes.SYSTEM,
             "admin": {
                 "existingSecret": GRAFANA_ADMIN_SECRET,
                 "userKey": GRAFANA_USER_KEY,

@@ -96,41 +96,113 @@ deny_eks_control_plane_logging contains msg if {
 	msg := sprintf("EKS cluster \"%s\": control-plane log type \"%s\" is not enabled", [input.__name, log_type])
 }
 
-gpu_ami_markers := ["NVIDIA", "GPU"]
+# --- GPU node groups, judged on the scheduling contract (data.node_scheduling, packs/shared) ------------
 
-gpu_node_group if {
-	some marker in gpu_ami_markers
-	contains(upper(object.get(input, "amiType", "")), marker)
+node_scheduling := data.node_scheduling if is_object(data.node_scheduling)
+
+node_scheduling := {} if not is_object(data.node_scheduling)
+
+# Accelerators of the contract: entries that advertise an extended resource (not "none").
+node_accelerators[name] := as_object(entry) if {
+	some name, entry in as_object(object.get(node_scheduling, "accelerators", {}))
+	is_string(object.get(as_object(entry), "resource", null))
 }
 
-gpu_node_group if object.get(as_object(object.get(input, "labels", {})), "nvidia.com/gpu.present", "") == "true"
+# Kubernetes' taint effects as the EKS API spells them on a node group.
+eks_taint_effects := {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
 
-gpu_node_group if object.get(as_object(object.get(input, "labels", {})), "ai-platform/pool", "") == "gpu"
+node_group_labels := as_object(object.get(input, "labels", {}))
 
-# Accelerated EC2 families: p* (NVIDIA training) and g* (NVIDIA graphics/inference), e.g. g6e.4xlarge.
-gpu_node_group if {
+node_group_accelerators contains name if {
+	some name, accelerator in node_accelerators
+	object.get(input, "amiType", "") in as_array(object.get(accelerator, "amiTypes", []))
+}
+
+node_group_accelerators contains name if {
+	some name, accelerator in node_accelerators
+	some key, value in as_object(object.get(accelerator, "labels", {}))
+	object.get(node_group_labels, key, null) == value
+}
+
+# Accelerated EC2 families (p* NVIDIA training, g* graphics/inference, e.g. g6e.4xlarge): GPUs whatever
+# the AMI or the labels say.
+gpu_instance_types if {
 	some instance_type in as_array(object.get(input, "instanceTypes", []))
+	is_string(instance_type)
 	regex.match(`^(p|g)[0-9]+[a-z]*\.`, instance_type)
 }
 
-gpu_taint_present if {
-	some taint in as_array(object.get(input, "taints", []))
-	taint.key == "nvidia.com/gpu"
-	taint.effect == "NO_SCHEDULE"
+node_group_has_taint(taint) if {
+	some present in as_array(object.get(input, "taints", []))
+	object.get(present, "key", null) == taint.key
+	object.get(present, "value", null) == object.get(taint, "value", null)
+	object.get(present, "effect", null) == object.get(eks_taint_effects, object.get(taint, "effect", ""), null)
 }
 
 # METADATA
-# title: GPU node groups are tainted nvidia.com/gpu
+# title: GPU node groups carry their accelerator's taints and labels
 # description: >-
-#   Node groups with GPUs must carry the taint nvidia.com/gpu with effect NO_SCHEDULE so that only
-#   workloads that request GPUs (and tolerate the taint) land on expensive accelerator nodes.
+#   A node group with accelerators (an AMI type, a label or a taint of an accelerator of the scheduling
+#   contract data.node_scheduling, or GPU instance types) must carry every taint of that accelerator (so
+#   only pods that tolerate it land on expensive nodes) and every label of it (which the device plugin and
+#   the GPU DaemonSets select). A node group with GPU instance types that matches no accelerator, and any
+#   node group when the contract is missing or unreadable, is a finding.
 # custom:
 #   severity: medium
 #   controls: [NIST-800-53:CM-6, NIST-800-53:SC-6, ISO-27001:A.8.6]
-#   message: 'Add taints [{key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE"}] to the GPU node group.'
+#   message: >-
+#     Give the node group the accelerator's AMI type, taints and labels from
+#     policies/packs/shared/node_scheduling.data.yaml (for NVIDIA: taint nvidia.com/gpu=true NO_SCHEDULE,
+#     label nvidia.com/gpu.present=true); the program derives them from the pool's `accelerator`.
 deny_gpu_node_group_taint contains msg if {
 	input.__type == "aws:eks/nodeGroup:NodeGroup"
-	gpu_node_group
-	not gpu_taint_present
-	msg := sprintf("EKS node group \"%s\" has GPUs but no nvidia.com/gpu NO_SCHEDULE taint", [input.__name])
+	some name in node_group_accelerators
+	some taint in as_array(object.get(node_accelerators[name], "taints", []))
+	not node_group_has_taint(taint)
+	msg := concat("", ["EKS node group \"", input.__name, "\" has ", name, " accelerators but lacks their taint ", object.get(taint, "key", "?"), "=", object.get(taint, "value", "?"), ":", object.get(taint, "effect", "?")])
+}
+
+deny_gpu_node_group_taint contains msg if {
+	input.__type == "aws:eks/nodeGroup:NodeGroup"
+	some name in node_group_accelerators
+	some key, value in as_object(object.get(node_accelerators[name], "labels", {}))
+	not object.get(node_group_labels, key, null) == value
+	msg := concat("", ["EKS node group \"", input.__name, "\" has ", name, " accelerators but lacks their label ", key, "=", value])
+}
+
+deny_gpu_node_group_taint contains msg if {
+	input.__type == "aws:eks/nodeGroup:NodeGroup"
+	gpu_instance_types
+	count(node_accelerators) > 0
+	count(node_group_accelerators) == 0
+	msg := concat("", ["EKS node group \"", input.__name, "\" has GPU instance types but neither the AMI type nor the labels of an accelerator of the scheduling contract"])
+}
+
+# An accelerator whose taints or labels cannot be read judges nothing: fail closed.
+deny_gpu_node_group_taint contains msg if {
+	input.__type == "aws:eks/nodeGroup:NodeGroup"
+	some name in node_group_accelerators
+	accelerator := node_accelerators[name]
+	not accelerator_contract_readable(accelerator)
+	msg := concat("", ["EKS node group \"", input.__name, "\": the scheduling contract's ", name, " taints or labels cannot be read (data.node_scheduling)"])
+}
+
+deny_gpu_node_group_taint contains msg if {
+	input.__type == "aws:eks/nodeGroup:NodeGroup"
+	count(node_accelerators) == 0
+	msg := concat("", ["EKS node group \"", input.__name, "\": the scheduling contract (data.node_scheduling) is missing or has no accelerator: GPU taints and labels cannot be assessed"])
+}
+
+accelerator_contract_readable(accelerator) if {
+	taints := object.get(accelerator, "taints", null)
+	is_array(taints)
+	count(taints) > 0
+	is_object(object.get(accelerator, "labels", null))
+	count([t | some t in taints; not taint_readable(t)]) == 0
+}
+
+taint_readable(taint) if {
+	is_string(object.get(taint, "key", null))
+	is_string(object.get(taint, "value", null))
+	object.get(taint, "effect", null) in object.keys(eks_taint_effects)
 }

@@ -78,6 +78,21 @@ fixtures.deny_gpu_node_group_taint_deny_wrong_effect := doc if {
 	doc := gpu
 }
 
+# The NVIDIA AMI and the taint, but not the label the device plugin selects.
+fixtures.deny_gpu_node_group_taint_deny_unlabelled := doc if {
+	gpu := object.remove(good_gpu_node_group, ["labels"])
+	doc := gpu
+}
+
+# Found by the accelerator's label alone (a standard AMI, no GPU family): still needs the taint.
+fixtures.deny_gpu_node_group_taint_deny_label_only := doc if {
+	gpu := object.union(object.remove(good_gpu_node_group, ["taints"]), {"amiType": "AL2023_x86_64_STANDARD", "instanceTypes": ["m7i.4xlarge"]})
+	doc := gpu
+}
+
+# A secret taint list cannot show the taint.
+fixtures.deny_gpu_node_group_taint_deny_secret_taints := fx_set(good_gpu_node_group, "taints", "[secret]")
+
 fx_public_endpoint(cidrs) := fx_set(good_cluster, "vpcConfig", {"endpointPrivateAccess": true, "endpointPublicAccess": true, "publicAccessCidrs": cidrs})
 
 fixtures.deny_eks_endpoint_access_allow_small_public_ranges := fx_public_endpoint(["52.94.76.0/22", "2600:1f00::/40"])

@@ -87,6 +87,37 @@ test_deny_gpu_node_group_taint_deny_wrong_effect if {
 	count(deny_gpu_node_group_taint) == 1 with input as doc
 }
 
+test_deny_gpu_node_group_taint_deny_unlabelled if {
+	doc := fixtures.deny_gpu_node_group_taint_deny_unlabelled
+	count(deny_gpu_node_group_taint) == 1 with input as doc
+}
+
+test_deny_gpu_node_group_taint_deny_label_only if {
+	doc := fixtures.deny_gpu_node_group_taint_deny_label_only
+	count(deny_gpu_node_group_taint) == 1 with input as doc
+}
+
+test_deny_gpu_node_group_taint_deny_secret_taints if {
+	doc := fixtures.deny_gpu_node_group_taint_deny_secret_taints
+	count(deny_gpu_node_group_taint) == 1 with input as doc
+}
+
+# The contract is read, not spelled: a taint moved in the data moves the verdict.
+test_deny_gpu_node_group_taint_deny_contract_taint_changed if {
+	contract := {"accelerators": {"nvidia": {"resource": "nvidia.com/gpu", "taints": [{"key": "example.com/accelerator", "value": "true", "effect": "NoSchedule"}], "labels": {"nvidia.com/gpu.present": "true"}, "amiTypes": ["AL2023_x86_64_NVIDIA"]}}}
+	count(deny_gpu_node_group_taint) == 1 with input as fixtures.deny_gpu_node_group_taint_allow_tainted with data.node_scheduling as contract
+}
+
+# Without the contract nothing can be judged: every node group is a finding.
+test_deny_gpu_node_group_taint_deny_no_contract if {
+	count(deny_gpu_node_group_taint) == 1 with input as fixtures.deny_gpu_node_group_taint_allow_cpu_pool_without_taint with data.node_scheduling as "[secret]"
+}
+
+test_deny_gpu_node_group_taint_deny_unreadable_contract_taints if {
+	contract := {"accelerators": {"nvidia": {"resource": "nvidia.com/gpu", "taints": "[secret]", "labels": {"nvidia.com/gpu.present": "true"}, "amiTypes": ["AL2023_x86_64_NVIDIA"]}}}
+	count(deny_gpu_node_group_taint) == 1 with input as fixtures.deny_gpu_node_group_taint_allow_tainted with data.node_scheduling as contract
+}
+
 test_deny_eks_endpoint_access_allow_small_public_ranges if {
 	doc := fixtures.deny_eks_endpoint_access_allow_small_public_ranges
 	count(deny_eks_endpoint_access) == 0 with input as doc

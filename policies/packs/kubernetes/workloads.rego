@@ -22,53 +22,6 @@ deny_missing_resources contains msg if {
 	msg := concat("", [where(entry), " lacks resources ", concat(", ", missing)])
 }
 
-gpu_resource := "nvidia.com/gpu"
-
-requests_gpu(entry) if {
-	resources := as_object(object.get(entry.container, "resources", {}))
-	some section in ["requests", "limits"]
-	has_key(as_object(object.get(resources, section, {})), gpu_resource)
-}
-
-tolerates_gpu_taint(pod) if {
-	some toleration in as_array(object.get(pod.spec, "tolerations", []))
-	toleration_matches_key(toleration)
-	object.get(toleration, "effect", "") in {"", "NoSchedule"}
-}
-
-toleration_matches_key(toleration) if {
-	toleration.key == gpu_resource
-	object.get(toleration, "operator", "Equal") == "Exists"
-}
-
-toleration_matches_key(toleration) if {
-	toleration.key == gpu_resource
-	object.get(toleration, "operator", "Equal") == "Equal"
-	object.get(toleration, "value", "") == "true"
-}
-
-# An operator Exists without a key tolerates every taint.
-toleration_matches_key(toleration) if {
-	not has_key(toleration, "key")
-	object.get(toleration, "operator", "") == "Exists"
-}
-
-# METADATA
-# title: GPU workloads tolerate the GPU taint
-# description: >-
-#   A pod that requests nvidia.com/gpu must tolerate the nvidia.com/gpu NoSchedule taint of the
-#   GPU node pool, or it can never be scheduled.
-# custom:
-#   severity: high
-#   controls: [NIST-800-53:CM-6, NIST-800-53:SC-6, ISO-27001:A.8.6]
-#   message: 'Add tolerations [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}] to the pod template.'
-deny_gpu_without_toleration contains msg if {
-	some entry in containers
-	requests_gpu(entry)
-	not tolerates_gpu_taint(entry.pod)
-	msg := concat("", [where(entry), " requests nvidia.com/gpu but the pod does not tolerate the nvidia.com/gpu taint"])
-}
-
 # The tag of an image reference; undefined when pinned by digest or untagged.
 image_tag(image) := tag if {
 	not contains(image, "@")

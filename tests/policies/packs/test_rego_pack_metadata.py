@@ -13,7 +13,13 @@ CONTROL_ID = re.compile(
     r"^(CIS-EKS-\d+(\.\d+)+|NIST-800-53:[A-Z]{2}-\d+|ISO-27001:A\.\d+\.\d+|ISO-42001:A\.\d+(\.\d+)*|EU-AI-Act:Art\.\d+)$"
 )
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-EXPECTED_PACKS = {"aws": "pulumi", "kubernetes": "kubernetes-admission", "ai_governance": "pulumi", "helm": "pulumi"}
+EXPECTED_PACKS = {
+    "aws": "pulumi",
+    "kubernetes": "kubernetes-admission",
+    "ai_governance": "pulumi",
+    "helm": "pulumi",
+    "gpu": "pulumi",
+}
 
 
 def test_the_packs_exist_with_their_input_formats(packs: dict[str, Pack]) -> None:
@@ -60,6 +66,7 @@ def test_rule_kinds_follow_the_input_format(packs: dict[str, Pack]) -> None:
     # Admission packs only see one object; governance rules only see the whole stack.
     assert {rule.kind for rule in packs["kubernetes"].rules} == {"resource"}
     assert {rule.kind for rule in packs["ai_governance"].rules} == {"stack"}
+    assert {rule.kind for rule in packs["gpu"].rules} == {"stack"}
     assert {rule.kind for rule in packs["aws"].rules} == {"resource", "stack"}
 
 
