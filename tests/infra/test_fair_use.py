@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 
 from infra.components.access import priority_classes
 from infra.components.access.namespaces import gpu_quota_key
-from infra.components.nodes.spec import accelerators
+from infra.components.gpu.device_plugin import has_own_plugin
+from infra.components.nodes.spec import accelerators, pool_spec
+from infra.config.model import NodePoolConfig
 from tests.infra.plan_view import PlanView, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,11 +140,12 @@ def test_the_gpu_pack_knows_the_gpu_charts_the_plan_installs(plan: PlanView) -> 
     assert gpu_charts <= set(GPU_PACK_DATA["releases"])
 
 
-def test_the_gpu_pack_exempts_exactly_the_ami_types_the_device_plugin_stays_off() -> None:
-    # The device plugin release stays off pools whose AMI runs its own plugin; the gpu pack must not then
-    # demand a release for them, nor exempt any other pool.
-    plugin_data = ROOT / "infra" / "components" / "gpu" / "device_plugin.yaml"
-    if not plugin_data.exists():
-        pytest.skip("the device plugin component (issue 9, device plugin branch) is not merged yet")
-    own_plugin = yaml.safe_load(plugin_data.read_text())["amiTypesWithOwnPlugin"]
-    assert sorted(own_plugin) == sorted(GPU_PACK_DATA["amiTypesWithOwnPlugin"]["nvidia"])
+def test_the_device_plugin_stays_off_exactly_the_ami_types_the_gpu_pack_exempts() -> None:
+    # One list (the scheduling contract's amiTypesWithOwnDevicePlugin) decides both: the plugin release stays
+    # off those pools, and the gpu pack demands no release for them.
+    nvidia = accelerators()["nvidia"]
+    assert nvidia.own_plugin_ami_types
+    pool = NodePoolConfig(accelerator="nvidia", instance_types=["g6.xlarge"])
+    for ami in nvidia.ami_types:
+        spec = pool_spec("gpu", pool.model_copy(update={"ami_type": ami}))
+        assert has_own_plugin(spec) is (ami in nvidia.own_plugin_ami_types), ami

@@ -47,7 +47,7 @@ def _data() -> dict[str, Any]:
 
 def has_own_plugin(spec: PoolSpec) -> bool:
     """Whether the pool's AMI runs NVIDIA's device plugin itself (Bottlerocket's NVIDIA variants)."""
-    return spec.ami_type in _data()["amiTypesWithOwnPlugin"]
+    return spec.ami_type in spec.accelerator.own_plugin_ami_types
 
 
 def plugin_pools(config: PlatformConfig) -> list[PoolSpec]:

@@ -13,9 +13,12 @@ from typing import Any
 
 from infra.components.access import priority_classes
 from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
+from infra.components.nodes.spec import role_label
 from infra.config.model import ModelConfig
 
 RUN_AS = 10001
+# Nodes of batch pools, which drift jobs prefer.
+BATCH_POOLS: dict[str, Any] = {"key": role_label(), "operator": "In", "values": ["batch"]}
 CONFIG_PATH = "/etc/drift-job/config.json"
 OUT_DIR = "/tmp/drift-out"
 RUN_ID = '"$(date -u +%Y%m%d)"'
@@ -106,7 +109,15 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
         "restartPolicy": "Never",
         # Drift checks can wait: preempted first, never preempting a serving pod.
         "priorityClassName": priority_classes.BATCH,
-        "nodeSelector": {"ai-platform/pool": "cpu"},
+        # No pool by name: the system and GPU pools' taints keep the job off them, and a batch pool, where
+        # one exists, is preferred (infra/components/nodes/spec.py role labels).
+        "affinity": {
+            "nodeAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [
+                    {"weight": 100, "preference": {"matchExpressions": [BATCH_POOLS]}}
+                ]
+            }
+        },
         "securityContext": {
             "runAsNonRoot": True,
             "runAsUser": RUN_AS,

@@ -36,6 +36,8 @@ class AcceleratorSpec:
     taints: tuple[Taint, ...]
     labels: dict[str, str]
     ami_types: tuple[str, ...]
+    own_plugin_ami_types: tuple[str, ...]
+    """AMI types that run the accelerator's device plugin themselves (no plugin DaemonSet there)."""
 
     @property
     def default_ami_type(self) -> str:
@@ -65,6 +67,7 @@ def accelerators() -> dict[str, AcceleratorSpec]:
             taints=_taints(entry.get("taints", [])),
             labels=dict(entry.get("labels", {})),
             ami_types=tuple(entry["amiTypes"]),
+            own_plugin_ami_types=tuple(entry.get("amiTypesWithOwnDevicePlugin", [])),
         )
         for name, entry in scheduling_contract()["accelerators"].items()
     }

@@ -104,7 +104,8 @@ release_tolerations(release, chart) := as_array(object.get(
 #   a GPU and the pool never scales up. The cluster is found through the node group's clusterName and the
 #   release's Kubernetes provider (the plan's property dependencies of their inputs); a node group whose
 #   cluster cannot be resolved fails closed. Node groups on an AMI that runs the plugin itself
-#   (data.gpu_pack.amiTypesWithOwnPlugin: Bottlerocket's NVIDIA variants) need no release.
+#   (data.node_scheduling accelerators.<name>.amiTypesWithOwnDevicePlugin: Bottlerocket's NVIDIA
+#   variants) need no release.
 # custom:
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:CM-2, ISO-27001:A.8.9]
@@ -124,10 +125,10 @@ stack_deny_accelerator_without_device_plugin contains unusable_contract_message 
 	count(node_groups) > 0
 }
 
-# Bottlerocket's NVIDIA variants run the plugin on the host (data.gpu_pack.amiTypesWithOwnPlugin).
+# Bottlerocket's NVIDIA variants run the plugin on the host (the contract's amiTypesWithOwnDevicePlugin).
 ships_own_plugin(group, acc_name) if {
-	own := as_object(object.get(pack_data, "amiTypesWithOwnPlugin", {}))
-	object.get(group, "amiType", null) in as_array(object.get(own, acc_name, []))
+	accelerator := as_object(object.get(as_object(object.get(node_scheduling, "accelerators", {})), acc_name, {}))
+	object.get(group, "amiType", null) in as_array(object.get(accelerator, "amiTypesWithOwnDevicePlugin", []))
 }
 
 cluster_advertises(group, acc_name) if {
