@@ -237,8 +237,18 @@ def test_mutation_taint_key_added_in_config_breaks_the_device_plugin_chart_defau
     assert "pool 'gpu': taint example.com/dedicated=gpu:NoSchedule not tolerated" in message
 
 
-def test_mutation_noexecute_taint_in_config_keeps_node_exporter_off_the_gpu_pool() -> None:
+def test_a_noexecute_taint_in_config_keeps_every_node_agent_on_the_gpu_pool() -> None:
+    """node-exporter tolerates every taint (monitoring values) and the GPU agents follow the config."""
     document = _plan_with("dev", "gpu", [ConfigTaint(key=GPU_TAINT.key, value=GPU_TAINT.value, effect="NoExecute")])
+    assert check(Plan(document)).consistent
+
+
+def test_mutation_node_exporter_on_chart_default_tolerations_misses_a_noexecute_pool() -> None:
+    document = _plan_with("dev", "gpu", [ConfigTaint(key=GPU_TAINT.key, value=GPU_TAINT.value, effect="NoExecute")])
+    for step in document["steps"]:
+        inputs = step["newState"]["inputs"]
+        if step["newState"]["type"] == RELEASE and inputs["chart"] == "kube-prometheus-stack":
+            del inputs["values"]["prometheus-node-exporter"]["tolerations"]  # back to the chart's default
     (message,) = _messages(check(Plan(document)))
     assert "DaemonSet node-agents/node-exporter must run on every pool" in message
     assert f"pool 'gpu': taint {GPU_TAINT.key}={GPU_TAINT.value}:NoExecute not tolerated" in message
