@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from infra.components.monitoring import names
+from infra.components.monitoring.alerts import metrics
 from infra.components.nodes import autoscaler, autoscaler_versions, node_pools
 from infra.components.nodes.autoscaler import MUTATING_ACTIONS, SERVICE_ACCOUNT, iam_policy, values
 from infra.components.nodes.autoscaler_versions import autoscaler_version
@@ -81,6 +83,17 @@ def test_release_values_name_the_cluster_and_region_of_its_provider(plan: PlanVi
         assert values_["autoDiscovery"]["clusterName"] == clusters[region]
         seen.add(region)
     assert seen == set(clusters)
+
+
+def test_metrics_reach_prometheus_and_the_alerts_read_that_job(plan: PlanView) -> None:
+    # The chart's ServiceMonitor: next to Prometheus, with the label Prometheus selects; its targets' job is the
+    # release's Service, the job the autoscaler alerts name.
+    for release in _releases(plan):
+        monitor = release.inputs["values"]["serviceMonitor"]
+        assert monitor["enabled"] is True
+        assert monitor["namespace"] == names.MONITORING_NAMESPACE
+        assert monitor["selector"] == names.SELECTOR_LABELS
+        assert release.inputs["values"]["fullnameOverride"] == release.inputs["name"] == metrics.AUTOSCALER_JOB
 
 
 def test_image_tag_follows_the_kubernetes_version_and_registry_is_one_the_helm_pack_allows() -> None:

@@ -60,6 +60,8 @@ NODE_AGENTS_NAMESPACE: Final = _node_agents_namespace()
 
 # The DCGM exporter's release; its ServiceMonitor's targets carry job=<this> (the service name).
 DCGM_EXPORTER_RELEASE: Final = "dcgm-exporter"
+# Cluster Autoscaler's release (kube-system); its Service and so its scrape job carry this name too.
+CLUSTER_AUTOSCALER_RELEASE: Final = "cluster-autoscaler"
 
 # What model servers expose for the platform's inference alerts and dashboards (the serving contract; the
 # platform does not run the servers, docs/monitoring.md tells model owners to expose these):

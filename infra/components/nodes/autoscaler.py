@@ -21,6 +21,7 @@ import yaml
 
 from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.aws_names import partition_of
+from infra.components.monitoring import names
 from infra.components.nodes.autoscaler_versions import autoscaler_version
 from infra.components.nodes.node_pools import AUTOSCALER_TAG_PREFIX
 from infra.components.nodes.spec import role_label, system_placement
@@ -29,7 +30,7 @@ from infra.context import StackContext
 
 CHART: Final = "cluster-autoscaler"
 CHART_REPOSITORY: Final = "https://kubernetes.github.io/autoscaler"
-RELEASE_NAME: Final = "cluster-autoscaler"
+RELEASE_NAME: Final = names.CLUSTER_AUTOSCALER_RELEASE
 NAMESPACE: Final = "kube-system"
 # The chart's service account: the Pod Identity association names the same one.
 SERVICE_ACCOUNT: Final = "cluster-autoscaler"
@@ -99,6 +100,15 @@ def values(config: PlatformConfig, *, cluster_name: str, region: str) -> dict[st
         "awsRegion": region,
         "image": {**base["image"], "tag": version.image},
         "rbac": {**base["rbac"], "serviceAccount": {**base["rbac"]["serviceAccount"], "name": SERVICE_ACCOUNT}},
+        # Scraped like every platform component: the ServiceMonitor lives next to Prometheus and carries the
+        # selector label; the autoscaler alerts (monitoring/alerts/platform.py) read what it exposes.
+        "serviceMonitor": {
+            "enabled": True,
+            "namespace": names.MONITORING_NAMESPACE,
+            "selector": dict(names.SELECTOR_LABELS),
+            "interval": f"{config.monitoring.scrape_interval_seconds}s",
+            "path": "/metrics",
+        },
     }
 
 

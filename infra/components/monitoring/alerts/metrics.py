@@ -63,6 +63,12 @@ DCGM_POD_LABEL: Final = "exported_pod"
 CNI_ASSIGNED: Final = "awscni_assigned_ip_addresses"
 CNI_IP_MAX: Final = "awscni_ip_max"
 
+# Cluster Autoscaler (kubernetes/autoscaler cluster-autoscaler/metrics/metrics.go, namespace cluster_autoscaler);
+# its scrape job is the release's Service.
+CA_SAFE_TO_AUTOSCALE: Final = "cluster_autoscaler_cluster_safe_to_autoscale"
+CA_FAILED_SCALE_UPS: Final = "cluster_autoscaler_failed_scale_ups_total"
+AUTOSCALER_JOB: Final = names.CLUSTER_AUTOSCALER_RELEASE
+
 # Prometheus' own target health; kube-prometheus-stack names the API server's job "apiserver".
 UP: Final = "up"
 APISERVER_JOB: Final = "apiserver"

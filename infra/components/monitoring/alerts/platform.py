@@ -1,4 +1,4 @@
-"""Cluster alerts owned by the platform team: nodes, volumes, VPC CNI addresses, the API server.
+"""Cluster alerts owned by the platform team: nodes, volumes, VPC CNI addresses, the API server, the autoscaler.
 
 Ceph / object-store health: no Ceph is deployed yet (issue 10), so nothing is generated for it.
 """
@@ -15,6 +15,10 @@ from infra.context import PLATFORM_TEAM
 
 RUNBOOK = "platform.md"
 UNREACHABLE_AFTER = "5m"
+AUTOSCALER_ABSENT_AFTER = "10m"
+AUTOSCALER_UNSAFE_AFTER = "15m"
+# Failed scale-ups counted over this window: one failure keeps the alert up for the window.
+SCALE_UP_FAILURE_WINDOW = "30m"
 
 
 def platform_rules(scope: Scope) -> list[dict[str, Any]]:
@@ -88,4 +92,57 @@ def platform_rules(scope: Scope) -> list[dict[str, Any]]:
             runbook=RUNBOOK,
         )
     )
+    rules += autoscaler_rules(scope)
     return rules
+
+
+def autoscaler_rules(scope: Scope) -> list[dict[str, Any]]:
+    """Cluster Autoscaler down, stopped, or failing to add nodes: pending pods (GPU pods from zero included)
+    then never get a node, and idle GPU nodes are never removed."""
+    team = PLATFORM_TEAM
+    return [
+        alert(
+            scope,
+            name="ClusterAutoscalerDown",
+            expr=f"absent({selector(m.UP, eq('job', m.AUTOSCALER_JOB))} == 1)",
+            for_=AUTOSCALER_ABSENT_AFTER,
+            severity="warning",
+            team=team,
+            summary=f"Cluster {scope.stack}/{scope.region}: Cluster Autoscaler is not running",
+            description=(
+                f"No Cluster Autoscaler of the {scope.region} cluster has been scraped for {AUTOSCALER_ABSENT_AFTER}: "
+                "pending pods get no new node (GPU pools stay at zero) and idle nodes are not removed."
+            ),
+            labels={"region": scope.region},
+            runbook=RUNBOOK,
+        ),
+        alert(
+            scope,
+            name="ClusterAutoscalerUnsafe",
+            expr=f"{m.CA_SAFE_TO_AUTOSCALE} == 0",
+            for_=AUTOSCALER_UNSAFE_AFTER,
+            severity="warning",
+            team=team,
+            summary=f"Cluster {scope.stack}/{scope.region}: Cluster Autoscaler has stopped scaling",
+            description=(
+                "Cluster Autoscaler reports the cluster unsafe to autoscale (too many unready nodes) for "
+                f"{AUTOSCALER_UNSAFE_AFTER}: it adds and removes no node until the nodes recover."
+            ),
+            runbook=RUNBOOK,
+        ),
+        alert(
+            scope,
+            name="ClusterAutoscalerScaleUpFailing",
+            expr=f"increase({m.CA_FAILED_SCALE_UPS}[{SCALE_UP_FAILURE_WINDOW}]) > 0",
+            for_="5m",
+            severity="warning",
+            team=team,
+            summary="Cluster Autoscaler scale-ups fail ({{ $labels.reason }})",
+            description=(
+                f"{{{{ $value | humanize }}}} scale-ups failed in {SCALE_UP_FAILURE_WINDOW} "
+                "(reason {{ $labels.reason }}): EC2 capacity (spot or GPU), service quotas or permissions; "
+                "the pods that asked for the nodes stay pending."
+            ),
+            runbook=RUNBOOK,
+        ),
+    ]
