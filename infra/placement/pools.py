@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import yaml
 
+from infra.components.nodes.contract import EKS_TAINT_EFFECTS
 from infra.components.nodes.spec import NO_ACCELERATOR, accelerators, pool_label
 from infra.placement.model import OPAQUE, PlacementInputError, Pool, Taint
 from infra.placement.plan import Plan
@@ -16,7 +17,7 @@ from infra.placement.plan import Plan
 NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"
 NODE_LABELS_FILE: Final = Path(__file__).with_name("node_labels.yaml")
 # The EKS API spells taint effects in upper snake case; pods tolerate the Kubernetes names.
-EKS_EFFECTS: Final = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
+EKS_EFFECTS: Final = {eks: kubernetes for kubernetes, eks in EKS_TAINT_EFFECTS.items()}
 
 
 @functools.cache

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 ROOT: Final = Path(__file__).resolve().parents[3]
 SCHEDULING_FILE: Final = ROOT / "policies" / "packs" / "shared" / "node_scheduling.data.yaml"
 GPU_INSTANCE_TYPES_FILE: Final = Path(__file__).with_name("gpu_instance_types.yaml")
+# Kubernetes taint effects as the EKS node-group API spells them (the plan carries these).
+EKS_TAINT_EFFECTS: Final = {
+    "NoSchedule": "NO_SCHEDULE",
+    "PreferNoSchedule": "PREFER_NO_SCHEDULE",
+    "NoExecute": "NO_EXECUTE",
+}
 NVIDIA: Final = "nvidia"
 NO_ACCELERATOR: Final = "none"
 # The NVIDIA device plugin picks a node's entry of its config map from this node label (the chart's

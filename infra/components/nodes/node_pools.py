@@ -11,10 +11,10 @@ import yaml
 
 from infra.components.access.iam import aws_managed_policy, service_trust_policy
 from infra.components.aws_names import partition_of
+from infra.components.nodes.contract import EKS_TAINT_EFFECTS
 from infra.components.nodes.spec import PoolSpec, pool_specs
 from infra.context import TAG_POOL, StackContext
 
-_EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
 # No AmazonEKS_CNI_Policy: the VPC CNI gets its own role through EKS Pod Identity (addons.py), so
 # nothing else on a node can use ENI/IP-assignment permissions. Removing the attachment from an
 # existing stack is safe: Pulumi deletes it after the add-on's pod identity association is created.
@@ -139,7 +139,7 @@ class NodePools(pulumi.ComponentResource):
                 },
                 update_config={"max_unavailable_percentage": 33},
                 labels=spec.labels,
-                taints=[{"key": t.key, "value": t.value, "effect": _EFFECTS[t.effect]} for t in spec.taints],
+                taints=[{"key": t.key, "value": t.value, "effect": EKS_TAINT_EFFECTS[t.effect]} for t in spec.taints],
                 launch_template={"id": template.id, "version": template.latest_version.apply(str)},
                 tags={**pool_tags, **autoscaler_tags(cluster_name, spec)},
                 opts=pulumi.ResourceOptions.merge(
