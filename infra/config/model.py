@@ -187,14 +187,63 @@ class LifecycleConfig(Section):
 
 
 class BackupConfig(Section):
-    retention_days: int = Field(default=35, ge=1, le=3650)
+    retention_days: int = Field(
+        default=35, ge=1, le=3650, description="How long a backup is kept (Velero TTL, backups bucket expiry)."
+    )
     object_lock_days: int = Field(default=30, ge=1, le=3650, description="Compliance-mode retention on backups.")
+    every_hours: Literal[1, 2, 3, 4, 6, 8, 12, 24] = Field(
+        default=24, description="Hours between cluster backups (Velero schedule); at most dr.dataLoss.rpoMinutes."
+    )
+    verify_every_hours: Literal[6, 8, 12, 24] = Field(
+        default=24,
+        description="Hours between restore verifications of the latest backup; the alert fires on a failed "
+        "verification or when none succeeded for twice this interval.",
+    )
+
+
+BucketPurpose = Literal["datasets", "models", "inference-logs", "drift-reports", "backups"]
+
+
+class BucketLifecycleConfig(Section):
+    """Overrides of one purpose's lifecycle; unset keys keep policies/packs/shared/object_storage.data.yaml."""
+
+    cold_after_days: int | None = Field(
+        default=None, ge=0, le=3650, description="Days before current versions move to the cold class (0: never)."
+    )
+    expire_after_days: int | None = Field(
+        default=None, ge=0, le=3650, description="Days before current versions expire (0: never)."
+    )
+    expire_noncurrent_after_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Days a noncurrent (overwritten or deleted) version is kept."
+    )
+
+
+class CephConfig(Section):
+    osd_size_gib: int = Field(default=256, ge=10, le=16384, description="Size of each OSD's encrypted gp3 volume.")
+    osds_per_zone: int = Field(default=1, ge=1, le=32, description="OSDs in each availability zone of the region.")
+
+
+class MinioConfig(Section):
+    servers: int = Field(default=4, ge=1, le=32, description="MinIO server pods of the Tenant's pool.")
+    volumes_per_server: int = Field(default=1, ge=1, le=16)
+    volume_size_gib: int = Field(default=100, ge=1, le=16384)
 
 
 class StorageConfig(Section):
-    backend: Literal["minio", "ceph"] = "minio"
-    lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig)
+    backend: Literal["minio", "ceph"] = Field(
+        default="ceph",
+        description="In-cluster object store: ceph (Rook-Ceph RGW), or minio (legacy: the community server is "
+        "archived upstream; docs/storage.md).",
+    )
+    lifecycle: LifecycleConfig = Field(
+        default_factory=LifecycleConfig, description="Tiering of the AWS S3 backup vault (STANDARD_IA, GLACIER)."
+    )
+    buckets: dict[BucketPurpose, BucketLifecycleConfig] = Field(
+        default_factory=dict, description="Per-purpose lifecycle overrides of the in-cluster buckets."
+    )
     backup: BackupConfig = Field(default_factory=BackupConfig)
+    ceph: CephConfig = Field(default_factory=CephConfig)
+    minio: MinioConfig = Field(default_factory=MinioConfig)
 
 
 class TeamAccessConfig(Section):

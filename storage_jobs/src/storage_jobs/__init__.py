@@ -1,0 +1,1 @@
+"""Storage jobs of the platform: the bucket reconciler and the restore verification (own image, no Pulumi)."""
