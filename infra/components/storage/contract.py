@@ -123,3 +123,8 @@ def endpoint_url(backend: str) -> str:
         # The MinIO operator names a Tenant's S3 service `minio` (443 with TLS).
         return f"https://minio.{namespace('minioTenant')}.svc:{port}"
     raise ValueError(f"unknown storage backend {backend!r}")
+
+
+def cluster_issuer() -> str:
+    """The cert-manager ClusterIssuer (the platform's private CA) that signs the object store's certificate."""
+    return str(storage_contract()["pki"]["clusterIssuer"])

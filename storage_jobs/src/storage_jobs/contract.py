@@ -7,11 +7,11 @@ This module is the only definition of its shape on both sides.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION: Final = 1
 Access = Literal["list", "read", "write"]
 
 
