@@ -456,6 +456,19 @@ class DriftJobsConfig(Section):
     )
 
 
+STORAGE_JOBS_IMAGE = "ghcr.io/ai-platform/storage-jobs:0.1.0@sha256:" + "0" * 64
+
+
+class StorageJobsConfig(Section):
+    image: Annotated[str, AfterValidator(_digest_pinned_image)] = Field(
+        default=STORAGE_JOBS_IMAGE,
+        description=(
+            "The storage jobs image (bucket reconciler, restore verification), pinned by digest. The default "
+            "digest is a placeholder until the image is published: set the digest of storage_jobs/Dockerfile's build."
+        ),
+    )
+
+
 class AuditConfig(Section):
     trail_object_lock_days: int = Field(
         default=365, ge=1, le=3650, description="Compliance-mode retention of CloudTrail log files."
@@ -522,6 +535,7 @@ class PlatformConfig(Section):
     addons: AddonsConfig = Field(default_factory=AddonsConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     drift_jobs: DriftJobsConfig = Field(default_factory=DriftJobsConfig)
+    storage_jobs: StorageJobsConfig = Field(default_factory=StorageJobsConfig)
     dr: DrConfig = Field(default_factory=DrConfig)
     budgets: list[BudgetConfig] = Field(default_factory=list)
     gate: GateConfig = Field(default_factory=GateConfig)
