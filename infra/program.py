@@ -14,6 +14,7 @@ from infra.components.monitoring.global_view import GlobalMetricsStore, global_v
 from infra.components.region import RegionalPlatform
 from infra.components.security.audit import AuditTrail
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
+from infra.config.storage_rules import StackIdentity
 from infra.context import StackContext
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,8 @@ def engine_config() -> dict[str, Any]:
 def load_config() -> PlatformConfig:
     stack_file = REPO_ROOT / "stacks" / f"Pulumi.{pulumi.get_stack()}.yaml"
     try:
-        return parse_platform_config(engine_config(), stack_file if stack_file.exists() else None)
+        identity = StackIdentity(project=pulumi.get_project(), stack=pulumi.get_stack())
+        return parse_platform_config(engine_config(), stack_file if stack_file.exists() else None, identity)
     except ConfigError as error:
         # RunError prints the message without a Python traceback.
         raise pulumi.RunError(str(error)) from None

@@ -12,11 +12,11 @@ import pulumi_kubernetes as k8s
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.priority_classes import PriorityClasses
 from infra.components.access.teams import TeamAccess
-from infra.components.aws_names import partition_of
 from infra.components.gpu.dcgm_exporter import DcgmExporter
 from infra.components.gpu.device_plugin import DevicePlugin, plugin_pools
 from infra.components.gpu.footprint import node_agents_quota
-from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE, ModelDeployment
+from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, ModelDeployment
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names as monitoring_names
 from infra.components.monitoring.alertmanager.component import AlertRouting
 from infra.components.monitoring.alertmanager.component import values_overlay as alertmanager_values
@@ -24,6 +24,8 @@ from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.storage.bucket_reconciler import BucketReconciler
+from infra.components.storage.client import object_store_egress
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -33,6 +35,7 @@ SYSTEM_NAMESPACE = "ai-platform-system"
 def platform_profile(ctx: StackContext, region: RegionConfig) -> dict[str, object]:
     """What in-cluster tools and the governance policies read about the stack this cluster belongs to."""
     dr = ctx.config.dr
+    storage = ctx.config.storage
     return {
         "stack": ctx.stack,
         "environment": ctx.config.environment,
@@ -60,13 +63,23 @@ def platform_profile(ctx: StackContext, region: RegionConfig) -> dict[str, objec
                 ("humanDeletion", dr.human_deletion),
             )
         },
+        # The object store and backup cadence the storage policies judge the cluster's objects against.
+        "storage": {
+            "backend": storage.backend,
+            "backup": {
+                "retentionDays": storage.backup.retention_days,
+                "objectLockDays": storage.backup.object_lock_days,
+                "everyHours": storage.backup.every_hours,
+                "verifyEveryHours": storage.backup.verify_every_hours,
+            },
+        },
     }
 
 
-def drift_egress_rules(vpc_cidr: str) -> list[dict[str, Any]]:
-    """Where drift jobs may connect: DNS, TLS inside the VPC (the S3, STS and other VPC endpoints; S3 is
-    reached through its interface endpoint, so it is inside the VPC CIDR) and the Pushgateway. Nothing
-    outside the VPC: a compromised job cannot send data to an arbitrary address on 443."""
+def drift_egress_rules(backend: str) -> list[dict[str, Any]]:
+    """Where drift jobs may connect: DNS, the region's object store (their windows and reports) and the
+    Pushgateway. Nothing else: no AWS API (the jobs hold object-store keys, not an AWS identity), nothing
+    outside the cluster, so a compromised job cannot send data to an arbitrary address."""
     return [
         {
             "to": [
@@ -77,7 +90,7 @@ def drift_egress_rules(vpc_cidr: str) -> list[dict[str, Any]]:
             ],
             "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
         },
-        {"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": [{"protocol": "TCP", "port": 443}]},
+        object_store_egress(backend),
         {
             "to": [
                 {
@@ -132,6 +145,15 @@ class InCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
         )
 
+        # The region's purpose buckets, applied by the reconciler from the bucket contract. Its runs also need
+        # the object store (wire its component into depends_on) and the bucket-admin user's Secret.
+        BucketReconciler(
+            f"{name}-buckets",
+            ctx=ctx,
+            region=region.name,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[priorities]),
+        )
+
         for team in ctx.config.teams:
             TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
 
@@ -183,7 +205,7 @@ class InCluster(pulumi.ComponentResource):
                 spec={
                     "podSelector": {"matchLabels": dict(DRIFT_JOB_POD_LABELS)},
                     "policyTypes": ["Egress"],
-                    "egress": drift_egress_rules(region.cidr),
+                    "egress": drift_egress_rules(ctx.config.storage.backend),
                 },
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[models.namespace]),
             )
@@ -194,9 +216,6 @@ class InCluster(pulumi.ComponentResource):
                     model=model,
                     region=region.name,
                     active=region.role == "primary",
-                    partition=partition_of(region.name),
-                    cluster_name=cluster.name,
-                    aws_provider=aws_provider,
                     namespace=models.namespace,
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )

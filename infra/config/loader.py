@@ -16,9 +16,12 @@ from infra.config.errors import MISSING, NAMESPACE, ConfigError, ConfigProblem, 
 from infra.config.locate import line_of
 from infra.config.model import PlatformConfig
 from infra.config.rules import check_platform
+from infra.config.storage_rules import StackIdentity
 
 
-def parse_platform_config(namespaced: dict[str, Any], stack_file: Path | None = None) -> PlatformConfig:
+def parse_platform_config(
+    namespaced: dict[str, Any], stack_file: Path | None = None, identity: StackIdentity | None = None
+) -> PlatformConfig:
     """Validate `{"ai-platform:<key>": value}` (values parsed, or JSON strings as the engine passes them).
 
     Raises ConfigError with every problem found, each with its key path (and file:line when the
@@ -33,7 +36,7 @@ def parse_platform_config(namespaced: dict[str, Any], stack_file: Path | None = 
         config = PlatformConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError([_locate(_from_pydantic(err), stack_file, err["loc"]) for err in exc.errors()]) from None
-    problems = check_platform(config)
+    problems = check_platform(config, identity)
     if problems:
         raise ConfigError([_locate(p, stack_file, _parts(p.path)) for p in problems])
     return config
@@ -82,7 +85,22 @@ def load_stack_file(stack_file: Path) -> tuple[PlatformConfig, dict[str, Any]]:
             ]
         )
     config_map: dict[str, Any] = document["config"]
-    return parse_platform_config(config_map, stack_file), config_map
+    return parse_platform_config(config_map, stack_file, stack_identity(stack_file)), config_map
+
+
+def stack_identity(stack_file: Path) -> StackIdentity | None:
+    """Project and stack of `<dir>/Pulumi.<stack>.yaml` when `<dir>/../Pulumi.yaml` is its project file (the
+    project's stackConfigDir); None for a stack file anywhere else."""
+    project_file = stack_file.parent.parent / "Pulumi.yaml"
+    stack = stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    if not project_file.is_file() or not stack_file.name.startswith("Pulumi.") or not stack:
+        return None
+    project = yaml.safe_load(project_file.read_text(encoding="utf-8"))
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        return None
+    if project.get("stackConfigDir", ".") != stack_file.parent.name:
+        return None
+    return StackIdentity(project=project["name"], stack=stack)
 
 
 def _decode(value: Any) -> Any:

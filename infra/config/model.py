@@ -32,6 +32,9 @@ AwsRegionName = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a
 KubernetesVersion = Annotated[str, StringConstraints(pattern=r"^1\.(2[89]|3[0-9])$")]
 InstanceType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
 S3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")]
+# An s3:// URI whose bucket may name the region as `{region}`: the program substitutes each cluster's region
+# (infra/config/storage_rules.py requires it for drift URIs, so each region's job reads its own store).
+RegionS3Uri = Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]*(\{region\}[a-z0-9.-]*)?(/.*)?$")]
 IamRoleArn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 CronSchedule = Annotated[str, StringConstraints(pattern=r"^(\S+\s+){4}\S+$")]
@@ -304,8 +307,14 @@ class DriftThresholds(Section):
 
 
 class DriftConfig(Section):
-    reference: S3Uri
-    current: S3Uri
+    reference: RegionS3Uri = Field(
+        description="Reference window in the region's datasets bucket, e.g. "
+        "s3://<project>-<stack>-{region}-datasets/<model>/reference/."
+    )
+    current: RegionS3Uri = Field(
+        description="Current window in the region's inference-logs bucket, e.g. "
+        "s3://<project>-<stack>-{region}-inference-logs/<model>/latest/."
+    )
     frequency: DriftFrequency | None = Field(
         default=None,
         description="Default: daily for high-risk or real-time models, monthly for minimal-risk batch, else weekly.",
@@ -321,10 +330,10 @@ class DriftConfig(Section):
     task: Literal["classification", "regression"] | None = None
     thresholds: DriftThresholds = Field(default_factory=DriftThresholds)
     adaptive: bool = True
-    reports: S3Uri | None = Field(
+    reports: RegionS3Uri | None = Field(
         default=None,
-        description="Where reports and adaptive-threshold history go; "
-        "default s3://<reference bucket>/drift-reports/<model>/.",
+        description="Where reports and adaptive-threshold history go, in the region's drift-reports bucket; "
+        "default s3://<project>-<stack>-{region}-drift-reports/<model>/.",
     )
     window_rows: int = Field(default=1_000_000, ge=1, description="Typical rows per window; sizes requests and shards.")
     shards: int = Field(default=1, ge=1, le=64, description=">1 runs the window as an Indexed Job plus a merge step.")

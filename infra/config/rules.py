@@ -23,6 +23,7 @@ from infra.config.model import (
     PlatformConfig,
     required_drift_frequency,
 )
+from infra.config.storage_rules import StackIdentity, check_storage
 
 MIN_HIGH_RISK_LOG_RETENTION_DAYS = 183  # EU AI Act Art. 19/26: at least six months
 DR_MAXIMA = {  # DESIGN §2 continuity objectives, minutes
@@ -33,7 +34,8 @@ DR_MAXIMA = {  # DESIGN §2 continuity objectives, minutes
 }
 
 
-def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
+def check_platform(config: PlatformConfig, identity: StackIdentity | None = None) -> list[ConfigProblem]:
+    """`identity` (project and stack, when known) lets the storage rules check bucket names exactly."""
     return [
         *_regions(config),
         *_node_pools(config),
@@ -46,6 +48,7 @@ def check_platform(config: PlatformConfig) -> list[ConfigProblem]:
         *_autoscaler(config),
         *_alerts(config),
         *check_alert_routing(config),
+        *check_storage(config, identity),
     ]
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from drift_jobs import contract
-from infra.components.models.model_cards import MODELS_NAMESPACE
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import catalog, names
 from infra.components.monitoring.dashboards import (
     CONFIGMAP_LIMIT_BYTES,

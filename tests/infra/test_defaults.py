@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from infra.components.access.iam import CONFUSED_DEPUTY_EXEMPT
+from infra.components.monitoring import names
 from infra.components.network.endpoints import INTERFACE_SERVICES
+from infra.components.storage.client import object_store_egress, object_store_namespace
 from infra.config import load_stack_file, parse_platform_config
 from infra.config.model import ADDON_NAMES, DriftJobsConfig, GateConfig, default_addon_versions
 from infra.offline.fake_cloud import outputs_for
@@ -102,17 +104,18 @@ def test_every_region_has_private_endpoints_reachable_on_443_from_the_vpc_only(p
                 assert endpoint.inputs["dnsOptions"]["privateDnsOnlyForInboundResolverEndpoint"] is False
 
 
-def test_drift_jobs_egress_is_dns_vpc_443_and_pushgateway_only(plan: PlanView) -> None:
-    cidrs = {r["cidr"] for r in plan.config("regions")}
+def test_drift_jobs_egress_is_dns_the_object_store_and_pushgateway_only(plan: PlanView) -> None:
+    backend = plan.config("storage")["backend"]
     policies = [p for p in plan.k8s_objects("NetworkPolicy") if p.inputs["metadata"]["name"] == "drift-jobs-egress"]
     assert len(policies) == len(plan.config("regions"))  # every stack declares models
+    allowed = {"kube-system", names.MONITORING_NAMESPACE, object_store_namespace(backend)}
     for policy in policies:
         for rule in policy.inputs["spec"]["egress"]:
             assert rule.get("to"), f"{policy.urn}: an egress rule without `to` allows any destination"
             for peer in rule["to"]:
-                if "ipBlock" in peer:
-                    assert peer["ipBlock"]["cidr"] in cidrs and "except" not in peer["ipBlock"]
-                    assert rule["ports"] == [{"protocol": "TCP", "port": 443}]
+                assert "ipBlock" not in peer, f"{policy.urn}: the jobs need no address outside the cluster"
+                assert peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] in allowed
+        assert object_store_egress(backend) in policy.inputs["spec"]["egress"]
 
 
 def test_one_multi_region_validated_encrypted_trail_into_a_locked_bucket(plan: PlanView) -> None:

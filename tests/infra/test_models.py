@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 from infra.components.models.drift_schedule import cron_schedule, job_size
+from infra.components.storage.contract import ca_bundle, endpoint_url
+from infra.components.storage.users import credentials_secret, drift_user
 from infra.config.model import DriftConfig, ModelConfig
 from tests.infra.plan_view import PlanView, Resource
 
 
 def _cronjobs(plan: PlanView) -> list[Resource]:
-    return plan.k8s_objects("CronJob")
+    """The drift CronJobs (other CronJobs, such as the bucket reconciler's, carry no model label)."""
+    return [c for c in plan.k8s_objects("CronJob") if "ai-platform/model" in c.inputs["metadata"]["labels"]]
 
 
 def test_every_model_has_a_drift_cronjob_and_a_model_card_in_every_region(plan: PlanView) -> None:
@@ -80,7 +83,11 @@ def test_the_job_config_carries_the_models_thresholds(plans: dict[str, PlanView]
     for config in configs:
         assert config["thresholds"]["psi"] == {"warning": 0.1, "critical": 0.2}
         assert config["thresholds"]["features"]["merchant_category"]["psi"] == {"warning": 0.15, "critical": 0.25}
-        assert config["reports"] == "s3://ai-platform-prod-datasets/drift-reports/fraud-scoring/"
+        region = config["region"]
+        assert config["reference"] == f"s3://ai-platform-prod-{region}-datasets/fraud-scoring/reference/"
+        assert config["current"] == f"s3://ai-platform-prod-{region}-inference-logs/fraud-scoring/latest/"
+        assert config["reports"] == f"s3://ai-platform-prod-{region}-drift-reports/fraud-scoring/"
+    assert {c["region"] for c in configs} == {r["name"] for r in prod.config("regions")}
 
 
 def test_sharded_models_run_as_indexed_jobs_with_a_same_day_merge(plans: dict[str, PlanView]) -> None:
@@ -92,7 +99,7 @@ def test_sharded_models_run_as_indexed_jobs_with_a_same_day_merge(plans: dict[st
     assert '--shard "$SHARD_INDEX/4"' in shard_command and '--run-id "$(date -u +%Y%m%d)"' in shard_command
     (merge_command,) = merge["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"][1:]
     assert merge_command.startswith("exec drift-job merge")
-    assert "s3://ai-platform-prod-datasets/drift-reports/fraud-scoring/runs/$(date -u +%Y%m%d)/shards/" in merge_command
+    assert "s3://ai-platform-prod-eu-west-1-drift-reports/fraud-scoring/runs/$(date -u +%Y%m%d)/shards/" in merge_command
     shard_minute, shard_hour, *shard_rest = shards["schedule"].split()
     merge_minute, merge_hour, *merge_rest = merge["schedule"].split()
     assert (merge_minute, merge_rest) == (shard_minute, shard_rest)
@@ -106,22 +113,30 @@ def test_unsharded_models_run_the_job_directly(plans: dict[str, PlanView]) -> No
     assert container["args"] == ["run", "--config", "/etc/drift-job/config.json", "--out", "/tmp/drift-out"]
 
 
-def test_drift_role_reads_only_the_models_buckets(plans: dict[str, PlanView]) -> None:
-    prod = plans["prod"]
-    policies = [
-        json.loads(p.inputs["policy"])
-        for p in prod.of_type("aws:iam/rolePolicy:RolePolicy")
-        if "-model-fraud-scoring-drift" in p.name
-    ]
-    assert policies
-    for policy in policies:
-        resources = [
-            r
-            for s in policy["Statement"]
-            for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
-        ]
-        assert "*" not in resources
-        assert all("ai-platform-prod-datasets" in r or "ai-platform-prod-inference-logs" in r for r in resources)
+def test_drift_jobs_use_their_models_object_store_user_and_no_aws_identity(plan: PlanView) -> None:
+    backend = plan.config("storage")["backend"]
+    assert not [r for r in plan.resources if "-model-" in r.name and r.type.startswith("aws:")]
+    for job in _cronjobs(plan):
+        model = job.inputs["metadata"]["labels"]["ai-platform/model"]
+        pod = job.inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        env = {e["name"]: e for e in container["env"]}
+        secret = credentials_secret(backend, drift_user(model))
+        assert env["AWS_ENDPOINT_URL_S3"]["value"] == endpoint_url(backend)
+        assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"] == {
+            "name": secret.name,
+            "key": secret.access_key_key,
+        }
+        assert env["AWS_SECRET_ACCESS_KEY"]["valueFrom"]["secretKeyRef"] == {
+            "name": secret.name,
+            "key": secret.secret_key_key,
+        }
+        # The CA file the environment names is the mounted bundle ConfigMap's key.
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        (ca,) = [v for v in volumes.values() if v.get("configMap", {}).get("name") == ca_bundle()[0]]
+        assert env["AWS_CA_BUNDLE"]["value"] == f"{mounts[ca['name']]}/{ca_bundle()[1]}"
+        assert ca["configMap"]["items"] == [{"key": ca_bundle()[1], "path": ca_bundle()[1]}]
 
 
 def _model(risk: str, serving: str, **drift: object) -> ModelConfig:
@@ -136,7 +151,11 @@ def _model(risk: str, serving: str, **drift: object) -> ModelConfig:
             "datasetVersion": "d",
             "trainedBy": "x",
             "drift": DriftConfig.model_validate(
-                {"reference": "s3://bucket-a/ref/", "current": "s3://bucket-a/cur/", **drift}
+                {
+                    "reference": "s3://p-s-{region}-datasets/m/ref/",
+                    "current": "s3://p-s-{region}-inference-logs/m/cur/",
+                    **drift,
+                }
             ),
         }
     )

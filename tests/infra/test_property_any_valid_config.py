@@ -42,8 +42,9 @@ def models(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "datasetVersion": "d1",
         "trainedBy": "ci",
         "drift": {
-            "reference": "s3://data-bucket/ref/",
-            "current": "s3://data-bucket/cur/",
+            # The property test's stack is `prop` (run_with_config below).
+            "reference": f"s3://ai-platform-prop-{{region}}-datasets/model-{index}/ref/",
+            "current": f"s3://ai-platform-prop-{{region}}-inference-logs/model-{index}/cur/",
             "shards": draw(st.integers(min_value=1, max_value=3)),
         },
     }
@@ -105,6 +106,7 @@ def test_any_valid_config_produces_a_consistent_plan(config_map: dict[str, Any])
     nat_per_region = 3 if config.nat_mode == "perAz" else 1
     assert len(view.of_type("aws:ec2/natGateway:NatGateway")) == nat_per_region * len(regions)
     cronjobs_per_region = sum(2 if m.drift.shards > 1 else 1 for m in config.models)
-    assert len(view.k8s_objects("CronJob")) == cronjobs_per_region * len(regions)
+    drift_cronjobs = [c for c in view.k8s_objects("CronJob") if "ai-platform/model" in c.inputs["metadata"]["labels"]]
+    assert len(drift_cronjobs) == cronjobs_per_region * len(regions)
     replications = view.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
     assert len(replications) == (1 if len(regions) > 1 else 0)

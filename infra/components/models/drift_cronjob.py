@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.components.access import priority_classes
-from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule, reports_uri
+from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule
 from infra.components.nodes.spec import role_label
+from infra.components.storage.client import ca_mount, ca_volume, object_store_env
+from infra.components.storage.users import drift_user
 from infra.config.model import ModelConfig
 
 RUN_AS = 10001
@@ -39,6 +41,10 @@ class DriftJobContext:
     config_map: str
     labels: dict[str, str]
     active: bool
+    backend: str
+    """The region's object store (storage.backend): the job's endpoint and its user's Secret."""
+    reports: str
+    """The model's reports URI in this region (the merge step reads the day's shard summaries under it)."""
 
 
 def cronjob_names(model: ModelConfig) -> list[str]:
@@ -56,7 +62,7 @@ def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
     run = f'exec drift-job run --config {CONFIG_PATH} --out {OUT_DIR} --shard "$SHARD_INDEX/{shards}" --run-id {RUN_ID}'
     merge = (
         f"exec drift-job merge --config {CONFIG_PATH} --out {OUT_DIR} "
-        f'--inputs "{reports_uri(job.model)}runs/$(date -u +%Y%m%d)/shards/" --run-id {RUN_ID}'
+        f'--inputs "{job.reports}runs/$(date -u +%Y%m%d)/shards/" --run-id {RUN_ID}'
     )
     indexed = {"completionMode": "Indexed", "completions": shards, "parallelism": min(shards, 4)}
     return [
@@ -67,7 +73,8 @@ def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
 
 def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: dict[str, Any]) -> dict[str, Any]:
     size = job_size(job.model)
-    env: list[dict[str, Any]] = [{"name": "AWS_REGION", "value": job.region}]
+    # The region's object store as the model's own drift user: endpoint, keys from its Secret, platform CA.
+    env: list[dict[str, Any]] = object_store_env(job.backend, drift_user(job.model.name), job.region)
     if indexed:
         env.append(
             {
@@ -101,6 +108,7 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
         "volumeMounts": [
             {"name": "config", "mountPath": "/etc/drift-job", "readOnly": True},
             {"name": "scratch", "mountPath": "/tmp"},
+            ca_mount(),
         ],
     }
     pod = {
@@ -130,6 +138,7 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
         "volumes": [
             {"name": "config", "configMap": {"name": job.config_map}},
             {"name": "scratch", "emptyDir": {"sizeLimit": "2Gi"}},
+            ca_volume(),
         ],
     }
     return {

@@ -52,15 +52,3 @@ def job_size(model: ModelConfig) -> JobSize:
         memory_limit="1Gi",
         active_deadline_seconds=deadline,
     )
-
-
-def reports_uri(model: ModelConfig) -> str:
-    if model.drift.reports:
-        return model.drift.reports
-    bucket = model.drift.reference.removeprefix("s3://").split("/", 1)[0]
-    return f"s3://{bucket}/drift-reports/{model.name}/"
-
-
-def bucket_and_prefix(uri: str) -> tuple[str, str]:
-    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
-    return bucket, prefix

@@ -1,4 +1,5 @@
-"""Per model: a model card (governance metadata) and its drift CronJob, least-privilege via Pod Identity."""
+"""Per model: a model card (governance metadata) and its drift CronJob, least-privilege on the object store
+(the model's own object-store user, granted only its prefixes by the bucket contract)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ import json
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.models.drift_cronjob import DriftJobContext, drift_cronjobs
-from infra.components.models.drift_schedule import bucket_and_prefix, reports_uri
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names
+from infra.components.storage.uris import drift_uris
 from infra.config.model import ModelConfig, effective_drift_frequency
 from infra.context import StackContext
 
-MODELS_NAMESPACE = "ai-models"
 MODEL_LABEL = "ai-platform/model"
 # What the drift jobs' pods carry: their egress policy and the Pushgateway's ingress policy select on it.
 DRIFT_JOB_POD_LABELS = {"app.kubernetes.io/component": "drift-job"}
@@ -48,18 +47,20 @@ def model_card(model: ModelConfig) -> dict[str, Any]:
 
 
 def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict[str, Any]:
-    """The drift job's config.json (contract in docs/drift-jobs.md): one source for job and alert thresholds."""
+    """The drift job's config.json (contract in docs/drift-jobs.md): one source for job and alert thresholds.
+    The URIs are this region's: each region's job reads and writes its own cluster's object store."""
     drift = model.drift
     thresholds = drift.thresholds
-    reports = reports_uri(model)
+    uris = drift_uris(ctx.project, ctx.stack, model, region)
+    reports = uris.reports
     return {
         "model": model.name,
         "model_version": model.version,
         "stack": ctx.stack,
         "region": region,
         "cluster": ctx.cluster_name(region),
-        "reference": drift.reference,
-        "current": drift.current,
+        "reference": uris.reference,
+        "current": uris.current,
         "numeric_features": drift.numeric_features,
         "categorical_features": drift.categorical_features,
         "prediction_column": drift.prediction_column,
@@ -84,41 +85,11 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
     }
 
 
-def s3_access_policy(model: ModelConfig, partition: str) -> str:
-    read = [bucket_and_prefix(model.drift.reference), bucket_and_prefix(model.drift.current)]
-    write = bucket_and_prefix(reports_uri(model))
-    arn = f"arn:{partition}:s3:::"
-    buckets = sorted({bucket for bucket, _ in [*read, write]})
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ListModelPrefixes",
-                    "Effect": "Allow",
-                    "Action": "s3:ListBucket",
-                    "Resource": [f"{arn}{b}" for b in buckets],
-                    "Condition": {"StringLike": {"s3:prefix": sorted({f"{p}*" for _, p in [*read, write]})}},
-                },
-                {
-                    "Sid": "ReadWindows",
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": sorted({f"{arn}{b}/{p}*" for b, p in [*read, write]}),
-                },
-                {
-                    "Sid": "WriteReports",
-                    "Effect": "Allow",
-                    "Action": "s3:PutObject",
-                    "Resource": [f"{arn}{write[0]}/{write[1]}*"],
-                },
-            ],
-        }
-    )
-
-
 class ModelDeployment(pulumi.ComponentResource):
-    """Model card, drift-job identity, config and CronJob (suspended in standby regions until failover)."""
+    """Model card, drift-job service account, config and CronJob (suspended in standby regions until failover).
+
+    The job reaches the region's object store as the model's object-store user (its keys in a Secret that the
+    object store's component writes into this namespace); it needs no AWS identity any more."""
 
     def __init__(
         self,
@@ -128,16 +99,11 @@ class ModelDeployment(pulumi.ComponentResource):
         model: ModelConfig,
         region: str,
         active: bool,
-        partition: str,
-        cluster_name: pulumi.Input[str],
-        aws_provider: aws.Provider,
         namespace: k8s.core.v1.Namespace,
         opts: pulumi.ResourceOptions,
     ) -> None:
         super().__init__("ai-platform:models:ModelDeployment", name, None, opts)
-        aws_child = pulumi.ResourceOptions(parent=self, provider=aws_provider)
         k8s_child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
-        tags = ctx.tags(region, team=model.owner)
         labels = {MODEL_LABEL: model.name, "app.kubernetes.io/part-of": "ai-platform", "ai-platform/team": model.owner}
         service_account = f"drift-{model.name}"
 
@@ -152,22 +118,6 @@ class ModelDeployment(pulumi.ComponentResource):
             opts=k8s_child,
         )
 
-        trust = account_id(aws_provider).apply(
-            lambda account: pod_identity_trust_policy(
-                account, ctx.cluster_name(region), MODELS_NAMESPACE, service_account
-            )
-        )
-        role = aws.iam.Role(f"{name}-drift", assume_role_policy=trust, tags=tags, opts=aws_child)
-        aws.iam.RolePolicy(f"{name}-drift", role=role.id, policy=s3_access_policy(model, partition), opts=aws_child)
-        aws.eks.PodIdentityAssociation(
-            f"{name}-drift",
-            cluster_name=cluster_name,
-            namespace=MODELS_NAMESPACE,
-            service_account=service_account,
-            role_arn=role.arn,
-            tags=tags,
-            opts=aws_child,
-        )
         k8s.core.v1.ServiceAccount(
             f"{name}-drift",
             metadata={
@@ -199,6 +149,8 @@ class ModelDeployment(pulumi.ComponentResource):
             config_map=config_name,
             labels=job_labels,
             active=active,
+            backend=ctx.config.storage.backend,
+            reports=drift_uris(ctx.project, ctx.stack, model, region).reports,
         )
         for cronjob in drift_cronjobs(job):
             k8s.batch.v1.CronJob(

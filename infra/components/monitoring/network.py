@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS, MODELS_NAMESPACE
+from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names
 
 # prometheus-operator labels the pods of every Prometheus / Alertmanager it runs with these.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from infra.components.models.model_cards import MODELS_NAMESPACE
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.storage.contract import namespace, object_store_name
 from infra.config.model import PlatformConfig
 

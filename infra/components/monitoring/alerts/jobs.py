@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.components.models.drift_cronjob import cronjob_names
-from infra.components.models.model_cards import MODELS_NAMESPACE
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring.alerts import metrics as m
 from infra.components.monitoring.alerts.base import Scope, alert, any_of, eq, quote, selector
 from infra.components.monitoring.alerts.drift import model_matchers

@@ -17,7 +17,7 @@ from typing import Any, Final
 import yaml
 
 from drift_jobs import contract
-from infra.components.models.model_cards import MODELS_NAMESPACE
+from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names
 
 HERE: Final = Path(__file__).parent
