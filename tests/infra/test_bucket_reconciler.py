@@ -19,7 +19,7 @@ from infra.components.storage.bucket_reconciler import (
 )
 from infra.components.storage.buckets import bucket_contract, contract_hash
 from infra.components.storage.client import POD_PORTS, object_store_namespace
-from infra.components.storage.contract import ca_bundle, endpoint_url, namespace
+from infra.components.storage.contract import ca_bundle, endpoint_url, namespace, object_store_port
 from infra.components.storage.users import BUCKET_ADMIN, credentials_secret, object_store_users
 from infra.config import load_stack_file
 from infra.context import StackContext
@@ -152,6 +152,12 @@ def test_the_jobs_namespace_is_governed_and_the_reconciler_reaches_only_the_obje
             {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": object_store_namespace(backend)}}}
         ]
         assert rule["ports"] == [{"protocol": "TCP", "port": POD_PORTS[backend]}]
+
+
+def test_egress_ports_are_the_ports_the_object_store_pods_listen_on() -> None:
+    # A NetworkPolicy sees the pod's port after the Service's translation. Rook's RGW with only a securePort binds
+    # it (the contract's port, also the Service's); a MinIO Tenant's pods serve S3 on 9000 behind `minio:443`.
+    assert {"ceph": object_store_port(), "minio": 9000} == POD_PORTS
 
 
 def test_the_platform_profile_carries_the_storage_backend_and_backup_cadence(plan: PlanView) -> None:

@@ -44,7 +44,7 @@ def test_a_drift_uri_without_the_region_placeholder_is_refused() -> None:
     config_map = _with_drift(_prod(), reference="s3://ai-platform-prod-eu-west-1-datasets/fraud-scoring/reference/")
     problems = _problems(config_map)
     assert list(problems) == ["ai-platform:models[0].drift.reference"]
-    assert "{region}" in problems["ai-platform:models[0].drift.reference"]
+    assert "must name the region as {region}" in problems["ai-platform:models[0].drift.reference"]
 
 
 @pytest.mark.parametrize(
