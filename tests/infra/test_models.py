@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from infra.components.models.drift_schedule import cron_schedule, job_size
 from infra.components.storage.contract import ca_bundle, endpoint_url
-from infra.components.storage.users import credentials_secret, drift_user
+from infra.components.storage.users import credentials_secret, drift_user, object_store_users
+from infra.config import load_stack_file
 from infra.config.model import DriftConfig, ModelConfig
 from tests.infra.plan_view import PlanView, Resource
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cronjobs(plan: PlanView) -> list[Resource]:
@@ -122,8 +126,12 @@ def test_unsharded_models_run_the_job_directly(plans: dict[str, PlanView]) -> No
 def test_drift_jobs_use_their_models_object_store_user_and_no_aws_identity(plan: PlanView) -> None:
     backend = plan.config("storage")["backend"]
     assert not [r for r in plan.resources if "-model-" in r.name and r.type.startswith("aws:")]
+    stack = plan.document["config"]["ai-platform:environment"]
+    users = {u.name: u for u in object_store_users(load_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")[0])}
     for job in _cronjobs(plan):
         model = job.inputs["metadata"]["labels"]["ai-platform/model"]
+        # The user's Secret is written into the user's namespace: it must be the job's.
+        assert users[drift_user(model)].namespace == job.inputs["metadata"]["namespace"]
         pod = job.inputs["spec"]["jobTemplate"]["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         env = {e["name"]: e for e in container["env"]}

@@ -91,6 +91,8 @@ def reconciler_pod(ctx: StackContext, region: str) -> dict[str, Any]:
 
 
 def job_spec(pod: dict[str, Any]) -> dict[str, Any]:
+    # No ttlSecondsAfterFinished on the apply Job: Pulumi owns it, and a Job deleted behind its back would be
+    # recreated (and re-run) by the next refresh. The hash in its name replaces it when the contract changes.
     return {
         "backoffLimit": 3,
         "activeDeadlineSeconds": 900,
