@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.support.ceph import CephCluster
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_rgw_serves_s3_and_users_are_separate(ceph_rgw) -> None:
+def test_rgw_serves_s3_and_users_are_separate(ceph_rgw: CephCluster) -> None:
     admin = ceph_rgw.client()
     admin.create_bucket(Bucket="fixture-probe")
     admin.put_object(Bucket="fixture-probe", Key="a/b.txt", Body=b"hello")

@@ -1,7 +1,9 @@
 """A single-node Ceph with RGW on loopback, from Debian's packages: the `ceph_rgw` session fixture.
 
 Monitor (v2 only, `auth none`, every `ms_*_mode` = crc, else RGW hangs on auth: DESIGN §6), one memstore OSD,
-a manager and radosgw with the beast frontend, all on free loopback ports under one tmp directory. Every daemon
+a manager and radosgw with the beast frontend serving HTTPS (a self-signed certificate for 127.0.0.1, the CA
+bundle the clients are given) and plain HTTP (to show what a TLS-only bucket policy denies), all on free
+loopback ports under one tmp directory. Every daemon
 writes its pid file there and is stopped by that pid; on a failed start or a failed test the logs are copied to
 a directory named in the failure. Registered for every test directory by the repository's conftest.py.
 """
@@ -18,7 +20,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,43 @@ class RgwUser:
         }
 
 
-def _conf(root: Path, fsid: str, mon_port: int, rgw_port: int) -> str:
+def write_self_signed(cert: Path, key: Path) -> None:
+    """A certificate for 127.0.0.1 that is its own CA: the clients' AWS_CA_BUNDLE."""
+    import datetime  # noqa: PLC0415
+    import ipaddress  # noqa: PLC0415
+
+    from cryptography import x509  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ceph-rgw-test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+
+
+def _conf(root: Path, fsid: str, mon_port: int, rgw_port: int, tls_port: int) -> str:
     return f"""[global]
 fsid = {fsid}
 mon_host = v2:127.0.0.1:{mon_port}
@@ -93,7 +131,8 @@ mon_data = {root}/mon
 [osd.0]
 osd_data = {root}/osd
 [client.rgw]
-rgw_frontends = beast endpoint=127.0.0.1:{rgw_port}
+rgw_frontends = beast endpoint=127.0.0.1:{rgw_port} ssl_endpoint=127.0.0.1:{tls_port} \
+ssl_certificate={root}/tls.crt ssl_private_key={root}/tls.key
 rgw_data = {root}/rgw
 [client.admin-cli]
 admin_socket = {root}/run/$name.$pid.asok
@@ -106,6 +145,7 @@ class CephCluster:
 
     root: Path
     rgw_port: int
+    tls_port: int
     binaries: dict[str, str]
     admin: RgwUser | None = None
     started: list[int] = field(default_factory=list)
@@ -116,7 +156,22 @@ class CephCluster:
 
     @property
     def endpoint(self) -> str:
+        """HTTPS, verified against ca_bundle: what the platform's clients use."""
+        return f"https://127.0.0.1:{self.tls_port}"
+
+    @property
+    def plain_endpoint(self) -> str:
         return f"http://127.0.0.1:{self.rgw_port}"
+
+    @property
+    def ca_bundle(self) -> Path:
+        return self.root / "tls.crt"
+
+    def env(self, user: RgwUser | None = None) -> dict[str, str]:
+        """The standard AWS environment of `user` (default: the admin) on the HTTPS endpoint."""
+        who = user or self.admin
+        assert who is not None
+        return {**who.env(self.endpoint), "AWS_CA_BUNDLE": str(self.ca_bundle)}
 
     def _run(self, *args: str, timeout: float = COMMAND_TIMEOUT_S) -> str:
         done = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False, cwd=self.root)
@@ -140,7 +195,8 @@ class CephCluster:
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         fsid = str(uuid.uuid4())
         mon_port = free_port()
-        self.conf.write_text(_conf(self.root, fsid, mon_port, self.rgw_port))
+        write_self_signed(self.root / "tls.crt", self.root / "tls.key")
+        self.conf.write_text(_conf(self.root, fsid, mon_port, self.rgw_port, self.tls_port))
         monmap = self.root / "monmap"
         self._run(self.binaries["monmaptool"], "--create", "--addv", "a", f"[v2:127.0.0.1:{mon_port}]",
                   "--fsid", fsid, str(monmap))  # fmt: skip
@@ -162,14 +218,16 @@ class CephCluster:
         while True:
             self._record_pids()
             try:
-                with urllib.request.urlopen(self.endpoint, timeout=2):
+                with urllib.request.urlopen(self.plain_endpoint, timeout=2):
                     return
             except OSError as exc:
                 # RGW answers anonymous GET / with 200; an HTTP error status still means it is serving.
                 if getattr(exc, "code", None) is not None:
                     return
                 if time.monotonic() > deadline:
-                    raise CephStartError(f"radosgw not serving on {self.endpoint} after {STARTUP_TIMEOUT_S}s") from exc
+                    raise CephStartError(
+                        f"radosgw not serving on {self.plain_endpoint} after {STARTUP_TIMEOUT_S}s"
+                    ) from exc
             time.sleep(0.25)
 
     def radosgw_admin(self, *args: str) -> str:
@@ -185,7 +243,7 @@ class CephCluster:
                            "--access-key", user.access_key, "--secret", user.secret_key)  # fmt: skip
         return user
 
-    def client(self, user: RgwUser | None = None) -> Any:
+    def client(self, user: RgwUser | None = None, *, plain: bool = False) -> Any:
         import boto3  # noqa: PLC0415
         from botocore.config import Config  # noqa: PLC0415
 
@@ -193,11 +251,19 @@ class CephCluster:
         assert who is not None
         return boto3.client(
             "s3",
-            endpoint_url=self.endpoint,
+            endpoint_url=self.plain_endpoint if plain else self.endpoint,
+            verify=str(self.ca_bundle),
             region_name=REGION,
             aws_access_key_id=who.access_key,
             aws_secret_access_key=who.secret_key,
-            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2, "mode": "standard"}),
+            # RGW (Pacific) refuses the aws-chunked uploads with trailing checksums boto3 sends over HTTPS
+            # by default (MissingContentLength): checksums only where the operation requires one.
+            config=Config(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 2, "mode": "standard"},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
         )
 
     def stop(self) -> None:
@@ -240,7 +306,7 @@ def _alive(pid: int) -> bool:
 def running_cluster(root: Path) -> Iterator[CephCluster]:
     """Start a cluster under root; stop every daemon it started by pid, whatever happens."""
     binaries = {name: require(name) for name in (*DAEMONS, "radosgw-admin", "monmaptool", "ceph")}
-    cluster = CephCluster(root=root, rgw_port=free_port(), binaries=binaries)
+    cluster = CephCluster(root=root, rgw_port=free_port(), tls_port=free_port(), binaries=binaries)
     try:
         try:
             cluster.start()
@@ -251,14 +317,16 @@ def running_cluster(root: Path) -> Iterator[CephCluster]:
         cluster.stop()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test that used the cluster gets the daemons' logs copied out, and the path in its report."""
-    outcome = yield
-    report = outcome.get_result()
+    report = yield
     cluster = getattr(item, "funcargs", {}).get("ceph_rgw")
     if report.failed and isinstance(cluster, CephCluster):
         report.sections.append(("ceph_rgw", f"Ceph daemon logs kept in {cluster.keep_logs()}"))
+    return report
 
 
 @pytest.fixture(scope="session")
