@@ -72,8 +72,14 @@ def _s3_client() -> Any:
         connect_timeout=5,
         read_timeout=60,
         s3=s3_options,
+        # Ceph RGW (Pacific) refuses the aws-chunked uploads with trailing checksums that boto3 sends over
+        # HTTPS by default (MissingContentLength): checksums only where an operation requires one.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
     )
-    return boto3.client("s3", region_name=region or ("us-east-1" if custom_endpoint else None), config=config)
+    # A session per client: boto3's default session keeps the first credentials it resolved for the process.
+    session = boto3.session.Session()
+    return session.client("s3", region_name=region or ("us-east-1" if custom_endpoint else None), config=config)
 
 
 def _classify(exc: Exception, uri: str) -> Exception:
