@@ -2,8 +2,7 @@
 
 `drift-job profile` and `drift-job run` read reference and window from buckets named by the platform's
 convention and write the profile, reports, shard summaries and history back; a merge of three shards agrees
-with the single run. test_drift_s3.py keeps moto for nothing RGW lacks: it stays as the fast check without the
-Ceph binaries.
+with the single run. No moto: RGW has every behaviour these tests need (the moto-based S3 tests were replaced).
 """
 
 from __future__ import annotations
