@@ -73,3 +73,15 @@ def test_an_unreachable_store_exits_3_after_botocore_retries(
     res = apply(write_contract(platform_contract(unique_stack()), tmp_path / "contract.json"), capsys)
     assert res.code == 3
     assert "unreachable" in res.stderr and "127.0.0.1" in res.stderr
+
+
+def test_the_dispatcher_lists_installed_subcommands_and_skips_absent_ones(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storage_jobs import cli  # noqa: PLC0415
+
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("storage_jobs.buckets.command", "storage_jobs.not_there.command"))
+    assert [m.NAME for m in cli.subcommands()] == ["buckets"]
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "buckets" in capsys.readouterr().out

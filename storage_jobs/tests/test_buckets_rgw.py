@@ -128,3 +128,11 @@ def test_listing_by_the_naming_convention(
     assert [p["Prefix"] for p in versions["CommonPrefixes"]] == ["fraud/v2/", "fraud/v3/"]
     one_day = client.list_objects_v2(Bucket=bucket, Prefix="churn/v2/2026/11/30/")
     assert [o["Key"] for o in one_day["Contents"]] == ["churn/v2/2026/11/30/part-0.parquet"]
+
+
+def test_refused_credentials_exit_3(
+    rgw_env: CephCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
+    res = apply(write_contract(platform_contract(unique_stack()), tmp_path / "contract.json"), capsys)
+    assert res.code == 3 and "refused the credentials (SignatureDoesNotMatch)" in res.stderr

@@ -27,6 +27,7 @@ from storage_jobs.exit_codes import EPILOG, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_
 NAME: Final = "buckets"
 HELP: Final = "make the object store's buckets match the bucket contract"
 UNREACHABLE: Final = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionError)
+REFUSED_CREDENTIALS: Final = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId"}
 # Only Ceph RGW is tested with the grants' bucket policies and the TLS-only denies (see desired.py).
 POLICY_BACKENDS: Final = {"ceph"}
 
@@ -77,7 +78,20 @@ def load_contract(path: Path) -> BucketContract:
     return contract
 
 
+def preflight(client: Any) -> None:
+    """One authenticated call first: a HEAD answers a bad key with a bare 403, ListBuckets names the cause."""
+    try:
+        client.list_buckets()
+    except UNREACHABLE as exc:
+        raise UnreachableError(str(exc)) from exc
+    except ClientError as exc:
+        if error_code(exc) in REFUSED_CREDENTIALS:
+            raise UnreachableError(f"the store refused the credentials ({error_code(exc)})") from exc
+        raise
+
+
 def apply(contract: BucketContract, client: Any) -> list[BucketResult]:
+    preflight(client)
     deny_plain_http = contract.backend in POLICY_BACKENDS
     results: list[BucketResult] = []
     for spec in contract.buckets:
@@ -88,9 +102,6 @@ def apply(contract: BucketContract, client: Any) -> list[BucketResult]:
         except CannotReconcileError as exc:
             result = BucketResult(spec.name, spec.purpose, error=str(exc))
         except ClientError as exc:
-            if error_code(exc) in {"InvalidAccessKeyId", "SignatureDoesNotMatch"}:
-                refused = f"the store refused the credentials ({error_code(exc)})"
-                raise UnreachableError(f"bucket {spec.name}: {refused}") from exc
             result = BucketResult(spec.name, spec.purpose, error=f"bucket {spec.name}: {exc}")
         for drift in result.drift:
             log.warning("bucket %s: %s had drifted, set again", spec.name, drift.setting)
