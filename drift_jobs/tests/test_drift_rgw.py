@@ -99,3 +99,53 @@ def test_a_missing_object_on_rgw_is_bad_input(
     missing = f"s3://{rgw['inference-logs']}/fraud/v3/2026/12/01/part-0.parquet"
     res = cli("run", "--reference", str(tmp_path / "ref.parquet"), "--current", missing, "--out", str(tmp_path / "o"))
     assert res.code == 2 and missing in res.stderr
+
+
+def test_the_drift_job_runs_on_its_least_privilege_grants(
+    cli: Callable[..., CliResult], ceph_rgw: CephCluster, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What a drift-<model> user needs: list+read of its model's prefix in datasets and inference logs, list+read+
+    write of it in drift reports (the profile stored there too). The bucket reconciler sets exactly that."""
+    from storage_jobs.buckets.command import apply  # noqa: PLC0415
+    from storage_jobs.buckets.store import s3_client  # noqa: PLC0415
+    from storage_jobs.contract import BucketContract, BucketSpec, Grant  # noqa: PLC0415
+
+    stack = "d" + uuid.uuid4().hex[:6]
+    drift_user = ceph_rgw.create_user(f"{stack}-drift-fraud")
+    names = {
+        p: bucket_name("ai-platform", stack, "us-east-1", p) for p in ("datasets", "inference-logs", "drift-reports")
+    }
+    read = Grant(user=drift_user.uid, access=["list", "read"], prefixes=["fraud/"])
+    write = Grant(user=drift_user.uid, access=["list", "read", "write"], prefixes=["fraud/"])
+    contract = BucketContract(
+        backend="ceph",
+        buckets=[
+            BucketSpec(name=names["datasets"], purpose="datasets", grants=[read]),
+            BucketSpec(name=names["inference-logs"], purpose="inference-logs", grants=[read]),
+            BucketSpec(name=names["drift-reports"], purpose="drift-reports", grants=[write]),
+        ],
+    )
+    for key, value in ceph_rgw.env().items():  # the reconciler runs as the owner
+        monkeypatch.setenv(key, value)
+    assert all(r.in_sync for r in apply(contract, s3_client()))
+    owner = ceph_rgw.client()
+    write_parquet(shifted_table(6_000, 1, False), tmp_path / "ref.parquet", 2_000)
+    write_parquet(shifted_table(6_000, 2, True), tmp_path / "cur.parquet", 2_000)
+    owner.upload_file(str(tmp_path / "ref.parquet"), names["datasets"], "fraud/v3/reference/part-0.parquet")
+    owner.upload_file(str(tmp_path / "cur.parquet"), names["inference-logs"], "fraud/v3/2026/12/02/part-0.parquet")
+
+    for key, value in ceph_rgw.env(drift_user).items():  # the drift job runs as its own user
+        monkeypatch.setenv(key, value)
+    reports = f"s3://{names['drift-reports']}/fraud"
+    common = ["--model", "fraud", "--reference", f"s3://{names['datasets']}/fraud/v3/reference/"]
+    common += ["--profile", f"{reports}/profile/_drift_profile.json"]
+    res = cli("profile", *common)
+    assert res.code == 0, res.stderr
+    out = tmp_path / "out"
+    current = f"s3://{names['inference-logs']}/fraud/v3/2026/12/02/"
+    res = cli("run", *common, "--current", current, "--reports", reports, "--out", str(out), "--no-push")
+    assert res.code == 0, res.stderr
+    assert res.report(out)["summary"]["drifted_features"] == list(SHIFTED)
+    # The same user is refused another model's data.
+    res = cli("run", *common, "--current", f"s3://{names['inference-logs']}/churn/", "--out", str(tmp_path / "o"))
+    assert res.code == 3 and "churn" in res.stderr and "AccessDenied" in res.stderr

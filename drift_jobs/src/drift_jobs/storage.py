@@ -131,9 +131,27 @@ class Storage:
             try:
                 return fn()
             except Exception as exc:
-                raise _classify(exc, uri) from exc
+                raise _classify(self._absent_if_denied(exc, uri), uri) from exc
 
         return call_with_retries(attempt, f"{what} {uri}", self.retry)
+
+    def _absent_if_denied(self, exc: Exception, uri: str) -> Exception:
+        """A missing object reads as 403, not 404, to a user who may list only some prefixes of the bucket
+        (S3 and Ceph RGW answer so unless the caller may list the whole bucket): a least-privilege drift job
+        asking for a history that does not exist yet. Listing the key's own prefix tells the two apart."""
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        if not isinstance(exc, ClientError) or not is_s3(uri):
+            return exc
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        bucket, key = split_s3(uri)
+        if status != 403 or not key:
+            return exc
+        try:
+            listed = self.client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+        except ClientError:
+            return exc  # may not list there either: the original denial stands
+        return FileNotFoundError(uri) if not any(o.get("Key") == key for o in listed) else exc
 
     # --- discovery -------------------------------------------------------------------
     def list_data_files(self, uri: str) -> list[str]:
