@@ -141,17 +141,18 @@ class Storage:
         asking for a history that does not exist yet. Listing the key's own prefix tells the two apart."""
         from botocore.exceptions import ClientError  # noqa: PLC0415
 
+        original: Exception = exc  # botocore is untyped: isinstance below would make exc Any
         if not isinstance(exc, ClientError) or not is_s3(uri):
-            return exc
+            return original
         status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
         bucket, key = split_s3(uri)
         if status != 403 or not key:
-            return exc
+            return original
         try:
             listed = self.client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
         except ClientError:
-            return exc  # may not list there either: the original denial stands
-        return FileNotFoundError(uri) if not any(o.get("Key") == key for o in listed) else exc
+            return original  # may not list there either: the original denial stands
+        return FileNotFoundError(uri) if not any(o.get("Key") == key for o in listed) else original
 
     # --- discovery -------------------------------------------------------------------
     def list_data_files(self, uri: str) -> list[str]:
