@@ -4,8 +4,9 @@ Monitor (v2 only, `auth none`, every `ms_*_mode` = crc, else RGW hangs on auth: 
 a manager and radosgw with the beast frontend serving HTTPS (a self-signed certificate for 127.0.0.1, the CA
 bundle the clients are given) and plain HTTP (to show what a TLS-only bucket policy denies), all on free
 loopback ports under one tmp directory. Every daemon writes its pid file there and is stopped by that pid; on a
-failed start or a failed test the logs are copied to a directory named in the failure. A pytest plugin (`-p tests.support.ceph` in pyproject's addopts), so that
-tests/, drift_jobs/tests and storage_jobs/tests share one cluster per session.
+failed start or a failed test the logs are copied to a directory named in the failure. A pytest plugin
+(`-p tests.support.ceph` in pyproject's addopts): tests/, drift_jobs/tests and storage_jobs/tests share one
+cluster per session (per xdist worker).
 """
 
 from __future__ import annotations
