@@ -52,6 +52,7 @@ bench: setup
 	$(RUN) python bench/gate/bench_gate.py
 	$(RUN) python bench/gate/bench_bounds.py
 	$(RUN) python bench/gpu/bench_scale.py
+	$(RUN) python bench/storage/bench_rgw.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -29,6 +29,14 @@ BINARIES: dict[str, Binary] = {
     "alertmanager": Binary("prometheus-alertmanager", ("prometheus-alertmanager", "alertmanager")),
     "amtool": Binary("prometheus-alertmanager", ("amtool",)),
     "pushgateway": Binary("prometheus-pushgateway", ("prometheus-pushgateway", "pushgateway")),
+    # A single-node Ceph with RGW for the object-store tests (tests/support/ceph.py).
+    "ceph-mon": Binary("ceph-mon", ("ceph-mon",)),
+    "ceph-osd": Binary("ceph-osd", ("ceph-osd",)),
+    "ceph-mgr": Binary("ceph-mgr", ("ceph-mgr",)),
+    "radosgw": Binary("radosgw", ("radosgw",)),
+    "radosgw-admin": Binary("ceph-common", ("radosgw-admin",)),
+    "ceph": Binary("ceph-common", ("ceph",)),
+    "monmaptool": Binary("ceph-base", ("monmaptool",)),
 }
 
 

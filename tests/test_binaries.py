@@ -27,7 +27,17 @@ def test_check_fails_in_ci_and_only_warns_elsewhere(
     monkeypatch.delenv("CI")
     assert binaries.main(["check"]) == 0
     assert binaries.main(["packages"]) == 0
-    assert capsys.readouterr().out.split() == ["prometheus", "prometheus-alertmanager", "prometheus-pushgateway"]
+    assert capsys.readouterr().out.split() == [
+        "prometheus",
+        "prometheus-alertmanager",
+        "prometheus-pushgateway",
+        "ceph-mon",
+        "ceph-osd",
+        "ceph-mgr",
+        "radosgw",
+        "ceph-common",
+        "ceph-base",
+    ]
 
 
 def test_a_binary_is_found_under_its_upstream_name_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

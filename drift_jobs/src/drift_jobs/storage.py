@@ -72,8 +72,14 @@ def _s3_client() -> Any:
         connect_timeout=5,
         read_timeout=60,
         s3=s3_options,
+        # Ceph RGW (Pacific) refuses the aws-chunked uploads with trailing checksums that boto3 sends over
+        # HTTPS by default (MissingContentLength): checksums only where an operation requires one.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
     )
-    return boto3.client("s3", region_name=region or ("us-east-1" if custom_endpoint else None), config=config)
+    # A session per client: boto3's default session keeps the first credentials it resolved for the process.
+    session = boto3.session.Session()
+    return session.client("s3", region_name=region or ("us-east-1" if custom_endpoint else None), config=config)
 
 
 def _classify(exc: Exception, uri: str) -> Exception:
@@ -125,9 +131,28 @@ class Storage:
             try:
                 return fn()
             except Exception as exc:
-                raise _classify(exc, uri) from exc
+                raise _classify(self._absent_if_denied(exc, uri), uri) from exc
 
         return call_with_retries(attempt, f"{what} {uri}", self.retry)
+
+    def _absent_if_denied(self, exc: Exception, uri: str) -> Exception:
+        """A missing object reads as 403, not 404, to a user who may list only some prefixes of the bucket
+        (S3 and Ceph RGW answer so unless the caller may list the whole bucket): a least-privilege drift job
+        asking for a history that does not exist yet. Listing the key's own prefix tells the two apart."""
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        original: Exception = exc  # botocore is untyped: isinstance below would make exc Any
+        if not isinstance(exc, ClientError) or not is_s3(uri):
+            return original
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        bucket, key = split_s3(uri)
+        if status != 403 or not key:
+            return original
+        try:
+            listed = self.client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+        except ClientError:
+            return original  # may not list there either: the original denial stands
+        return FileNotFoundError(uri) if not any(o.get("Key") == key for o in listed) else original
 
     # --- discovery -------------------------------------------------------------------
     def list_data_files(self, uri: str) -> list[str]:

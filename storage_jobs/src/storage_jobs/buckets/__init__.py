@@ -1,0 +1,1 @@
+"""`storage-jobs buckets`: make an S3 object store match the bucket contract."""

@@ -1,0 +1,134 @@
+"""`storage-jobs buckets apply`: read the bucket contract, make the store match, print a JSON summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectionError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+from pydantic import ValidationError
+
+from storage_jobs.buckets.reconcile import BucketResult, CannotReconcileError, reconcile
+from storage_jobs.buckets.store import custom_endpoint, error_code, s3_client
+from storage_jobs.contract import BucketContract
+from storage_jobs.exit_codes import EPILOG, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, EXIT_UNREACHABLE
+
+NAME: Final = "buckets"
+HELP: Final = "make the object store's buckets match the bucket contract"
+UNREACHABLE: Final = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionError)
+REFUSED_CREDENTIALS: Final = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId"}
+# Only Ceph RGW is tested with the grants' bucket policies and the TLS-only denies (see desired.py).
+POLICY_BACKENDS: Final = {"ceph"}
+
+log = logging.getLogger("storage_jobs.buckets")
+
+
+class BadContractError(Exception):
+    pass
+
+
+class UnreachableError(Exception):
+    pass
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    apply = actions.add_parser(
+        "apply",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="create missing buckets; set versioning, object lock retention, lifecycle and policy; read back",
+        description=(
+            "Idempotent: writes only the settings that differ from the contract, reads every bucket back and "
+            "reports what had drifted. Endpoint, keys and CA bundle come from the standard AWS environment "
+            "(AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_CA_BUNDLE); botocore retries "
+            "(AWS_MAX_ATTEMPTS, default 5)."
+        ),
+    )
+    apply.add_argument("--contract", required=True, type=Path, help="the bucket contract (contract.json)")
+    apply.add_argument("--endpoint", help="S3 endpoint URL (default: AWS_ENDPOINT_URL_S3)")
+
+
+def load_contract(path: Path) -> BucketContract:
+    try:
+        contract = BucketContract.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise BadContractError(f"{path}: cannot read the contract ({exc.strerror})") from exc
+    except ValidationError as exc:
+        raise BadContractError(f"{path}: not a valid bucket contract: {exc}") from exc
+    names = [b.name for b in contract.buckets]
+    if duplicates := sorted({n for n in names if names.count(n) > 1}):
+        raise BadContractError(f"{path}: bucket listed twice: {', '.join(duplicates)}")
+    if contract.backend not in POLICY_BACKENDS and (granted := [b.name for b in contract.buckets if b.grants]):
+        raise BadContractError(
+            f"{path}: backend {contract.backend}: grants (on {', '.join(granted)}) would be MinIO IAM policies, "
+            "which this reconciler does not manage; leave grants out of a MinIO contract"
+        )
+    return contract
+
+
+def preflight(client: Any) -> None:
+    """One authenticated call first: a HEAD answers a bad key with a bare 403, ListBuckets names the cause."""
+    try:
+        client.list_buckets()
+    except UNREACHABLE as exc:
+        raise UnreachableError(str(exc)) from exc
+    except ClientError as exc:
+        if error_code(exc) in REFUSED_CREDENTIALS:
+            raise UnreachableError(f"the store refused the credentials ({error_code(exc)})") from exc
+        raise
+
+
+def apply(contract: BucketContract, client: Any) -> list[BucketResult]:
+    preflight(client)
+    deny_plain_http = contract.backend in POLICY_BACKENDS
+    results: list[BucketResult] = []
+    for spec in contract.buckets:
+        try:
+            result = reconcile(client, spec, deny_plain_http=deny_plain_http)
+        except UNREACHABLE as exc:
+            raise UnreachableError(f"bucket {spec.name}: {exc}") from exc
+        except CannotReconcileError as exc:
+            result = BucketResult(spec.name, spec.purpose, error=str(exc))
+        except ClientError as exc:
+            result = BucketResult(spec.name, spec.purpose, error=f"bucket {spec.name}: {exc}")
+        for drift in result.drift:
+            log.warning("bucket %s: %s had drifted, set again", spec.name, drift.setting)
+        results.append(result)
+    return results
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        contract = load_contract(args.contract)
+    except BadContractError as exc:
+        print(f"storage-jobs buckets: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    endpoint = custom_endpoint(args.endpoint)
+    try:
+        results = apply(contract, s3_client(args.endpoint))
+    except (UnreachableError, NoCredentialsError) as exc:
+        print(f"storage-jobs buckets: object store {endpoint or 'AWS S3'} unreachable: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    summary = {
+        "backend": contract.backend,
+        "endpoint": endpoint,
+        "inSync": all(r.in_sync for r in results),
+        "buckets": [r.as_json() for r in results],
+    }
+    print(json.dumps(summary, indent=2, sort_keys=True))
+    for result in results:
+        if result.error:
+            print(f"storage-jobs buckets: {result.error}", file=sys.stderr)
+    return EXIT_OK if summary["inSync"] else EXIT_MISMATCH

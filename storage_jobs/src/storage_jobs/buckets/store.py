@@ -1,0 +1,90 @@
+"""The S3 client and what one bucket looks like on the store right now."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Final
+
+from botocore.exceptions import ClientError
+
+from storage_jobs.buckets import desired
+
+# botocore's own retries (standard mode: backoff with jitter on throttling, 5xx and connection errors) are the
+# only retry layer; AWS_MAX_ATTEMPTS in the environment overrides the attempt count.
+MAX_ATTEMPTS: Final = 5
+CONNECT_TIMEOUT_S: Final = 5
+READ_TIMEOUT_S: Final = 30
+DEFAULT_REGION: Final = "us-east-1"
+ABSENT: Final = {
+    "NoSuchBucket",
+    "NoSuchBucketPolicy",
+    "NoSuchLifecycleConfiguration",
+    "ObjectLockConfigurationNotFoundError",
+    "404",
+}
+
+
+def custom_endpoint(endpoint: str | None) -> str | None:
+    return endpoint or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+
+
+def s3_client(endpoint: str | None = None) -> Any:
+    """Endpoint, keys and CA bundle from the standard AWS environment (--endpoint wins over it)."""
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
+
+    url = custom_endpoint(endpoint)
+    attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or MAX_ATTEMPTS)
+    config = Config(
+        retries={"max_attempts": attempts, "mode": "standard"},
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        # In-cluster stores have no wildcard DNS for virtual-host addressing.
+        s3={"addressing_style": "path"} if url else {},
+        # Ceph RGW (Pacific) refuses boto3's default aws-chunked uploads with trailing checksums over HTTPS.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    # A session of its own: boto3's default session keeps the first credentials it resolved for the process.
+    return boto3.session.Session().client("s3", endpoint_url=url, region_name=region, config=config)
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _or_absent(call: Any, **kwargs: Any) -> Any:
+    try:
+        return call(**kwargs)
+    except ClientError as exc:
+        if error_code(exc) in ABSENT:
+            return None
+        raise
+
+
+@dataclass(frozen=True)
+class BucketState:
+    exists: bool
+    versioning: str | None = None  # Enabled | Suspended | None (never set)
+    object_lock: tuple[str, int] | str | None = None
+    lifecycle: tuple[desired.RuleKey, ...] = ()
+    policy: dict[str, Any] | None = None
+
+
+def read_state(client: Any, bucket: str) -> BucketState:
+    if _or_absent(client.head_bucket, Bucket=bucket) is None:
+        return BucketState(exists=False)
+    versioning = client.get_bucket_versioning(Bucket=bucket).get("Status")
+    lock = _or_absent(client.get_object_lock_configuration, Bucket=bucket)
+    lifecycle = _or_absent(client.get_bucket_lifecycle_configuration, Bucket=bucket)
+    policy = _or_absent(client.get_bucket_policy, Bucket=bucket)
+    return BucketState(
+        exists=True,
+        versioning=versioning,
+        object_lock=desired.found_object_lock(lock["ObjectLockConfiguration"] if lock else None),
+        lifecycle=tuple(desired.found_lifecycle(lifecycle["Rules"] if lifecycle else [])),
+        policy=json.loads(policy["Policy"]) if policy else None,
+    )

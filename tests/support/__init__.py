@@ -1,0 +1,1 @@
+"""Shared test support: real services the tests start (usable from tests/, drift_jobs/tests, storage_jobs/tests)."""
