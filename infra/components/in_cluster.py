@@ -24,6 +24,7 @@ from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.storage.minio.component import MinioObjectStore
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -132,8 +133,10 @@ class InCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
         )
 
-        for team in ctx.config.teams:
-            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
+        # The object store writes its users' credentials into these namespaces.
+        user_namespaces: list[pulumi.Resource] = [
+            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child) for team in ctx.config.teams
+        ]
 
         # Before the models: the drift jobs push to its Pushgateway.
         monitoring = MonitoringStack(
@@ -177,6 +180,7 @@ class InCluster(pulumi.ComponentResource):
                 labels={"ai-platform/team": "platform"},
                 opts=child,
             )
+            user_namespaces.append(models.namespace)
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-drift-egress",
                 metadata={"name": "drift-jobs-egress", "namespace": MODELS_NAMESPACE},
@@ -200,4 +204,12 @@ class InCluster(pulumi.ComponentResource):
                     namespace=models.namespace,
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )
+        if ctx.config.storage.backend == "minio":
+            MinioObjectStore(
+                f"{name}-minio",
+                ctx=ctx,
+                region=region,
+                depends_on=[*user_namespaces, monitoring.release],
+                opts=child,
+            )
         self.register_outputs({})
