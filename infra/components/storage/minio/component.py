@@ -29,6 +29,13 @@ ACCESS_KEY_LENGTH: Final = 20
 SECRET_KEY_LENGTH: Final = 40
 
 
+def credential_data(backend_user: str, secret_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """The keys the operator reads (CONSOLE_ACCESS_KEY / CONSOLE_SECRET_KEY) and workloads map to AWS_* env.
+    The access key is the user's name, so MinIO's IAM (and the reconciler's policies) name it plainly."""
+    ref = credentials_secret("minio", backend_user)
+    return {ref.access_key_key: backend_user, ref.secret_key_key: secret_key}
+
+
 def tenant_quota(ctx: StackContext) -> Quota:
     """The servers' requests fit with room for a rolling restart (one server at a time)."""
     servers = ctx.config.storage.minio.servers
@@ -195,11 +202,10 @@ class MinioObjectStore(pulumi.ComponentResource):
         depends_on: Sequence[pulumi.Resource],
     ) -> k8s.core.v1.Secret:
         ref = credentials_secret("minio", user.name)
-        # The access key is the user's name, so MinIO's IAM (and the reconciler's policies) name it plainly.
         secret_key = random.RandomPassword(
             f"{name}-user-{user.name}", length=SECRET_KEY_LENGTH, special=False, opts=keyed
         )
-        data = {ref.access_key_key: pulumi.Output.from_input(user.name), ref.secret_key_key: secret_key.result}
+        data = credential_data(user.name, secret_key.result)
         labels = {**LABELS, "ai-platform/object-store-user": user.name}
         operator_copy = k8s.core.v1.Secret(
             f"{name}-user-{user.name}",
