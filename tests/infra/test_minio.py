@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from infra.components.access.namespaces import container_limit_range
 from infra.components.monitoring import names
 from infra.components.storage import contract
 from infra.components.storage.minio import tenant
@@ -150,3 +151,24 @@ def test_prod_switched_to_minio_plans_and_the_gate_warns_with_the_upstream_notic
     notice = contract.backend_notice("minio")
     assert notice is not None
     assert all(notice in w.message for w in warnings)
+
+
+def test_the_sidecars_limits_are_the_namespace_defaults_the_quota_counts() -> None:
+    defaults = container_limit_range()["default"]
+    assert tenant._tenant_values()["sidecarLimits"] == defaults
+
+
+def test_the_tenant_namespace_quota_holds_every_server_and_one_more(dev: PlanView) -> None:
+    quota = _only(
+        [
+            q
+            for q in dev.k8s_objects("ResourceQuota")
+            if q.inputs["metadata"]["namespace"] == contract.namespace("minioTenant")
+            and q.inputs["metadata"]["name"] != "platform-priority-classes"
+        ]
+    )
+    servers = dev.config("storage").get("minio", {}).get("servers", 4)
+    per_pod = tenant.per_pod_limits()
+    hard = quota.inputs["spec"]["hard"]
+    assert hard["limits.cpu"] == f"{per_pod.cpu_millis * (servers + 1)}m"
+    assert hard["limits.memory"] == f"{per_pod.memory_mib * (servers + 1)}Mi"

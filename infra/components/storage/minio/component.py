@@ -37,9 +37,11 @@ def credential_data(backend_user: str, secret_key: pulumi.Input[str]) -> dict[st
 
 
 def tenant_quota(ctx: StackContext) -> Quota:
-    """The servers' requests fit with room for a rolling restart (one server at a time)."""
-    servers = ctx.config.storage.minio.servers
-    return Quota(str(2 * (servers + 1)), f"{8 * (servers + 1)}Gi", 0, 4 * (servers + 1))
+    """Room for every server pod (its MinIO container's limits, and the operator's sidecar at the namespace's
+    default limits) plus one more, for a rolling restart."""
+    pods = ctx.config.storage.minio.servers + 1
+    per_pod = tenant.per_pod_limits()
+    return Quota(f"{per_pod.cpu_millis * pods}m", f"{per_pod.memory_mib * pods}Mi", 0, 2 * pods)
 
 
 class MinioObjectStore(pulumi.ComponentResource):
@@ -90,7 +92,7 @@ class MinioObjectStore(pulumi.ComponentResource):
         k8s.networking.v1.NetworkPolicy(
             f"{name}-tenant-egress",
             metadata={"name": "minio-egress", "namespace": tenant_ns, "labels": LABELS},
-            spec=network.tenant_egress(),
+            spec=network.tenant_egress(region.cidr),
             opts=in_tenant_ns,
         )
 

@@ -45,8 +45,9 @@ def tenant_ingress(client_namespaces: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def tenant_egress() -> dict[str, Any]:
-    """The servers talk to each other only (erasure sets span every server of the pool)."""
+def tenant_egress(vpc_cidr: str) -> dict[str, Any]:
+    """The servers talk to each other (erasure sets span every server of the pool); their init container and
+    sidecar read the Tenant's configuration Secret from the Kubernetes API (its ENIs are in the VPC)."""
     return {
         "podSelector": {"matchLabels": tenant_pod_labels()},
         "policyTypes": ["Egress"],
@@ -54,7 +55,8 @@ def tenant_egress() -> dict[str, Any]:
             {
                 "to": [{"podSelector": {"matchLabels": tenant_pod_labels()}}],
                 "ports": [{"protocol": "TCP", "port": MINIO_PORT}],
-            }
+            },
+            {"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": [{"protocol": "TCP", "port": 443}]},
         ],
     }
 

@@ -20,6 +20,7 @@ from infra.config.model import PlatformConfig
 
 CHARTS_FILE: Final = Path(__file__).with_name("charts.yaml")
 OPERATOR_VALUES_FILE: Final = Path(__file__).with_name("values") / "operator.yaml"
+TENANT_VALUES_FILE: Final = Path(__file__).with_name("values") / "tenant.yaml"
 OPERATOR_CHART: Final = "operator"
 OPERATOR_RELEASE: Final = "minio-operator"
 TENANT_LABEL: Final = "v1.min.io/tenant"
@@ -60,6 +61,42 @@ def tenant_image() -> str:
 def operator_values() -> dict[str, Any]:
     values: dict[str, Any] = yaml.safe_load(OPERATOR_VALUES_FILE.read_text(encoding="utf-8"))
     return values
+
+
+@functools.cache
+def _tenant_values() -> dict[str, Any]:
+    values: dict[str, Any] = yaml.safe_load(TENANT_VALUES_FILE.read_text(encoding="utf-8"))
+    return values
+
+
+def server_resources() -> dict[str, Any]:
+    resources: dict[str, Any] = _tenant_values()["resources"]
+    return resources
+
+
+@dataclass(frozen=True)
+class PodLimits:
+    cpu_millis: int
+    memory_mib: int
+
+
+def per_pod_limits() -> PodLimits:
+    """One server pod's limits: the MinIO container's, plus the sidecar's (it takes the namespace defaults)."""
+    limits = server_resources()["limits"]
+    sidecar = _tenant_values()["sidecarLimits"]
+    return PodLimits(_millis(limits["cpu"]) + _millis(sidecar["cpu"]), _mib(limits["memory"]) + _mib(sidecar["memory"]))
+
+
+def _millis(cpu: str) -> int:
+    return int(cpu[:-1]) if cpu.endswith("m") else int(float(cpu) * 1000)
+
+
+def _mib(memory: str) -> int:
+    if memory.endswith("Gi"):
+        return int(memory[:-2]) * 1024
+    if memory.endswith("Mi"):
+        return int(memory[:-2])
+    raise ValueError(f"memory {memory!r}: Gi or Mi")
 
 
 def tenant_name() -> str:
@@ -123,6 +160,7 @@ def pool(config: PlatformConfig) -> dict[str, Any]:
             },
         },
         # One zone lost leaves the erasure set readable only when servers spread evenly over the zones.
+        "resources": server_resources(),
         "topologySpreadConstraints": [
             {
                 "maxSkew": 1,
