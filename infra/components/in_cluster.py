@@ -24,8 +24,10 @@ from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
-from infra.components.storage.bucket_reconciler import BucketReconciler
+from infra.components.storage.bucket_reconciler import JOBS_QUOTA, BucketReconciler
 from infra.components.storage.client import object_store_egress
+from infra.components.storage.contract import namespace as storage_namespace
+from infra.components.storage.minio.component import MinioObjectStore
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -145,17 +147,19 @@ class InCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
         )
 
-        # The region's purpose buckets, applied by the reconciler from the bucket contract. Its runs also need
-        # the object store (wire its component into depends_on) and the bucket-admin user's Secret.
-        BucketReconciler(
-            f"{name}-buckets",
-            ctx=ctx,
-            region=region.name,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[priorities]),
+        # The object store writes its users' credentials into these namespaces.
+        user_namespaces: list[pulumi.Resource] = [
+            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child) for team in ctx.config.teams
+        ]
+        # The bucket reconciler (and the bucket-admin user's credentials) live here.
+        storage_jobs = GovernedNamespace(
+            f"{name}-storage-jobs",
+            namespace=storage_namespace("jobs"),
+            quota=JOBS_QUOTA,
+            labels={"ai-platform/team": "platform"},
+            opts=child,
         )
-
-        for team in ctx.config.teams:
-            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
+        user_namespaces.append(storage_jobs.namespace)
 
         # Before the models: the drift jobs push to its Pushgateway.
         monitoring = MonitoringStack(
@@ -199,6 +203,7 @@ class InCluster(pulumi.ComponentResource):
                 labels={"ai-platform/team": "platform"},
                 opts=child,
             )
+            user_namespaces.append(models.namespace)
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-drift-egress",
                 metadata={"name": "drift-jobs-egress", "namespace": MODELS_NAMESPACE},
@@ -219,4 +224,22 @@ class InCluster(pulumi.ComponentResource):
                     namespace=models.namespace,
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )
+        if ctx.config.storage.backend == "minio":
+            store: pulumi.Resource = MinioObjectStore(
+                f"{name}-minio",
+                ctx=ctx,
+                region=region,
+                depends_on=[*user_namespaces, monitoring.release],
+                opts=child,
+            )
+        # The region's purpose buckets, applied by the reconciler from the bucket contract once the object store
+        # and its users' Secrets exist.
+        BucketReconciler(
+            f"{name}-buckets",
+            ctx=ctx,
+            region=region.name,
+            namespace=storage_jobs.namespace,
+            depends_on=[store],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[priorities]),
+        )
         self.register_outputs({})

@@ -17,10 +17,10 @@ import pulumi_kubernetes as k8s
 from storage_jobs.contract import BucketContract
 
 from infra.components.access import priority_classes
-from infra.components.access.namespaces import GovernedNamespace, Quota
+from infra.components.access.namespaces import Quota
 from infra.components.storage.buckets import bucket_contract, contract_hash
 from infra.components.storage.client import ca_mount, ca_volume, object_store_egress, object_store_env
-from infra.components.storage.contract import namespace
+from infra.components.storage.contract import namespace as storage_namespace
 from infra.components.storage.users import BUCKET_ADMIN
 from infra.context import StackContext
 
@@ -132,20 +132,14 @@ class BucketReconciler(pulumi.ComponentResource):
         *,
         ctx: StackContext,
         region: str,
+        namespace: k8s.core.v1.Namespace,
         depends_on: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ai-platform:storage:BucketReconciler", name, None, opts)
-        jobs_namespace = namespace("jobs")
-        governed = GovernedNamespace(
-            f"{name}-namespace",
-            namespace=jobs_namespace,
-            quota=JOBS_QUOTA,
-            labels={"ai-platform/team": "platform"},
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.namespace = governed.namespace
-        in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[governed.namespace])
+        jobs_namespace = storage_namespace("jobs")
+        self.namespace = namespace
+        in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         self.contract = bucket_contract(ctx, region)
         backend = ctx.config.storage.backend
         config_map = k8s.core.v1.ConfigMap(
@@ -170,7 +164,7 @@ class BucketReconciler(pulumi.ComponentResource):
         )
         pod = reconciler_pod(ctx, region)
         # The object store (and its bucket-admin user's Secret) must exist before a run can succeed.
-        runs = pulumi.ResourceOptions(parent=self, depends_on=[governed.namespace, config_map, *depends_on])
+        runs = pulumi.ResourceOptions(parent=self, depends_on=[namespace, config_map, *depends_on])
         digest = contract_hash(self.contract, ctx.config.storage_jobs.image)
         k8s.batch.v1.Job(
             f"{name}-apply",

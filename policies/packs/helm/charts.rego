@@ -52,4 +52,11 @@ charts := {
 		"hostAccess": [],
 		"registries": ["registry.k8s.io/autoscaling/"],
 	},
+	# minio/operator helm/operator 7.1.1 values.yaml: operator.image quay.io/minio/operator, sidecarImage
+	# quay.io/minio/operator-sidecar; no host access (the Tenants it runs are native objects, not values).
+	"operator": {
+		"repositories": ["https://operator.min.io"],
+		"hostAccess": [],
+		"registries": ["quay.io/minio/"],
+	},
 }

@@ -16,7 +16,7 @@ from policies.engines.opa_engine import OpaEngine
 PACKS_ROOT = Path(__file__).resolve().parents[3] / "policies" / "packs"
 
 
-@pytest.mark.parametrize("pack_name", ["aws", "kubernetes", "ai_governance", "helm", "gpu"])
+@pytest.mark.parametrize("pack_name", ["aws", "kubernetes", "ai_governance", "helm", "gpu", "storage"])
 def test_opa_results_equal_the_embedded_results_on_every_fixture(
     monkeypatch: pytest.MonkeyPatch, pack_name: str
 ) -> None:

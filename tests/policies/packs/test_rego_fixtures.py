@@ -22,7 +22,7 @@ from policies.engines import (
     run_rego_tests,
 )
 
-PACK_NAMES = ["aws", "kubernetes", "ai_governance", "helm", "gpu"]
+PACK_NAMES = ["aws", "kubernetes", "ai_governance", "helm", "gpu", "storage"]
 
 
 def test_every_pack_on_disk_is_cross_checked(packs: dict[str, Pack]) -> None:

@@ -19,6 +19,7 @@ EXPECTED_PACKS = {
     "ai_governance": "pulumi",
     "helm": "pulumi",
     "gpu": "pulumi",
+    "storage": "pulumi",
 }
 
 
@@ -68,6 +69,7 @@ def test_rule_kinds_follow_the_input_format(packs: dict[str, Pack]) -> None:
     assert {rule.kind for rule in packs["ai_governance"].rules} == {"stack"}
     assert {rule.kind for rule in packs["gpu"].rules} == {"stack"}
     assert {rule.kind for rule in packs["aws"].rules} == {"resource", "stack"}
+    assert {rule.kind for rule in packs["storage"].rules} == {"resource", "stack"}
 
 
 def test_metadata_points_at_the_rule_definition(packs: dict[str, Pack]) -> None:

@@ -1,0 +1,1 @@
+"""MinIO, the legacy object-store backend (storage.backend: minio): the operator release and one Tenant."""
