@@ -24,6 +24,11 @@ from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.security.pki.component import PlatformPki
+from infra.components.security.pki.names import TRUST_BUNDLE_LABELS
+from infra.components.storage.ceph.component import CephObjectStore
+from infra.components.storage.storage_class import DefaultStorageClass
+from infra.components.storage.users import object_store_users
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -132,8 +137,8 @@ class InCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
         )
 
-        for team in ctx.config.teams:
-            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child)
+        teams = [TeamAccess(f"{name}-team-{team.name}", team=team, opts=child) for team in ctx.config.teams]
+        default_class = DefaultStorageClass(f"{name}-default-storage-class", key_arn=storage_key_arn, opts=child)
 
         # Before the models: the drift jobs push to its Pushgateway.
         monitoring = MonitoringStack(
@@ -148,6 +153,8 @@ class InCluster(pulumi.ComponentResource):
         AlertRouting(f"{name}-alert-routing", ctx=ctx, opts=in_monitoring)
         # The release installs the operator's CRDs that PrometheusRule and ServiceMonitor objects need.
         AlertRules(f"{name}-alerts", ctx=ctx, region=region, depends_on=[monitoring.release], opts=child)
+        # Every backend's certificates come from the platform CA (its ServiceMonitors need the operator's CRDs).
+        pki = PlatformPki(f"{name}-pki", vpc_cidr=region.cidr, depends_on=[monitoring.release], opts=child)
         Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
         node_agents = GovernedNamespace(
             f"{name}-node-agents",
@@ -169,14 +176,17 @@ class InCluster(pulumi.ComponentResource):
                     opts=child,
                 )
 
+        user_namespaces: list[pulumi.Resource] = [team.namespace.namespace for team in teams]
         if ctx.config.models:
             models = GovernedNamespace(
                 f"{name}-models",
                 namespace=MODELS_NAMESPACE,
                 quota=Quota("16", "32Gi", 0, 100),
-                labels={"ai-platform/team": "platform"},
+                # The drift jobs mount the platform CA bundle to verify the object store.
+                labels={"ai-platform/team": "platform", **TRUST_BUNDLE_LABELS},
                 opts=child,
             )
+            user_namespaces.append(models.namespace)
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-drift-egress",
                 metadata={"name": "drift-jobs-egress", "namespace": MODELS_NAMESPACE},
@@ -200,4 +210,17 @@ class InCluster(pulumi.ComponentResource):
                     namespace=models.namespace,
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )
+        self.object_store: CephObjectStore | None = None
+        if ctx.config.storage.backend == "ceph":
+            self.object_store = CephObjectStore(
+                f"{name}-ceph",
+                ctx=ctx,
+                region=region,
+                users=object_store_users(ctx.config),
+                storage_class=default_class,
+                pki_ready=pki.ready,
+                monitoring_crds=[monitoring.release],
+                user_namespaces=user_namespaces,
+                opts=child,
+            )
         self.register_outputs({})
