@@ -67,6 +67,8 @@ class CephObjectStore(pulumi.ComponentResource):
         config = ctx.config
         if not specs.storage_pools(config):
             raise ValueError("storage.backend ceph needs a node pool that is neither system nor accelerated")
+        if specs.ROOK_NAMESPACE not in specs.privileged_storage_namespaces():
+            raise ValueError(f"{specs.ROOK_NAMESPACE} is not a storageDaemons namespace of namespaces.data.yaml")
         self.endpoint = endpoint_url("ceph")
         users = list(users)
         gateway_count = 2 if specs.is_prod(config) else 1

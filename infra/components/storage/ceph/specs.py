@@ -43,6 +43,15 @@ def cluster_data() -> dict[str, Any]:
     return loaded
 
 
+def privileged_storage_namespaces() -> list[str]:
+    """The namespaces the kubernetes pack lets enforce privileged for storage daemons (one data file)."""
+    data = yaml.safe_load(monitoring_names.NAMESPACES_DATA_FILE.read_text(encoding="utf-8"))["kubernetes_namespaces"]
+    listed = data.get("storageDaemons")
+    if not (isinstance(listed, list) and all(isinstance(ns, str) for ns in listed)):
+        raise ValueError(f"{monitoring_names.NAMESPACES_DATA_FILE}: storageDaemons must list namespaces")
+    return list(listed)
+
+
 def is_prod(config: PlatformConfig) -> bool:
     return config.environment == "prod"
 
