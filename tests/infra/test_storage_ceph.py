@@ -244,3 +244,29 @@ def test_rook_objects_match_the_pinned_crds(plans: dict[str, PlanView], stack: s
     for resource in objects:
         body = {"metadata": resource.inputs["metadata"], "spec": resource.inputs["spec"]}
         assert crd_problems("ceph.rook.io/v1", kind, body) == []
+
+
+def _paths(values: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(values, dict) and values:
+        return [p for key, item in values.items() for p in _paths(item, (*prefix, key))]
+    return [prefix]
+
+
+KUBERNETES_OBJECTS = {"resources"}
+
+
+def test_operator_values_are_values_the_pinned_chart_declares() -> None:
+    version = ceph_component.pin().version
+    chart_file = ROOT / "tests" / "infra" / "data" / "charts" / f"rook-ceph-{version}" / "values.yaml"
+    defaults = yaml.safe_load(chart_file.read_text(encoding="utf-8"))
+    unknown = []
+    for path in _paths(ceph_component.operator_values()):
+        node = defaults
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                unknown.append(".".join(path))
+                break
+            if key in KUBERNETES_OBJECTS:  # a ResourceRequirements: its keys are Kubernetes', not the chart's
+                break
+            node = node[key]
+    assert unknown == []
