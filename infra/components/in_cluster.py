@@ -24,10 +24,15 @@ from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
 from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.security.pki.component import PlatformPki
+from infra.components.security.pki.names import TRUST_BUNDLE_LABELS
 from infra.components.storage.bucket_reconciler import JOBS_QUOTA, BucketReconciler
+from infra.components.storage.ceph.component import CephObjectStore
 from infra.components.storage.client import object_store_egress
 from infra.components.storage.contract import namespace as storage_namespace
 from infra.components.storage.minio.component import MinioObjectStore
+from infra.components.storage.storage_class import DefaultStorageClass
+from infra.components.storage.users import object_store_users
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -147,19 +152,17 @@ class InCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[system.namespace]),
         )
 
-        # The object store writes its users' credentials into these namespaces.
-        user_namespaces: list[pulumi.Resource] = [
-            TeamAccess(f"{name}-team-{team.name}", team=team, opts=child) for team in ctx.config.teams
-        ]
+        teams = [TeamAccess(f"{name}-team-{team.name}", team=team, opts=child) for team in ctx.config.teams]
+        default_class = DefaultStorageClass(f"{name}-default-storage-class", key_arn=storage_key_arn, opts=child)
         # The bucket reconciler (and the bucket-admin user's credentials) live here.
         storage_jobs = GovernedNamespace(
             f"{name}-storage-jobs",
             namespace=storage_namespace("jobs"),
             quota=JOBS_QUOTA,
-            labels={"ai-platform/team": "platform"},
+            # The reconciler mounts the platform CA bundle to verify the object store.
+            labels={"ai-platform/team": "platform", **TRUST_BUNDLE_LABELS},
             opts=child,
         )
-        user_namespaces.append(storage_jobs.namespace)
 
         # Before the models: the drift jobs push to its Pushgateway.
         monitoring = MonitoringStack(
@@ -174,6 +177,8 @@ class InCluster(pulumi.ComponentResource):
         AlertRouting(f"{name}-alert-routing", ctx=ctx, opts=in_monitoring)
         # The release installs the operator's CRDs that PrometheusRule and ServiceMonitor objects need.
         AlertRules(f"{name}-alerts", ctx=ctx, region=region, depends_on=[monitoring.release], opts=child)
+        # Every backend's certificates come from the platform CA (its ServiceMonitors need the operator's CRDs).
+        pki = PlatformPki(f"{name}-pki", vpc_cidr=region.cidr, depends_on=[monitoring.release], opts=child)
         Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
         node_agents = GovernedNamespace(
             f"{name}-node-agents",
@@ -195,12 +200,15 @@ class InCluster(pulumi.ComponentResource):
                     opts=child,
                 )
 
+        # The object store writes its users' credentials into these namespaces.
+        user_namespaces: list[pulumi.Resource] = [storage_jobs.namespace, *(team.namespace.namespace for team in teams)]
         if ctx.config.models:
             models = GovernedNamespace(
                 f"{name}-models",
                 namespace=MODELS_NAMESPACE,
                 quota=Quota("16", "32Gi", 0, 100),
-                labels={"ai-platform/team": "platform"},
+                # The drift jobs mount the platform CA bundle to verify the object store.
+                labels={"ai-platform/team": "platform", **TRUST_BUNDLE_LABELS},
                 opts=child,
             )
             user_namespaces.append(models.namespace)
@@ -224,12 +232,26 @@ class InCluster(pulumi.ComponentResource):
                     namespace=models.namespace,
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[monitoring.pushgateway, priorities]),
                 )
-        if ctx.config.storage.backend == "minio":
-            store: pulumi.Resource = MinioObjectStore(
+        store: pulumi.Resource
+        if ctx.config.storage.backend == "ceph":
+            store = CephObjectStore(
+                f"{name}-ceph",
+                ctx=ctx,
+                region=region,
+                users=object_store_users(ctx.config),
+                storage_class=default_class,
+                pki_ready=pki.ready,
+                monitoring_crds=[monitoring.release],
+                user_namespaces=user_namespaces,
+                opts=child,
+            )
+        else:
+            store = MinioObjectStore(
                 f"{name}-minio",
                 ctx=ctx,
                 region=region,
-                depends_on=[*user_namespaces, monitoring.release],
+                # The Tenant's volumes use the default (encrypted) class; its Certificates need cert-manager.
+                depends_on=[*user_namespaces, monitoring.release, default_class, *pki.ready],
                 opts=child,
             )
         # The region's purpose buckets, applied by the reconciler from the bucket contract once the object store

@@ -7,6 +7,7 @@ import pulumi_kubernetes as k8s
 
 from infra.components.access import priority_classes
 from infra.components.access.namespaces import GovernedNamespace, Quota
+from infra.components.security.pki.names import TRUST_BUNDLE_LABELS
 from infra.config.model import TeamConfig
 
 TEAM_ROLES = ("admin", "edit", "view")
@@ -27,13 +28,16 @@ def team_principals(teams: list[TeamConfig]) -> dict[str, list[str]]:
 
 
 class TeamAccess(pulumi.ComponentResource):
+    namespace: GovernedNamespace
+
     def __init__(self, name: str, *, team: TeamConfig, opts: pulumi.ResourceOptions) -> None:
         super().__init__("ai-platform:teams:TeamAccess", name, None, opts)
-        namespace = GovernedNamespace(
+        self.namespace = GovernedNamespace(
             f"{name}-namespace",
             namespace=team.name,
             quota=Quota(team.quota.cpu, team.quota.memory, team.quota.gpus, team.quota.pods),
-            labels={"ai-platform/team": team.name, "ai-platform/cost-center": team.cost_center},
+            # The platform CA bundle (trust-manager) is written here: team workloads use the object store.
+            labels={"ai-platform/team": team.name, "ai-platform/cost-center": team.cost_center, **TRUST_BUNDLE_LABELS},
             # Teams choose inference or batch; the system class is the platform's own.
             denied_priority_classes=priority_classes.PLATFORM_ONLY,
             opts=pulumi.ResourceOptions(parent=self),
@@ -46,6 +50,6 @@ class TeamAccess(pulumi.ComponentResource):
                 subjects=[
                     {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": team_group(team.name, role)}
                 ],
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[namespace.namespace]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.namespace.namespace]),
             )
         self.register_outputs({"namespace": team.name})

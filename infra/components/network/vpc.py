@@ -22,12 +22,17 @@ class SubnetPlan:
     public_cidr: str
 
 
+def availability_zones(region: RegionConfig) -> list[str]:
+    """The region's three AZs: the configured ones, else <region>a, b and c."""
+    return list(region.availability_zones or [f"{region.name}{suffix}" for suffix in "abc"])
+
+
 def plan_subnets(region: RegionConfig) -> list[SubnetPlan]:
     """Three quarters of the VPC for private (pod-dense) subnets; the last quarter split for public ones."""
     vpc = ipaddress.IPv4Network(region.cidr)
     quarters = list(vpc.subnets(prefixlen_diff=2))
     public_blocks = list(quarters[3].subnets(prefixlen_diff=2))
-    zones = region.availability_zones or [f"{region.name}{suffix}" for suffix in "abc"]
+    zones = availability_zones(region)
     return [SubnetPlan(zone, str(quarters[i]), str(public_blocks[i])) for i, zone in enumerate(zones)]
 
 

@@ -42,6 +42,16 @@ charts := {
 		"hostAccess": [],
 		"registries": ["quay.io/ceph/", "docker.io/rook/"],
 	},
+	"cert-manager": {
+		"repositories": ["https://charts.jetstack.io"],
+		"hostAccess": [],
+		"registries": ["quay.io/jetstack/"],
+	},
+	"trust-manager": {
+		"repositories": ["https://charts.jetstack.io"],
+		"hostAccess": [],
+		"registries": ["quay.io/jetstack/"],
+	},
 	"karpenter": {
 		"repositories": ["oci://public.ecr.aws/karpenter"],
 		"hostAccess": [],

@@ -64,3 +64,26 @@ good_device_plugin := {
 }
 
 fx_values(doc, values) := fx_set(doc, "values", values)
+
+# cert-manager and trust-manager as infra/components/security/pki/component.py declares them.
+good_cert_manager := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::pki-cert-manager",
+	"__name": "pki-cert-manager",
+	"chart": "cert-manager",
+	"version": "v1.21.1",
+	"repositoryOpts": {"repo": "https://charts.jetstack.io"},
+	"namespace": "cert-manager",
+	"values": {"crds": {"enabled": true, "keep": true}, "prometheus": {"servicemonitor": {"enabled": true}}},
+}
+
+good_trust_manager := {
+	"__type": "kubernetes:helm.sh/v3:Release",
+	"__urn": "urn:pulumi:prod::ai-platform::kubernetes:helm.sh/v3:Release::pki-trust-manager",
+	"__name": "pki-trust-manager",
+	"chart": "trust-manager",
+	"version": "v0.24.0",
+	"repositoryOpts": {"repo": "https://charts.jetstack.io"},
+	"namespace": "cert-manager",
+	"values": {"crds": {"enabled": true}, "app": {"trust": {"namespace": "cert-manager"}}},
+}

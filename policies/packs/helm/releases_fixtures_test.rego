@@ -18,6 +18,15 @@ fixtures.deny_chart_not_known_deny_device_plugin_from_other_repository := fx_set
 	{"repo": "https://charts.example.org/nvidia"},
 )
 
+fixtures.deny_chart_not_known_allow_cert_manager := good_cert_manager
+
+fixtures.deny_chart_not_known_allow_trust_manager := good_trust_manager
+
+fixtures.deny_chart_not_known_deny_cert_manager_from_other_repository := fx_set(
+	good_cert_manager, "repositoryOpts",
+	{"repo": "https://charts.example.org/jetstack"},
+)
+
 fixtures.deny_chart_not_known_deny_unlisted_chart := fx_set(good_release, "chart", "some-operator")
 
 fixtures.deny_chart_not_known_deny_listed_name_from_other_repository := fx_set(

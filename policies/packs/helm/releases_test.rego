@@ -17,6 +17,21 @@ test_deny_chart_not_known_allow_repository_with_trailing_slash if {
 	count(deny_chart_not_known) == 0 with input as doc
 }
 
+test_deny_chart_not_known_allow_cert_manager if {
+	doc := fixtures.deny_chart_not_known_allow_cert_manager
+	count(deny_chart_not_known) == 0 with input as doc
+}
+
+test_deny_chart_not_known_allow_trust_manager if {
+	doc := fixtures.deny_chart_not_known_allow_trust_manager
+	count(deny_chart_not_known) == 0 with input as doc
+}
+
+test_deny_chart_not_known_deny_cert_manager_from_other_repository if {
+	doc := fixtures.deny_chart_not_known_deny_cert_manager_from_other_repository
+	count(deny_chart_not_known) >= 1 with input as doc
+}
+
 test_deny_chart_not_known_deny_unlisted_chart if {
 	doc := fixtures.deny_chart_not_known_deny_unlisted_chart
 	count(deny_chart_not_known) >= 1 with input as doc

@@ -16,25 +16,33 @@ namespace_network_policies := [item | some item in data.inventory.namespace[name
 
 pod_security_levels := {"baseline", "restricted"}
 
-# Node-agent namespaces (namespaces.data.yaml) may also enforce privileged; a list that cannot be read
-# exempts nothing.
+# Node-agent and storage-daemon namespaces (namespaces.data.yaml) may also enforce privileged; a list that
+# cannot be read exempts nothing.
 node_agent_namespaces := {ns | some ns in node_agent_list; is_string(ns)}
 
 node_agent_list := data.kubernetes_namespaces.nodeAgents if is_array(data.kubernetes_namespaces.nodeAgents)
 
 else := []
 
+storage_daemon_namespaces := {ns | some ns in storage_daemon_list; is_string(ns)}
+
+storage_daemon_list := data.kubernetes_namespaces.storageDaemons if is_array(data.kubernetes_namespaces.storageDaemons)
+
+else := []
+
+privileged_namespaces := node_agent_namespaces | storage_daemon_namespaces
+
 allowed_pod_security_levels := pod_security_levels | {"privileged"} if {
 	kind == "Namespace"
-	name in node_agent_namespaces
+	name in privileged_namespaces
 } else := pod_security_levels
 
 # METADATA
 # title: Namespaces enforce a Pod Security level
 # description: >-
 #   Every namespace carries the label pod-security.kubernetes.io/enforce with baseline or
-#   restricted, so the API server itself refuses unsafe pods. Only the node-agent namespaces listed
-#   in namespaces.data.yaml may enforce privileged.
+#   restricted, so the API server itself refuses unsafe pods. Only the node-agent and storage-daemon
+#   namespaces listed in namespaces.data.yaml may enforce privileged.
 # custom:
 #   severity: high
 #   controls: [CIS-EKS-4.2.1, CIS-EKS-4.6.1, NIST-800-53:CM-7, ISO-27001:A.8.9]

@@ -68,6 +68,20 @@ test_deny_namespace_pod_security_labels_deny_node_agents_not_listed if {
 	count(deny_namespace_pod_security_labels) > 0 with input as fx_node_agents_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": ["other-agents"]}
 }
 
+test_deny_namespace_pod_security_labels_allow_listed_storage_daemons if {
+	doc := fixtures.deny_namespace_pod_security_labels_allow_listed_storage_daemons
+	inventory := fixture_data.deny_namespace_pod_security_labels_allow_listed_storage_daemons.inventory
+	count(deny_namespace_pod_security_labels) == 0 with input as doc with data.inventory as inventory with data.kubernetes_namespaces as {"storageDaemons": ["rook-ceph"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_storage_daemons_not_listed if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_storage_daemons_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": ["node-agents"], "storageDaemons": ["other-storage"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_storage_daemons_list_unreadable if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_storage_daemons_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"storageDaemons": "rook-ceph"}
+}
+
 test_deny_namespace_pod_security_labels_deny_node_agents_list_unreadable if {
 	count(deny_namespace_pod_security_labels) > 0 with input as fx_node_agents_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": "node-agents"}
 }

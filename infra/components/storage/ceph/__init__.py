@@ -1,0 +1,1 @@
+"""Rook-Ceph: the platform's default object store (Ceph RGW), its operator, cluster, users and alerts."""
