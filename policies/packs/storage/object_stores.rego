@@ -210,7 +210,14 @@ stack_warn_minio_in_prod contains msg if {
 	some resource in resources
 	profile_map(resource)
 	object.get(as_object(object.get(profile_document(resource), "storage", {})), "backend", null) == "minio"
+	# One warning per cluster: where the Tenant is in the plan, the rule above already names it.
+	not has_minio_tenant
 	msg := concat("", [resource.__urn, ": the platform profile selects storage.backend minio in prod: MinIO is ", minio_status, ". ", minio_notice])
+}
+
+has_minio_tenant if {
+	some tenant in resources
+	tenant.__type == minio_tenant_type
 }
 
 minio_status := object.get(minio_backend, "status", "of unknown upstream status")
