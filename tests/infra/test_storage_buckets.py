@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from storage_jobs.contract import BucketContract, BucketSpec, LifecycleRule
 
+from infra.components.models.model_cards import drift_job_config
 from infra.components.storage.buckets import bucket_contract, contract_hash
 from infra.components.storage.contract import (
     bucket_name,
@@ -261,3 +262,19 @@ def test_the_contract_hash_follows_the_contract_and_the_image() -> None:
     assert contract_hash(west, image) == contract_hash(bucket_contract(ctx, "eu-west-1"), image)
     assert contract_hash(west, image) != contract_hash(central, image)
     assert contract_hash(west, image) != contract_hash(west, image.replace("0.1.0", "0.1.1"))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_drift_job_can_store_everything_it_writes(stack: str) -> None:
+    """The drift job writes its reports, its adaptive-threshold history and its cached profile: each URI of its
+    config lies in a bucket and prefix its own user may write (else it rebuilds the profile on every run)."""
+    for ctx, region, contract in _all(stack):
+        grants = _grants(contract)
+        names = {b.name: b.purpose for b in contract.buckets}
+        for model in ctx.config.models:
+            config = drift_job_config(ctx, model, region)
+            written = [config["reports"], config["adaptive"]["history"], config["profile"]]
+            for uri in written:
+                bucket, _, key = uri.removeprefix("s3://").partition("/")
+                writable = grants[(names[bucket], drift_user(model.name))].get("write", set())
+                assert any(key.startswith(prefix) for prefix in writable), f"{model.name} cannot write {uri}"

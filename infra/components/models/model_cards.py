@@ -80,6 +80,9 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
             },
         },
         "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
+        # Under the reports prefix, which the drift user may write: next to the reference (the job's default)
+        # it could not store the profile and would rebuild it on every run.
+        "profile": f"{reports}profile/_drift_profile.json",
         "pushgateway": names.pushgateway_url(),
         "reports": reports,
     }
