@@ -53,13 +53,6 @@ def test_a_bucket_listed_twice_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert res.code == 2 and "listed twice" in res.stderr
 
 
-def test_grants_on_minio_exit_2_naming_the_buckets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    contract = platform_contract(unique_stack(), reader="drift-fraud").model_copy(update={"backend": "minio"})
-    res = apply(write_contract(contract, tmp_path / "contract.json"), capsys)
-    assert res.code == 2
-    assert contract.buckets[1].name in res.stderr and "MinIO IAM policies" in res.stderr
-
-
 def test_an_unreachable_store_exits_3_after_botocore_retries(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -105,6 +105,28 @@ def test_credentials_carry_the_keys_the_operator_reads() -> None:
     assert set(data) == {ref.access_key_key, ref.secret_key_key}
 
 
+def test_the_reconciler_leaves_only_itself_with_console_admin_and_grants_name_tenant_users() -> None:
+    """The reconciler skips the user whose access key it runs with (storage_jobs minio_users): on MinIO that
+    key is bucket-admin's name, and every user the dev contract grants is a user of the Tenant."""
+    from storage_jobs.buckets.desired import granted_users  # noqa: PLC0415
+
+    from infra.components.storage.bucket_reconciler import reconciler_pod  # noqa: PLC0415
+    from infra.components.storage.buckets import bucket_contract  # noqa: PLC0415
+    from infra.components.storage.users import BUCKET_ADMIN  # noqa: PLC0415
+    from infra.context import StackContext  # noqa: PLC0415
+
+    config, _ = load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    ctx = StackContext("ai-platform", "dev", config)
+    region = config.regions[0].name
+    (container,) = reconciler_pod(ctx, region)["containers"]
+    key_ref = next(e for e in container["env"] if e["name"] == "AWS_ACCESS_KEY_ID")["valueFrom"]["secretKeyRef"]
+    ref = credentials_secret("minio", BUCKET_ADMIN)
+    assert (key_ref["name"], key_ref["key"]) == (ref.name, ref.access_key_key)
+    assert credential_data(BUCKET_ADMIN, "s")[ref.access_key_key] == BUCKET_ADMIN
+    granted = set(granted_users(bucket_contract(ctx, region).buckets))
+    assert BUCKET_ADMIN in granted and granted <= {u.name for u in object_store_users(config)}
+
+
 def test_tenant_pods_run_as_non_root_spread_over_zones(dev: PlanView) -> None:
     (pool,) = _only(dev.of_type(TENANT)).inputs["spec"]["pools"]
     assert pool["securityContext"]["runAsNonRoot"] is True

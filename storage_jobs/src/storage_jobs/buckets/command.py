@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Final
 
+import urllib3
 from botocore.exceptions import (
     ClientError,
     ConnectionError,
@@ -19,6 +21,13 @@ from botocore.exceptions import (
 )
 from pydantic import ValidationError
 
+from storage_jobs.buckets.minio_users import (
+    AdminCredentialsRefusedError,
+    AdminEndpointError,
+    UserResult,
+    minio_admin,
+    reconcile_users,
+)
 from storage_jobs.buckets.reconcile import BucketResult, CannotReconcileError, reconcile
 from storage_jobs.buckets.store import custom_endpoint, error_code, s3_client
 from storage_jobs.contract import BucketContract
@@ -28,8 +37,10 @@ NAME: Final = "buckets"
 HELP: Final = "make the object store's buckets match the bucket contract"
 UNREACHABLE: Final = (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError, ConnectionError)
 REFUSED_CREDENTIALS: Final = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidClientTokenId"}
-# Only Ceph RGW is tested with the grants' bucket policies and the TLS-only denies (see desired.py).
+# Ceph RGW: grants are bucket policies, with the TLS-only denies (see desired.py). MinIO: grants are identity
+# policies attached to the users (minio_users.py); its Tenant serves HTTPS only.
 POLICY_BACKENDS: Final = {"ceph"}
+IDENTITY_POLICY_BACKENDS: Final = {"minio"}
 
 log = logging.getLogger("storage_jobs.buckets")
 
@@ -70,11 +81,6 @@ def load_contract(path: Path) -> BucketContract:
     names = [b.name for b in contract.buckets]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
         raise BadContractError(f"{path}: bucket listed twice: {', '.join(duplicates)}")
-    if contract.backend not in POLICY_BACKENDS and (granted := [b.name for b in contract.buckets if b.grants]):
-        raise BadContractError(
-            f"{path}: backend {contract.backend}: grants (on {', '.join(granted)}) would be MinIO IAM policies, "
-            "which this reconciler does not manage; leave grants out of a MinIO contract"
-        )
     return contract
 
 
@@ -109,6 +115,27 @@ def apply(contract: BucketContract, client: Any) -> list[BucketResult]:
     return results
 
 
+def apply_users(contract: BucketContract, endpoint: str | None) -> list[UserResult]:
+    """MinIO: each user's grants as its only attached policy; the job's own user (the owner) is left alone."""
+    if contract.backend not in IDENTITY_POLICY_BACKENDS:
+        return []
+    access_key, secret_key = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not endpoint or not access_key or not secret_key:
+        raise UnreachableError(
+            "the MinIO admin API needs AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    try:
+        results = reconcile_users(minio_admin(endpoint, access_key, secret_key), contract.buckets, runner=access_key)
+    except AdminCredentialsRefusedError as exc:
+        raise UnreachableError(str(exc)) from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise UnreachableError(f"admin API: {exc}") from exc
+    for result in results:
+        for drift in result.drift:
+            log.warning("user %s: %s had drifted, set again", result.name, drift.setting)
+    return results
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         contract = load_contract(args.contract)
@@ -118,17 +145,23 @@ def run(args: argparse.Namespace) -> int:
     endpoint = custom_endpoint(args.endpoint)
     try:
         results = apply(contract, s3_client(args.endpoint))
+        users = apply_users(contract, endpoint)
+    except AdminEndpointError as exc:
+        print(f"storage-jobs buckets: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (UnreachableError, NoCredentialsError) as exc:
         print(f"storage-jobs buckets: object store {endpoint or 'AWS S3'} unreachable: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    outcomes: list[BucketResult | UserResult] = [*results, *users]
     summary = {
         "backend": contract.backend,
         "endpoint": endpoint,
-        "inSync": all(r.in_sync for r in results),
+        "inSync": all(r.in_sync for r in outcomes),
         "buckets": [r.as_json() for r in results],
+        "users": [u.as_json() for u in users],
     }
     print(json.dumps(summary, indent=2, sort_keys=True))
-    for result in results:
-        if result.error:
-            print(f"storage-jobs buckets: {result.error}", file=sys.stderr)
+    for item in outcomes:
+        if item.error:
+            print(f"storage-jobs buckets: {item.error}", file=sys.stderr)
     return EXIT_OK if summary["inSync"] else EXIT_MISMATCH

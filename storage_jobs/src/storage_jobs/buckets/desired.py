@@ -6,6 +6,7 @@ Pure functions: the reconciler compares `wanted_*` with `found_*` and writes onl
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Final
 
 from storage_jobs.contract import Access, BucketSpec, Grant, LifecycleRule
@@ -92,7 +93,11 @@ def bucket_policy(spec: BucketSpec, *, deny_plain_http: bool) -> dict[str, Any] 
     The owner (the reconciler's user) needs no grant. Over plain HTTP AWS sets aws:SecureTransport to
     "false", while RGW leaves the key out (it sets it only to "true", over TLS): one deny for each form.
     """
-    statements = [s for grant in spec.grants for s in _grant_statements(spec.name, grant)]
+    statements = [
+        {**s, "Principal": {"AWS": [user_principal(grant.user)]}}
+        for grant in spec.grants
+        for s in grant_statements(spec.name, grant)
+    ]
     if deny_plain_http:
         statements += _deny_plain_http(spec.name)
     if not statements:
@@ -104,15 +109,15 @@ def _object_resources(bucket: str, prefixes: list[str]) -> list[str]:
     return [f"{bucket_arn(bucket)}/{p}*" for p in prefixes]
 
 
-def _grant_statements(bucket: str, grant: Grant) -> list[dict[str, Any]]:
-    principal = {"AWS": [user_principal(grant.user)]}
-    sid = "".join(c for c in grant.user.title() if c.isalnum())
+def grant_statements(bucket: str, grant: Grant) -> list[dict[str, Any]]:
+    """The Allow statements of one grant, without a Principal: a bucket policy adds the user's, a MinIO
+    identity policy (attached to the user) needs none."""
+    sid = _alnum(grant.user)
     statements: list[dict[str, Any]] = []
     if "list" in grant.access:
         listing: dict[str, Any] = {
             "Sid": f"{sid}List",
             "Effect": "Allow",
-            "Principal": principal,
             "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
             "Resource": [bucket_arn(bucket)],
         }
@@ -125,12 +130,35 @@ def _grant_statements(bucket: str, grant: Grant) -> list[dict[str, Any]]:
                 {
                     "Sid": f"{sid}{access.title()}",
                     "Effect": "Allow",
-                    "Principal": principal,
                     "Action": list(OBJECT_ACTIONS[access]),
                     "Resource": _object_resources(bucket, grant.prefixes),
                 }
             )
     return statements
+
+
+def identity_policy(buckets: Sequence[BucketSpec], user: str) -> dict[str, Any] | None:
+    """One user's grants on every bucket as one identity policy (MinIO attaches policies to users).
+
+    The statements of the bucket policies (grant_statements), each Sid prefixed with its bucket's purpose:
+    Sids are unique within a document. None when the user has no grant.
+    """
+    statements = [
+        {**statement, "Sid": f"{_alnum(spec.purpose)}{statement['Sid']}"}
+        for spec in buckets
+        for grant in spec.grants
+        if grant.user == user
+        for statement in grant_statements(spec.name, grant)
+    ]
+    return {"Version": POLICY_VERSION, "Statement": statements} if statements else None
+
+
+def granted_users(buckets: Sequence[BucketSpec]) -> list[str]:
+    return sorted({grant.user for spec in buckets for grant in spec.grants})
+
+
+def _alnum(text: str) -> str:
+    return "".join(c for c in text.title() if c.isalnum())
 
 
 def _deny_plain_http(bucket: str) -> list[dict[str, Any]]:
