@@ -13,6 +13,10 @@ from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.priority_classes import PriorityClasses
 from infra.components.access.teams import TeamAccess
 from infra.components.aws_names import partition_of
+from infra.components.continuity.backups import BackupVault
+from infra.components.continuity.restore_check import RestoreVerification
+from infra.components.continuity.velero import Velero
+from infra.components.continuity.velero import namespace as velero_namespace
 from infra.components.gpu.dcgm_exporter import DcgmExporter
 from infra.components.gpu.device_plugin import DevicePlugin, plugin_pools
 from infra.components.gpu.footprint import node_agents_quota
@@ -23,7 +27,7 @@ from infra.components.monitoring.alertmanager.component import values_overlay as
 from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
-from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs, system_placement
 from infra.config.model import RegionConfig
 from infra.context import StackContext
 
@@ -103,6 +107,7 @@ class InCluster(pulumi.ComponentResource):
         k8s_provider: k8s.Provider,
         storage_key_arn: pulumi.Input[str],
         monitoring_overlays: list[pulumi.Input[dict[str, Any]]] | None = None,
+        backup_vault: BackupVault | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -149,6 +154,29 @@ class InCluster(pulumi.ComponentResource):
         # The release installs the operator's CRDs that PrometheusRule and ServiceMonitor objects need.
         AlertRules(f"{name}-alerts", ctx=ctx, region=region, depends_on=[monitoring.release], opts=child)
         Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
+        if backup_vault is not None:
+            # Backups of this cluster into the region's vault, and the proof that the latest one restores.
+            velero = Velero(
+                f"{name}-velero",
+                ctx=ctx,
+                region=region.name,
+                cluster=cluster,
+                vault=backup_vault,
+                vpc_cidr=region.cidr,
+                aws_provider=aws_provider,
+                system_tolerations=system_placement(ctx.config)["tolerations"],
+                depends_on=[monitoring.release],
+                opts=child,
+            )
+            RestoreVerification(
+                f"{name}-restore-check",
+                ctx=ctx,
+                region=region.name,
+                vpc_cidr=region.cidr,
+                velero_namespace=velero_namespace(),
+                depends_on=[velero.release, monitoring.pushgateway],
+                opts=child,
+            )
         node_agents = GovernedNamespace(
             f"{name}-node-agents",
             namespace=monitoring_names.NODE_AGENTS_NAMESPACE,

@@ -18,9 +18,14 @@ pod_security_levels := {"baseline", "restricted"}
 
 # Node-agent namespaces (namespaces.data.yaml) may also enforce privileged; a list that cannot be read
 # exempts nothing.
-node_agent_namespaces := {ns | some ns in node_agent_list; is_string(ns)}
+node_agent_namespaces := {ns | some ns in array.concat(node_agent_list, backup_agent_list); is_string(ns)}
 
 node_agent_list := data.kubernetes_namespaces.nodeAgents if is_array(data.kubernetes_namespaces.nodeAgents)
+
+else := []
+
+# Backup agents (Velero's node agent) read pod volumes from the host: the same exemption, listed apart.
+backup_agent_list := data.kubernetes_namespaces.backupAgents if is_array(data.kubernetes_namespaces.backupAgents)
 
 else := []
 
@@ -33,8 +38,8 @@ allowed_pod_security_levels := pod_security_levels | {"privileged"} if {
 # title: Namespaces enforce a Pod Security level
 # description: >-
 #   Every namespace carries the label pod-security.kubernetes.io/enforce with baseline or
-#   restricted, so the API server itself refuses unsafe pods. Only the node-agent namespaces listed
-#   in namespaces.data.yaml may enforce privileged.
+#   restricted, so the API server itself refuses unsafe pods. Only the node-agent and backup-agent
+#   namespaces listed in namespaces.data.yaml may enforce privileged.
 # custom:
 #   severity: high
 #   controls: [CIS-EKS-4.2.1, CIS-EKS-4.6.1, NIST-800-53:CM-7, ISO-27001:A.8.9]
