@@ -3,17 +3,19 @@ the least-privilege Pod Identity role, and the restore-check CronJob with its ca
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 import pytest
 import yaml
+from storage_jobs.restore_check import contract
 
 from infra.components.continuity import restore_check, velero
 from infra.components.monitoring import names
 from infra.config import load_stack_file
+from infra.offline.fake_cloud import outputs_for
 from infra.offline.plan import plan_document, run_program
-from storage_jobs.restore_check import contract
 from tests.infra.component_harness import ROOT
 from tests.infra.plan_view import PlanView, Resource
 
@@ -36,8 +38,6 @@ def _vault_buckets(plan: PlanView) -> dict[str, str]:
     found = {}
     for bucket in plan.of_type(BUCKET):
         if bucket.name.endswith("-vault-backups"):
-            from infra.offline.fake_cloud import outputs_for
-
             _, state = outputs_for(bucket.type, bucket.name, bucket.inputs, plan.region_of(bucket))
             found[plan.region_of(bucket)] = state["bucket"]
     return found
@@ -109,7 +109,9 @@ def test_the_iam_policy_is_scoped_to_the_vault_bucket_prefix_and_key(prod: PlanV
 
 def test_the_pod_identity_association_names_veleros_service_account(prod: PlanView) -> None:
     associations = [
-        a for a in prod.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.endswith("-velero-identity")
+        a
+        for a in prod.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        if a.name.endswith("-velero-identity")
     ]
     assert len(associations) == len(_vault_buckets(prod))
     for association in associations:
@@ -148,11 +150,10 @@ def test_the_canary_configmap_records_its_payloads_sha256(prod: PlanView) -> Non
     assert maps
     for cm in maps:
         payload = cm.inputs["data"][contract.CANARY_PAYLOAD_KEY]
-        import hashlib
-
-        assert cm.inputs["metadata"]["annotations"][contract.CANARY_SHA256_ANNOTATION] == hashlib.sha256(
-            payload.encode()
-        ).hexdigest()
+        assert (
+            cm.inputs["metadata"]["annotations"][contract.CANARY_SHA256_ANNOTATION]
+            == hashlib.sha256(payload.encode()).hexdigest()
+        )
 
 
 def test_the_velero_namespace_is_the_one_the_kubernetes_pack_lets_run_privileged(prod: PlanView) -> None:
