@@ -19,6 +19,8 @@ from infra.config.model import BackupConfig
 from infra.context import StackContext
 
 JOB_NAME: Final = "backup-restore-check"
+# What the check's pods carry: the Pushgateway's ingress policy (monitoring/network.py) admits them by it.
+JOB_POD_LABELS: Final[dict[str, str]] = {"app.kubernetes.io/name": JOB_NAME}
 CANARY_WRITER: Final = "backup-canary"
 # Fixed content: its sha256 is recorded next to it, so a restore that alters it is caught.
 CANARY_PAYLOAD: Final = "ai-platform backup canary: this text must come back byte for byte.\n"
@@ -256,7 +258,7 @@ class RestoreVerification(pulumi.ComponentResource):
             subjects=[{"kind": "ServiceAccount", "name": JOB_NAME, "namespace": velero_namespace}],
             opts=in_velero,
         )
-        job_labels = {**labels, "app.kubernetes.io/name": JOB_NAME}
+        job_labels = {**labels, **JOB_POD_LABELS}
         k8s.batch.v1.CronJob(
             f"{name}-job",
             metadata={**vmeta, "name": JOB_NAME, "labels": job_labels},

@@ -28,6 +28,7 @@ from infra.components.aws_names import partition_of
 from infra.components.continuity.backups import BackupVault
 from infra.components.continuity.restore_check import egress_rules
 from infra.components.monitoring import names
+from infra.components.monitoring.network import scrape_ingress
 from infra.components.nodes.spec import role_label
 from infra.components.storage import contract as storage
 from infra.config.model import BackupConfig, PlatformConfig
@@ -227,22 +228,7 @@ class Velero(pulumi.ComponentResource):
         k8s.networking.v1.NetworkPolicy(
             f"{name}-metrics-ingress",
             metadata={"name": "velero-metrics-from-monitoring", "namespace": ns},
-            spec={
-                "podSelector": {},
-                "policyTypes": ["Ingress"],
-                "ingress": [
-                    {
-                        "from": [
-                            {
-                                "namespaceSelector": {
-                                    "matchLabels": {"kubernetes.io/metadata.name": names.MONITORING_NAMESPACE}
-                                }
-                            }
-                        ],
-                        "ports": [{"protocol": "TCP", "port": METRICS_PORT}],
-                    }
-                ],
-            },
+            spec=scrape_ingress({}, METRICS_PORT),
             opts=in_namespace,
         )
         cluster_name = ctx.cluster_name(region)
