@@ -40,6 +40,36 @@ RESTRICTED_CONTAINER: Final[dict[str, Any]] = {
 SMALL: Final = {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}
 
 
+# Pods that call the API mount a short-lived projected token where the client looks for it, instead of the
+# automounted one (the kubernetes pack denies automounting): token, the cluster CA and the namespace.
+API_TOKEN_MOUNT: Final[dict[str, Any]] = {
+    "name": "api-token",
+    "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+    "readOnly": True,
+}
+API_TOKEN_VOLUME: Final[dict[str, Any]] = {
+    "name": "api-token",
+    "projected": {
+        "sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"fieldPath": "metadata.namespace"}}]}},
+        ]
+    },
+}
+# The canary is healthy while its file is on the volume (the image is Python; no shell needed).
+CANARY_PROBE: Final[dict[str, Any]] = {
+    "exec": {
+        "command": [
+            "python",
+            "-c",
+            f"import os, sys; sys.exit(not os.path.isfile('{contract.CANARY_MOUNT}/{contract.CANARY_FILE}'))",
+        ]
+    },
+    "periodSeconds": 60,
+}
+
+
 def check_cron(backup: BackupConfig) -> str:
     """Every verifyEveryHours, at half past (the backups start on the hour)."""
     return "30 3 * * *" if backup.verify_every_hours == 24 else f"30 */{backup.verify_every_hours} * * *"
@@ -208,6 +238,7 @@ class RestoreVerification(pulumi.ComponentResource):
                     "metadata": {"labels": pod_labels},
                     "spec": {
                         "serviceAccountName": CANARY_WRITER,
+                        "automountServiceAccountToken": False,
                         "securityContext": RESTRICTED_POD,
                         "containers": [
                             {
@@ -222,10 +253,18 @@ class RestoreVerification(pulumi.ComponentResource):
                                 ],
                                 "securityContext": RESTRICTED_CONTAINER,
                                 "resources": SMALL,
-                                "volumeMounts": [{"name": "data", "mountPath": contract.CANARY_MOUNT}],
+                                "volumeMounts": [
+                                    {"name": "data", "mountPath": contract.CANARY_MOUNT},
+                                    API_TOKEN_MOUNT,
+                                ],
+                                "readinessProbe": CANARY_PROBE,
+                                "livenessProbe": {**CANARY_PROBE, "initialDelaySeconds": 60},
                             }
                         ],
-                        "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": contract.CANARY_PVC}}],
+                        "volumes": [
+                            {"name": "data", "persistentVolumeClaim": {"claimName": contract.CANARY_PVC}},
+                            API_TOKEN_VOLUME,
+                        ],
                     },
                 },
             },
@@ -277,6 +316,7 @@ class RestoreVerification(pulumi.ComponentResource):
                             "metadata": {"labels": job_labels},
                             "spec": {
                                 "serviceAccountName": JOB_NAME,
+                                "automountServiceAccountToken": False,
                                 "restartPolicy": "Never",
                                 "securityContext": RESTRICTED_POD,
                                 "containers": [
@@ -286,8 +326,10 @@ class RestoreVerification(pulumi.ComponentResource):
                                         "args": check_args(ctx, region, velero_namespace),
                                         "securityContext": RESTRICTED_CONTAINER,
                                         "resources": SMALL,
+                                        "volumeMounts": [API_TOKEN_MOUNT],
                                     }
                                 ],
+                                "volumes": [API_TOKEN_VOLUME],
                             },
                         },
                     }
