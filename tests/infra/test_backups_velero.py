@@ -165,3 +165,20 @@ def test_the_velero_namespace_is_the_one_the_kubernetes_pack_lets_run_privileged
         if n.inputs["metadata"]["name"] == velero.namespace()
     }
     assert ns == "privileged"
+
+
+def test_the_restore_check_pods_are_the_ones_the_pushgateway_admits(prod: PlanView) -> None:
+    (ingress, *_) = [
+        p for p in prod.k8s_objects("NetworkPolicy") if p.inputs["metadata"]["name"] == "pushgateway-ingress"
+    ]
+    sources = ingress.inputs["spec"]["ingress"][0]["from"]
+    for job in prod.k8s_objects("CronJob"):
+        if job.inputs["metadata"]["name"] != restore_check.JOB_NAME:
+            continue
+        pod_labels = job.inputs["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+        namespace = job.inputs["metadata"]["namespace"]
+        assert any(
+            s.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == namespace
+            and s["podSelector"]["matchLabels"].items() <= pod_labels.items()
+            for s in sources
+        )

@@ -304,6 +304,8 @@ class RestoreVerification(pulumi.ComponentResource):
             spec={
                 "schedule": check_cron(ctx.config.storage.backup),
                 "concurrencyPolicy": "Forbid",
+                # A run missed by more than an hour (controller down) is skipped, not started late.
+                "startingDeadlineSeconds": 3600,
                 "successfulJobsHistoryLimit": 3,
                 "failedJobsHistoryLimit": 3,
                 "jobTemplate": {
