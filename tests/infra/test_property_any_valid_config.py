@@ -104,7 +104,8 @@ def test_any_valid_config_produces_a_consistent_plan(config_map: dict[str, Any])
     )
     nat_per_region = 3 if config.nat_mode == "perAz" else 1
     assert len(view.of_type("aws:ec2/natGateway:NatGateway")) == nat_per_region * len(regions)
-    cronjobs_per_region = sum(2 if m.drift.shards > 1 else 1 for m in config.models)
+    # The drift jobs of every model, and the restore verification.
+    cronjobs_per_region = sum(2 if m.drift.shards > 1 else 1 for m in config.models) + 1
     assert len(view.k8s_objects("CronJob")) == cronjobs_per_region * len(regions)
     replications = view.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
     assert len(replications) == (1 if len(regions) > 1 else 0)

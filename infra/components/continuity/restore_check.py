@@ -13,6 +13,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from storage_jobs.restore_check import contract
 
+from infra.components.access import priority_classes
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.monitoring import names
 from infra.config.model import BackupConfig
@@ -238,6 +239,7 @@ class RestoreVerification(pulumi.ComponentResource):
                     "metadata": {"labels": pod_labels},
                     "spec": {
                         "serviceAccountName": CANARY_WRITER,
+                        "priorityClassName": priority_classes.BATCH,
                         "automountServiceAccountToken": False,
                         "securityContext": RESTRICTED_POD,
                         "containers": [
@@ -318,6 +320,8 @@ class RestoreVerification(pulumi.ComponentResource):
                             "metadata": {"labels": job_labels},
                             "spec": {
                                 "serviceAccountName": JOB_NAME,
+                                # It can wait for capacity; it never preempts workloads.
+                                "priorityClassName": priority_classes.BATCH,
                                 "automountServiceAccountToken": False,
                                 "restartPolicy": "Never",
                                 "securityContext": RESTRICTED_POD,

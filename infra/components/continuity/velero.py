@@ -22,6 +22,7 @@ import pulumi_kubernetes as k8s
 import yaml
 from storage_jobs.restore_check import contract as restore_contract
 
+from infra.components.access import priority_classes
 from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.aws_names import partition_of
@@ -124,6 +125,7 @@ def values(
     base: dict[str, Any] = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
     pin = chart_pin()
     repository, tag = pin["image"].rsplit(":", 1)
+    node_agent = {**base["nodeAgent"], "priorityClassName": priority_classes.SYSTEM}
     backup = config.storage.backup
     return {
         **base,
@@ -136,9 +138,11 @@ def values(
                 "volumeMounts": [{"mountPath": "/target", "name": "plugins"}],
             }
         ],
-        # The server on the system pools, next to the other cluster add-ons.
+        # The server on the system pools, next to the other cluster add-ons; both at the platform's class.
         "nodeSelector": {role_label(): "system"},
+        "priorityClassName": priority_classes.SYSTEM,
         "tolerations": system_tolerations,
+        "nodeAgent": node_agent,
         "configuration": {
             **base["configuration"],
             "defaultBackupTTL": ttl(backup),
