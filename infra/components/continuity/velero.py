@@ -120,8 +120,15 @@ def iam_policy(partition: str, bucket: str, key_arn: str) -> str:
 
 
 def values(
-    config: PlatformConfig, *, region: str, bucket: str, key_arn: str, system_tolerations: list[dict[str, Any]]
+    config: PlatformConfig,
+    *,
+    region: str,
+    bucket: pulumi.Input[str],
+    key_arn: pulumi.Input[str],
+    system_tolerations: list[dict[str, Any]],
 ) -> dict[str, Any]:
+    """The release values. The bucket and key are outputs of the vault, left as leaves of the values: before
+    the vault exists only these two are unknown in a preview, and the policies still read everything else."""
     base: dict[str, Any] = yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8"))
     pin = chart_pin()
     repository, tag = pin["image"].rsplit(":", 1)
@@ -270,14 +277,12 @@ class Velero(pulumi.ComponentResource):
             version=pin["version"],
             repository_opts={"repo": pin["repository"]},
             namespace=ns,
-            values=pulumi.Output.all(vault.bucket.bucket, vault.key_arn).apply(
-                lambda args: values(
-                    ctx.config,
-                    region=region,
-                    bucket=str(args[0]),
-                    key_arn=str(args[1]),
-                    system_tolerations=system_tolerations,
-                )
+            values=values(
+                ctx.config,
+                region=region,
+                bucket=vault.bucket.bucket,
+                key_arn=vault.key_arn,
+                system_tolerations=system_tolerations,
             ),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[self.namespace, policy, self.association, *depends_on]
