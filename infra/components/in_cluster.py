@@ -12,6 +12,10 @@ import pulumi_kubernetes as k8s
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.access.priority_classes import PriorityClasses
 from infra.components.access.teams import TeamAccess
+from infra.components.continuity.backups import BackupVault
+from infra.components.continuity.restore_check import RestoreVerification
+from infra.components.continuity.velero import Velero
+from infra.components.continuity.velero import namespace as velero_namespace
 from infra.components.gpu.dcgm_exporter import DcgmExporter
 from infra.components.gpu.device_plugin import DevicePlugin, plugin_pools
 from infra.components.gpu.footprint import node_agents_quota
@@ -23,7 +27,7 @@ from infra.components.monitoring.alertmanager.component import values_overlay as
 from infra.components.monitoring.alerts import AlertRules
 from infra.components.monitoring.dashboards import Dashboards
 from infra.components.monitoring.stack import MonitoringStack
-from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs
+from infra.components.nodes.spec import NVIDIA, accelerated_pools, pool_specs, system_placement
 from infra.components.security.pki.component import PlatformPki
 from infra.components.security.pki.names import TRUST_BUNDLE_LABELS
 from infra.components.storage.bucket_reconciler import JOBS_QUOTA, BucketReconciler
@@ -123,6 +127,7 @@ class InCluster(pulumi.ComponentResource):
         k8s_provider: k8s.Provider,
         storage_key_arn: pulumi.Input[str],
         monitoring_overlays: list[pulumi.Input[dict[str, Any]]] | None = None,
+        backup_vault: BackupVault | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(
@@ -180,6 +185,30 @@ class InCluster(pulumi.ComponentResource):
         # Every backend's certificates come from the platform CA (its ServiceMonitors need the operator's CRDs).
         pki = PlatformPki(f"{name}-pki", vpc_cidr=region.cidr, depends_on=[monitoring.release], opts=child)
         Dashboards(f"{name}-dashboards", ctx=ctx, depends_on=[monitoring.release], opts=child)
+        if backup_vault is not None:
+            # Backups of this cluster into the region's vault, and the proof that the latest one restores.
+            velero = Velero(
+                f"{name}-velero",
+                ctx=ctx,
+                region=region.name,
+                cluster=cluster,
+                vault=backup_vault,
+                vpc_cidr=region.cidr,
+                aws_provider=aws_provider,
+                system_tolerations=system_placement(ctx.config)["tolerations"],
+                depends_on=[monitoring.release],
+                opts=child,
+            )
+            RestoreVerification(
+                f"{name}-restore-check",
+                ctx=ctx,
+                region=region.name,
+                vpc_cidr=region.cidr,
+                velero_namespace=velero_namespace(),
+                # The canary volume uses the default (encrypted) class.
+                depends_on=[velero.release, monitoring.pushgateway, default_class],
+                opts=child,
+            )
         node_agents = GovernedNamespace(
             f"{name}-node-agents",
             namespace=monitoring_names.NODE_AGENTS_NAMESPACE,

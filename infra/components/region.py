@@ -128,6 +128,7 @@ class RegionalPlatform(pulumi.ComponentResource):
             k8s_provider=k8s_provider,
             storage_key_arn=keys["storage"].arn,
             monitoring_overlays=self.monitoring_overlays,
+            backup_vault=self.backups,
             opts=child,
         )
         self.register_outputs({"clusterName": self.cluster.eks.name, "endpoint": self.cluster.eks.endpoint})

@@ -13,6 +13,7 @@ from itertools import combinations
 from infra.components.nodes.autoscaler_versions import version_problem
 from infra.components.nodes.contract import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
 from infra.config.alert_routing import check_alert_routing
+from infra.config.backup_rules import check_backups
 from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
 from infra.config.gate_floor import fail_on_floor_problem
@@ -49,6 +50,7 @@ def check_platform(config: PlatformConfig, identity: StackIdentity | None = None
         *_alerts(config),
         *check_alert_routing(config),
         *check_storage(config, identity),
+        *check_backups(config),
     ]
 
 

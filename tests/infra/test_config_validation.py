@@ -176,3 +176,19 @@ def test_sharded_drift_job_with_a_late_or_wildcard_hour_is_rejected() -> None:
     assert any(
         p.startswith("ai-platform:models[0].drift.schedule: a sharded drift job needs a single hour") for p in problems
     )
+
+
+def test_backup_object_lock_longer_than_retention_is_rejected() -> None:
+    config = copy.deepcopy(_stack("prod")["config"])
+    config["ai-platform:storage"]["backup"] |= {"retentionDays": 20, "objectLockDays": 30}
+    (problem,) = _problems(config)
+    assert problem.startswith("ai-platform:storage.backup.objectLockDays: must be <= storage.backup.retentionDays (20)")
+
+
+def test_backups_less_often_than_the_data_loss_rpo_are_rejected() -> None:
+    config = copy.deepcopy(_stack("prod")["config"])
+    config["ai-platform:dr"]["dataLoss"] = {"rtoMinutes": 120, "rpoMinutes": 720}
+    (problem,) = _problems(config)
+    assert problem.startswith("ai-platform:storage.backup.everyHours: must be <= dr.dataLoss.rpoMinutes / 60 (720")
+    config["ai-platform:storage"]["backup"]["everyHours"] = 12
+    parse_platform_config(config)

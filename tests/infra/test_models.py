@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cronjobs(plan: PlanView) -> list[Resource]:
-    """The drift CronJobs (other CronJobs, such as the bucket reconciler's, carry no model label)."""
+    """The drift CronJobs (other CronJobs, such as the bucket reconciler's and the restore verification, carry
+    no model label)."""
     return [c for c in plan.k8s_objects("CronJob") if "ai-platform/model" in c.inputs["metadata"]["labels"]]
 
 

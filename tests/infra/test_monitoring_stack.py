@@ -13,6 +13,7 @@ import pulumi
 import pytest
 import yaml
 
+from infra.components.continuity import restore_check, velero
 from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS
 from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names, network
@@ -224,7 +225,7 @@ def test_grafana_admin_password_is_generated_and_never_in_the_plan(plan: PlanVie
         assert "adminPassword" not in json.dumps(release.inputs["values"])
 
 
-def test_only_drift_jobs_and_prometheus_reach_the_pushgateway(plan: PlanView) -> None:
+def test_only_drift_jobs_the_restore_check_and_prometheus_reach_the_pushgateway(plan: PlanView) -> None:
     policies = named(plan, "NetworkPolicy", "pushgateway-ingress")
     assert len(policies) == len(plan.config("regions"))
     for policy in policies:
@@ -237,6 +238,10 @@ def test_only_drift_jobs_and_prometheus_reach_the_pushgateway(plan: PlanView) ->
             {
                 "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MODELS_NAMESPACE}},
                 "podSelector": {"matchLabels": DRIFT_JOB_POD_LABELS},
+            },
+            {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": velero.namespace()}},
+                "podSelector": {"matchLabels": restore_check.JOB_POD_LABELS},
             },
             {"podSelector": {"matchLabels": network.PROMETHEUS_POD_LABELS}},
         ]
@@ -260,7 +265,7 @@ def test_pushgateway_policy_drift_egress_and_drift_pods_meet_on_the_same_names(p
     assert [rule["ports"] for rule in to_monitoring] == [ingress.inputs["spec"]["ingress"][0]["ports"]]
     for job in plan.k8s_objects("CronJob"):
         if job.inputs["metadata"]["namespace"] != MODELS_NAMESPACE:
-            continue  # not a drift job (the bucket reconciler's)
+            continue  # not a drift job: the bucket reconciler, or the restore check (test_backups_velero.py)
         pod_labels = job.inputs["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
         assert ingress_from["podSelector"]["matchLabels"].items() <= pod_labels.items()
     assert ingress.inputs["spec"]["podSelector"]["matchLabels"] == network.PUSHGATEWAY_POD_LABELS

@@ -13,7 +13,7 @@ from drift_jobs.performance import HIGHER_IS_BETTER, PRIMARY_METRIC
 
 from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config
-from infra.components.monitoring.alerts import GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
+from infra.components.monitoring.alerts import BACKUPS_GROUP, GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
 from infra.components.monitoring.alerts.jobs import stale_after_seconds
 from infra.components.monitoring.alerts.knobs import default_alerts, knobs
 from infra.components.monitoring.alerts.quality import TASK_METRICS
@@ -135,7 +135,11 @@ def test_standby_regions_get_no_model_groups(stack_configs: dict[str, PlatformCo
         for region in config.regions:
             names = [g["name"] for g in rule_groups(config, stack=stack, region=region.name)]
             expected_models = [model_group(m.name) for m in sorted(config.models, key=lambda m: m.name)]
-            assert names == (expected_models if region.role == "primary" else []) + [GPU_GROUP, PLATFORM_GROUP]
+            assert names == (expected_models if region.role == "primary" else []) + [
+                GPU_GROUP,
+                PLATFORM_GROUP,
+                BACKUPS_GROUP,
+            ]
 
 
 def test_the_prod_plan_has_every_family_for_every_model(stack_configs: dict[str, PlatformConfig]) -> None:

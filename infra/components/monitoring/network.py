@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from infra.components.continuity.restore_check import JOB_POD_LABELS as RESTORE_CHECK_POD_LABELS
 from infra.components.models.model_cards import DRIFT_JOB_POD_LABELS
 from infra.components.models.names import MODELS_NAMESPACE
 from infra.components.monitoring import names
+from infra.components.storage.contract import namespace as storage_namespace
 
 # prometheus-operator labels the pods of every Prometheus / Alertmanager it runs with these.
 PROMETHEUS_POD_LABELS: Final = {"app.kubernetes.io/name": "prometheus"}
@@ -27,7 +29,8 @@ def _namespace(name: str) -> dict[str, Any]:
 
 
 def pushgateway_ingress() -> dict[str, Any]:
-    """Only the drift jobs (their namespace, their pods) push; only Prometheus scrapes."""
+    """Only the drift jobs and the restore verification (their namespaces, their pods) push; only Prometheus
+    scrapes."""
     return {
         "podSelector": {"matchLabels": dict(PUSHGATEWAY_POD_LABELS)},
         "policyTypes": ["Ingress"],
@@ -37,6 +40,10 @@ def pushgateway_ingress() -> dict[str, Any]:
                     {
                         "namespaceSelector": _namespace(MODELS_NAMESPACE),
                         "podSelector": {"matchLabels": dict(DRIFT_JOB_POD_LABELS)},
+                    },
+                    {
+                        "namespaceSelector": _namespace(storage_namespace("velero")),
+                        "podSelector": {"matchLabels": dict(RESTORE_CHECK_POD_LABELS)},
                     },
                     {"podSelector": {"matchLabels": dict(PROMETHEUS_POD_LABELS)}},
                 ],

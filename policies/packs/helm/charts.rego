@@ -57,6 +57,11 @@ charts := {
 		"hostAccess": [],
 		"registries": ["public.ecr.aws/karpenter/"],
 	},
+	"velero": {
+		"repositories": ["https://vmware-tanzu.github.io/helm-charts"],
+		"hostAccess": [],
+		"registries": ["docker.io/velero/"],
+	},
 	"cluster-autoscaler": {
 		"repositories": ["https://kubernetes.github.io/autoscaler"],
 		"hostAccess": [],

@@ -16,9 +16,9 @@ namespace_network_policies := [item | some item in data.inventory.namespace[name
 
 pod_security_levels := {"baseline", "restricted"}
 
-# Node-agent and storage-daemon namespaces (namespaces.data.yaml) may also enforce privileged; a list that
-# cannot be read exempts nothing.
-node_agent_namespaces := {ns | some ns in node_agent_list; is_string(ns)}
+# Node-agent, backup-agent and storage-daemon namespaces (namespaces.data.yaml) may also enforce privileged; a
+# list that cannot be read exempts nothing.
+node_agent_namespaces := {ns | some ns in array.concat(node_agent_list, backup_agent_list); is_string(ns)}
 
 node_agent_list := data.kubernetes_namespaces.nodeAgents if is_array(data.kubernetes_namespaces.nodeAgents)
 
@@ -32,6 +32,11 @@ else := []
 
 privileged_namespaces := node_agent_namespaces | storage_daemon_namespaces
 
+# Backup agents (Velero's node agent) read pod volumes from the host: the same exemption, listed apart.
+backup_agent_list := data.kubernetes_namespaces.backupAgents if is_array(data.kubernetes_namespaces.backupAgents)
+
+else := []
+
 allowed_pod_security_levels := pod_security_levels | {"privileged"} if {
 	kind == "Namespace"
 	name in privileged_namespaces
@@ -41,7 +46,7 @@ allowed_pod_security_levels := pod_security_levels | {"privileged"} if {
 # title: Namespaces enforce a Pod Security level
 # description: >-
 #   Every namespace carries the label pod-security.kubernetes.io/enforce with baseline or
-#   restricted, so the API server itself refuses unsafe pods. Only the node-agent and storage-daemon
+#   restricted, so the API server itself refuses unsafe pods. Only the node-agent, backup-agent and storage-daemon
 #   namespaces listed in namespaces.data.yaml may enforce privileged.
 # custom:
 #   severity: high

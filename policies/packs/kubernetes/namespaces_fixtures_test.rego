@@ -56,3 +56,9 @@ fixtures.deny_namespace_pod_security_labels_allow_listed_storage_daemons := fx_s
 
 fixture_data.deny_namespace_pod_security_labels_allow_listed_storage_daemons := {"inventory": fx_full_inventory}
 
+
+fx_velero_namespace := fx_review({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "velero", "labels": {"pod-security.kubernetes.io/enforce": "privileged"}}})
+
+fixtures.deny_namespace_pod_security_labels_allow_listed_backup_agents := fx_velero_namespace
+
+fixture_data.deny_namespace_pod_security_labels_allow_listed_backup_agents := {"inventory": fx_full_inventory}

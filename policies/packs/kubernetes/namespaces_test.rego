@@ -85,3 +85,17 @@ test_deny_namespace_pod_security_labels_deny_storage_daemons_list_unreadable if 
 test_deny_namespace_pod_security_labels_deny_node_agents_list_unreadable if {
 	count(deny_namespace_pod_security_labels) > 0 with input as fx_node_agents_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": "node-agents"}
 }
+
+test_deny_namespace_pod_security_labels_allow_listed_backup_agents if {
+	doc := fixtures.deny_namespace_pod_security_labels_allow_listed_backup_agents
+	inventory := fixture_data.deny_namespace_pod_security_labels_allow_listed_backup_agents.inventory
+	count(deny_namespace_pod_security_labels) == 0 with input as doc with data.inventory as inventory with data.kubernetes_namespaces as {"nodeAgents": ["node-agents"], "backupAgents": ["velero"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_backup_agents_not_listed if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_velero_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": ["node-agents"]}
+}
+
+test_deny_namespace_pod_security_labels_deny_backup_agents_list_unreadable if {
+	count(deny_namespace_pod_security_labels) > 0 with input as fx_velero_namespace with data.inventory as fx_full_inventory with data.kubernetes_namespaces as {"nodeAgents": ["node-agents"], "backupAgents": "velero"}
+}

@@ -44,7 +44,11 @@ def parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
     for module in modules:
         module.register(
             sub.add_parser(
-                module.NAME, help=module.HELP, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+                module.NAME,
+                help=module.HELP,
+                # Each subcommand documents its own exit codes; the bucket codes are the default.
+                epilog=getattr(module, "EPILOG", EPILOG),
+                formatter_class=argparse.RawDescriptionHelpFormatter,
             )
         )
     return top

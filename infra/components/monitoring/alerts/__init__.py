@@ -7,6 +7,14 @@ latency, inference errors), gpu.py, platform.py. Platform knobs: defaults.yaml o
 
 from infra.components.monitoring.alerts.component import AlertRules
 from infra.components.monitoring.alerts.files import write_rule_files
-from infra.components.monitoring.alerts.groups import GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
+from infra.components.monitoring.alerts.groups import BACKUPS_GROUP, GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
 
-__all__ = ["GPU_GROUP", "PLATFORM_GROUP", "AlertRules", "model_group", "rule_groups", "write_rule_files"]
+__all__ = [
+    "BACKUPS_GROUP",
+    "GPU_GROUP",
+    "PLATFORM_GROUP",
+    "AlertRules",
+    "model_group",
+    "rule_groups",
+    "write_rule_files",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.components.monitoring.alerts.backups import backup_rules
 from infra.components.monitoring.alerts.base import Scope
 from infra.components.monitoring.alerts.drift import drift_rules
 from infra.components.monitoring.alerts.gpu import gpu_rules
@@ -15,6 +16,7 @@ from infra.config.model import PlatformConfig
 PREFIX = "ai-platform"
 GPU_GROUP = f"{PREFIX}.gpu"
 PLATFORM_GROUP = f"{PREFIX}.platform"
+BACKUPS_GROUP = f"{PREFIX}.backups"
 
 
 def model_group(model: str) -> str:
@@ -38,4 +40,5 @@ def rule_groups(config: PlatformConfig, *, stack: str, region: str) -> list[dict
             groups.append({"name": model_group(model.name), "rules": rules})
     groups.append({"name": GPU_GROUP, "rules": gpu_rules(scope)})
     groups.append({"name": PLATFORM_GROUP, "rules": platform_rules(scope)})
+    groups.append({"name": BACKUPS_GROUP, "rules": backup_rules(scope)})
     return groups
