@@ -224,7 +224,7 @@ def test_ceph_alerts_are_rooks_rules_selected_by_our_prometheus_with_a_runbook(p
             assert url.startswith(f"{base}/") and (RUNBOOKS / url.removeprefix(f"{base}/")).is_file()
 
 
-def test_the_rook_namespace_alone_is_privileged_and_listed_for_the_gate(plans: dict[str, PlanView]) -> None:
+def test_the_rook_namespace_is_privileged_and_listed_for_the_gate(plans: dict[str, PlanView]) -> None:
     data = yaml.safe_load((ROOT / "policies/packs/kubernetes/namespaces.data.yaml").read_text())
     assert data["kubernetes_namespaces"]["storageDaemons"] == [namespace("rook")]
     plan = plans["prod"]
@@ -233,7 +233,8 @@ def test_the_rook_namespace_alone_is_privileged_and_listed_for_the_gate(plans: d
         for r in plan.k8s_objects("Namespace")
         if r.inputs["metadata"]["labels"].get("pod-security.kubernetes.io/enforce") == "privileged"
     }
-    assert privileged == {namespace("rook"), monitoring_names.NODE_AGENTS_NAMESPACE}
+    # The only privileged namespaces: Ceph's daemons, the GPU node agents and Velero's node agent.
+    assert privileged == {namespace("rook"), monitoring_names.NODE_AGENTS_NAMESPACE, namespace("velero")}
 
 
 @pytest.mark.parametrize("kind", ["CephCluster", "CephObjectStore", "CephObjectStoreUser"])

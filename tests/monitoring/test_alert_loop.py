@@ -171,6 +171,7 @@ class DriftJob:
             f"--out={self.root / f'out-{self.runs}'}",
             f"--reports={self.root / 'reports'}",
             f"--history={self.root / 'history'}",
+            f"--profile={self.root / 'profile.json'}",
             f"--pushgateway={self.pushgateway}",
             "--log-format=text",
         ]
