@@ -269,6 +269,7 @@ class InCluster(pulumi.ComponentResource):
                 region=region,
                 users=object_store_users(ctx.config),
                 storage_class=default_class,
+                storage_key_arn=storage_key_arn,
                 pki_ready=pki.ready,
                 monitoring_crds=[monitoring.release],
                 user_namespaces=user_namespaces,

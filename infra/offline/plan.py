@@ -93,6 +93,8 @@ def plan_document(recorded: list[RecordedResource], config: dict[str, str]) -> d
         }
         if resource.retain_on_delete:  # the engine's step state omits it when false
             new_state["retainOnDelete"] = True
+        if resource.protect:  # likewise
+            new_state["protect"] = True
         if resource.source_position:
             new_state["sourcePosition"] = resource.source_position
         steps.append({"op": "create", "urn": resource.urn, "provider": resource.provider, "newState": new_state})

@@ -30,6 +30,7 @@ class RecordedResource:
     source_position: str | None = None
     aliases: list[str] = field(default_factory=list)
     retain_on_delete: bool = False
+    protect: bool = False
 
 
 class FakeCloud(Mocks):
@@ -92,6 +93,7 @@ class RecordingMonitor(MockMonitor):
                 source_position=self._source_position(request),
                 aliases=self._aliases(request),
                 retain_on_delete=bool(request.retainOnDelete),
+                protect=bool(request.protect),
             )
         )
         return response

@@ -18,6 +18,7 @@ class Resource:
     parent: str
     provider: str
     dependencies: list[str]
+    protect: bool = False
 
     @property
     def name(self) -> str:
@@ -36,6 +37,7 @@ class PlanView:
                 s["newState"]["parent"],
                 s["newState"]["provider"],
                 s["newState"]["dependencies"],
+                bool(s["newState"].get("protect", False)),
             )
             for s in document["steps"]
         ]

@@ -1,9 +1,11 @@
-"""Rook-Ceph in the plans: the operator, a CephCluster over the region's three zones on the encrypted default
-class, an object store (erasure-coded in prod, replicated and never size 1 elsewhere) behind a TLS-only
-gateway whose certificate names the endpoint the workloads use, least-privilege users, Ceph's alerts."""
+"""Rook-Ceph in the plans: the operator, a CephCluster over the region's three zones on encrypted gp3 (hot) and
+st1 (cold) volumes, the store's pools (erasure-coded in prod, replicated and never size 1 elsewhere; a COLD
+storage class on the cold OSDs), the object store behind a TLS-only gateway whose certificate names the
+endpoint the workloads use, least-privilege users, Ceph's alerts."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,8 +17,10 @@ from infra.components.network.vpc import availability_zones
 from infra.components.nodes.spec import pool_specs
 from infra.components.storage.ceph import component as ceph_component
 from infra.components.storage.ceph import specs
+from infra.components.storage.ceph.quota import rook_quota
 from infra.components.storage.contract import (
     cluster_issuer,
+    cold_storage_class,
     endpoint_url,
     namespace,
     object_store_name,
@@ -94,29 +98,154 @@ def test_prod_runs_the_pinned_operator_and_a_three_mon_cluster_over_the_regions_
 
         sets = spec["storage"]["storageClassDeviceSets"]
         zones = availability_zones(region)
-        assert len(zones) == 3 and len(sets) == 3
-        for device_set, zone in zip(sets, zones, strict=True):
-            assert device_set["count"] == config.storage.ceph.osds_per_zone
-            assert device_set["encrypted"] is True
-            (claim,) = device_set["volumeClaimTemplates"]
-            assert claim["spec"]["storageClassName"] == DEFAULT_STORAGE_CLASS
-            assert claim["spec"]["volumeMode"] == "Block"
-            assert claim["spec"]["resources"]["requests"]["storage"] == f"{config.storage.ceph.osd_size_gib}Gi"
-            (term,) = device_set["placement"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][
-                "nodeSelectorTerms"
-            ]
-            assert {"key": specs.ZONE_LABEL, "operator": "In", "values": [zone]} in term["matchExpressions"]
+        assert len(zones) == 3 and len(sets) == 6
+        hot, cold = sets[:3], sets[3:]
+        for tier, volume_class, size, device_class in [
+            (hot, DEFAULT_STORAGE_CLASS, config.storage.ceph.osd_size_gib, specs.HOT_DEVICE_CLASS),
+            (cold, specs.COLD_VOLUME_CLASS, max(config.storage.ceph.osd_size_gib, 125), specs.COLD_DEVICE_CLASS),
+        ]:
+            for device_set, zone in zip(tier, zones, strict=True):
+                assert device_set["count"] == config.storage.ceph.osds_per_zone
+                assert device_set["encrypted"] is True
+                (claim,) = device_set["volumeClaimTemplates"]
+                assert claim["metadata"]["annotations"] == {"crushDeviceClass": device_class}
+                assert claim["spec"]["storageClassName"] == volume_class
+                assert claim["spec"]["volumeMode"] == "Block"
+                assert claim["spec"]["resources"]["requests"]["storage"] == f"{size}Gi"
+                (term,) = device_set["placement"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][
+                    "nodeSelectorTerms"
+                ]
+                assert {"key": specs.ZONE_LABEL, "operator": "In", "values": [zone]} in term["matchExpressions"]
 
 
-def test_prod_object_store_is_erasure_coded_tls_only_and_preserved(plans: dict[str, PlanView]) -> None:
+def _pools(plan: PlanView, stack: str, region: str) -> dict[str, Resource]:
+    """The CephBlockPools of a region by their Ceph pool name (spec.name, else metadata.name)."""
+    return {
+        _spec(r).get("name", r.inputs["metadata"]["name"]): r
+        for r in _in_region(plan, stack, region, f"{CEPH}CephBlockPool")
+    }
+
+
+def _placement(store: Resource) -> dict[str, Any]:
+    (placement,) = _spec(store)["sharedPools"]["poolPlacements"]
+    assert placement["default"] is True
+    return dict(placement)
+
+
+def test_cold_st1_class_is_encrypted_with_the_storage_key_and_holds_the_cold_osds(plans: dict[str, PlanView]) -> None:
+    plan = plans["prod"]
+    for region in _regions(plan):
+        (cold,) = [
+            r
+            for r in _in_region(plan, "prod", region.name, "kubernetes:storage.k8s.io/v1:StorageClass")
+            if r.inputs["metadata"]["name"] == specs.COLD_VOLUME_CLASS
+        ]
+        (default,) = [
+            r
+            for r in _in_region(plan, "prod", region.name, "kubernetes:storage.k8s.io/v1:StorageClass")
+            if r.inputs["metadata"]["name"] == DEFAULT_STORAGE_CLASS
+        ]
+        assert cold.inputs["parameters"] == {**default.inputs["parameters"], "type": "st1"}
+        assert cold.inputs["parameters"]["encrypted"] == "true"
+        assert cold.inputs["volumeBindingMode"] == "WaitForFirstConsumer"
+        assert "annotations" not in cold.inputs["metadata"]  # never the default class
+        cluster = _one(plan, "prod", region.name, f"{CEPH}CephCluster")
+        assert cold.urn in cluster.dependencies
+
+
+@pytest.mark.parametrize("size", [10, 124, 125, 256])
+def test_cold_osds_are_never_below_st1s_minimum(size: int) -> None:
+    config = _config("prod")
+    config = config.model_copy(
+        update={
+            "storage": config.storage.model_copy(
+                update={"ceph": config.storage.ceph.model_copy(update={"osd_size_gib": size})}
+            )
+        }
+    )
+    assert specs.cold_osd_size_gib(config) == max(size, 125)
+
+
+def test_prod_pools_tier_hot_and_cold_by_device_class_and_are_protected(plans: dict[str, PlanView]) -> None:
+    plan = plans["prod"]
+    for region in _regions(plan):
+        store = _one(plan, "prod", region.name, f"{CEPH}CephObjectStore")
+        pools = _pools(plan, "prod", region.name)
+        assert set(pools) == {".rgw.root", specs.METADATA_POOL, specs.HOT_DATA_POOL, specs.COLD_DATA_POOL}
+        placement = _placement(store)
+        (cold_class,) = placement["storageClasses"]
+        meta, hot, cold = (
+            _spec(pools[placement["metadataPoolName"]]),
+            _spec(pools[placement["dataPoolName"]]),
+            _spec(pools[cold_class["dataPoolName"]]),
+        )
+        assert meta["replicated"] == {"size": 3} and meta["failureDomain"] == "zone"
+        for data in (hot, cold):
+            assert data["erasureCoded"] == {"dataChunks": 2, "codingChunks": 1} and data["failureDomain"] == "zone"
+        assert meta["deviceClass"] == hot["deviceClass"] == specs.HOT_DEVICE_CLASS
+        assert cold["deviceClass"] == specs.COLD_DEVICE_CLASS
+        assert all(_spec(pool)["application"] == "rgw" for pool in pools.values())
+        # Every pool exists before the store and outlives a mistaken delete.
+        for pool in pools.values():
+            assert pool.protect is True
+            assert pool.urn in store.dependencies
+        assert _spec(store)["sharedPools"]["preserveRadosNamespaceDataOnDelete"] is True
+
+
+def test_each_pools_device_class_is_one_some_osds_announce(plans: dict[str, PlanView]) -> None:
+    for stack in ("staging", "prod"):
+        plan = plans[stack]
+        for region in _regions(plan):
+            cluster = _spec(_one(plan, stack, region.name, f"{CEPH}CephCluster"))
+            announced = {
+                claim["metadata"]["annotations"]["crushDeviceClass"]
+                for device_set in cluster["storage"]["storageClassDeviceSets"]
+                for claim in device_set["volumeClaimTemplates"]
+            }
+            used = {_spec(pool)["deviceClass"] for pool in _pools(plan, stack, region.name).values()}
+            assert used == announced == {specs.HOT_DEVICE_CLASS, specs.COLD_DEVICE_CLASS}
+
+
+def _contract_storage_classes(plan: PlanView, stack: str, region: str) -> set[str]:
+    (contract_map,) = [
+        r
+        for r in _in_region(plan, stack, region, "kubernetes:core/v1:ConfigMap")
+        if r.inputs["metadata"]["name"] == "ai-platform-buckets"
+    ]
+    contract = json.loads(contract_map.inputs["data"]["contract.json"])
+    return {
+        rule["storage_class"]
+        for bucket in contract["buckets"]
+        for rule in bucket["lifecycle"]
+        if rule.get("storage_class") is not None
+    }
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_every_lifecycle_storage_class_of_the_bucket_contract_is_a_class_of_the_store(
+    plans: dict[str, PlanView], stack: str
+) -> None:
+    plan = plans[stack]
+    for region in _regions(plan):
+        named = _contract_storage_classes(plan, stack, region.name)
+        assert named == {cold_storage_class()}  # the contract does transition something
+        placement = _placement(_one(plan, stack, region.name, f"{CEPH}CephObjectStore"))
+        # STANDARD is every placement's own class (Rook: the placement's data pool).
+        offered = {"STANDARD", *(c["name"] for c in placement.get("storageClasses", []))}
+        assert named <= offered
+        pools = _pools(plan, stack, region.name)
+        for storage_class in placement.get("storageClasses", []):
+            assert storage_class["dataPoolName"] in pools
+
+
+def test_prod_object_store_is_on_shared_pools_and_tls_only(plans: dict[str, PlanView]) -> None:
     plan = plans["prod"]
     for region in _regions(plan):
         store = _one(plan, "prod", region.name, f"{CEPH}CephObjectStore")
         assert store.inputs["metadata"] == {"name": object_store_name(), "namespace": namespace("rook")}
         spec = _spec(store)
-        assert spec["dataPool"] == {"failureDomain": "zone", "erasureCoded": {"dataChunks": 2, "codingChunks": 1}}
-        assert spec["metadataPool"]["replicated"] == {"size": 3}
-        assert spec["preservePoolsOnDelete"] is True
+        # Rook refuses the store's own pools beside shared ones; the pools are CephBlockPools.
+        assert not {"dataPool", "metadataPool", "preservePoolsOnDelete"} & set(spec)
         gateway = spec["gateway"]
         assert "port" not in gateway and gateway["securePort"] == object_store_port()
         assert gateway["instances"] == 2
@@ -127,13 +256,17 @@ def test_prod_object_store_is_erasure_coded_tls_only_and_preserved(plans: dict[s
 
 
 @pytest.mark.parametrize("stack", ["staging"])
-def test_outside_prod_the_data_pool_is_replicated_once_per_zone(plans: dict[str, PlanView], stack: str) -> None:
+def test_outside_prod_the_data_pools_are_replicated_once_per_zone(plans: dict[str, PlanView], stack: str) -> None:
     plan = plans[stack]
     for region in _regions(plan):
-        spec = _spec(_one(plan, stack, region.name, f"{CEPH}CephObjectStore"))
-        assert "erasureCoded" not in spec["dataPool"]
-        assert spec["dataPool"]["replicated"]["size"] == 3
-        assert spec["preservePoolsOnDelete"] is False
+        pools = _pools(plan, stack, region.name)
+        assert pools
+        for pool in pools.values():
+            assert "erasureCoded" not in _spec(pool)
+            assert _spec(pool)["replicated"]["size"] == 3
+            assert pool.protect is False
+        store = _spec(_one(plan, stack, region.name, f"{CEPH}CephObjectStore"))
+        assert store["sharedPools"]["preserveRadosNamespaceDataOnDelete"] is False
         assert _spec(_one(plan, stack, region.name, f"{CEPH}CephCluster"))["mon"]["count"] == 1
 
 
@@ -237,7 +370,7 @@ def test_the_rook_namespace_is_privileged_and_listed_for_the_gate(plans: dict[st
     assert privileged == {namespace("rook"), monitoring_names.NODE_AGENTS_NAMESPACE, namespace("velero")}
 
 
-@pytest.mark.parametrize("kind", ["CephCluster", "CephObjectStore", "CephObjectStoreUser"])
+@pytest.mark.parametrize("kind", ["CephBlockPool", "CephCluster", "CephObjectStore", "CephObjectStoreUser"])
 @pytest.mark.parametrize("stack", ["staging", "prod"])
 def test_rook_objects_match_the_pinned_crds(plans: dict[str, PlanView], stack: str, kind: str) -> None:
     objects = plans[stack].of_type(f"{CEPH}{kind}")
@@ -271,3 +404,16 @@ def test_operator_values_are_values_the_pinned_chart_declares() -> None:
                 break
             node = node[key]
     assert unknown == []
+
+
+def test_the_rook_quota_admits_every_osd_of_both_tiers_at_its_limit() -> None:
+    config = _config("prod")
+    region = RegionConfig(name="eu-west-1", cidr="10.10.0.0/16")
+    sets = specs.cluster_spec(config, region)["storage"]["storageClassDeviceSets"]
+    osds = sum(device_set["count"] for device_set in sets)
+    assert osds == 2 * 3 * config.storage.ceph.osds_per_zone
+    quota = rook_quota(config, region, gateways=2)
+    osd_memory_gib = int(specs.cluster_data()["resources"]["osd"]["limits"]["memory"].removesuffix("Gi"))
+    # The OSDs alone (one more for a rolling restart) fit beside the rest of the cluster.
+    assert int(quota.memory.removesuffix("Gi")) > (osds + 1) * osd_memory_gib
+    assert quota.pods > osds

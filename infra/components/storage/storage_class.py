@@ -20,9 +20,10 @@ DEFAULT_CLASS_ANNOTATION: Final = "storageclass.kubernetes.io/is-default-class"
 EBS_CSI_PROVISIONER: Final = "ebs.csi.aws.com"
 
 
-def parameters(key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
-    """gp3, encrypted with the customer-managed key (the EBS CSI role holds grants on it: cluster/addons.py)."""
-    return {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn}
+def parameters(key_arn: pulumi.Input[str], volume_type: str = "gp3") -> dict[str, pulumi.Input[str]]:
+    """gp3 (or another EBS type), encrypted with the customer-managed key (the EBS CSI role holds grants on
+    it: cluster/addons.py)."""
+    return {"type": volume_type, "encrypted": "true", "kmsKeyId": key_arn}
 
 
 class DefaultStorageClass(pulumi.ComponentResource):

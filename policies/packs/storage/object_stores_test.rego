@@ -139,3 +139,75 @@ test_stack_warn_minio_in_prod_deny_prod_tenant if {
 test_stack_warn_minio_in_prod_deny_prod_profile_minio if {
 	count(stack_warn_minio_in_prod) > 0 with input as fixtures.stack_warn_minio_in_prod_deny_prod_profile_minio
 }
+
+test_deny_ceph_pool_size_one_allow_block_pools if {
+	count(deny_ceph_pool_size_one) == 0 with input as fixtures.deny_ceph_pool_size_one_allow_block_pools
+}
+
+test_deny_ceph_pool_size_one_deny_cold_block_pool_one_copy if {
+	count(deny_ceph_pool_size_one) > 0 with input as fixtures.deny_ceph_pool_size_one_deny_cold_block_pool_one_copy
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_pools if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) == 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_pools
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_cold_replicated if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) == 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_cold_replicated
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_pool_by_spec_name if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) == 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_allow_shared_pool_by_spec_name
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_hot_data_replicated if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_hot_data_replicated
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_metadata_two if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_metadata_two
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pool_not_declared if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pool_not_declared
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pools_of_another_cluster if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pools_of_another_cluster
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pool_name_unknown if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pool_name_unknown
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pools_secret if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_pools_secret
+}
+
+test_stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_placement_secret if {
+	count(stack_deny_ceph_pools_not_resilient_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_resilient_in_prod_deny_shared_placement_secret
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_allow_shared_protected if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) == 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_allow_shared_protected
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_allow_staging_unprotected if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) == 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_allow_staging_unprotected
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_pool_unprotected if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_pool_unprotected
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_cold_pool_unprotected if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_cold_pool_unprotected
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_namespaces_not_preserved if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_namespaces_not_preserved
+}
+
+test_stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_protect_unknown if {
+	count(stack_deny_ceph_pools_not_preserved_in_prod) > 0 with input as fixtures.stack_deny_ceph_pools_not_preserved_in_prod_deny_shared_protect_unknown
+}

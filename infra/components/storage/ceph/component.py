@@ -1,6 +1,6 @@
 """The Rook-Ceph object store of one cluster: the operator (pinned release), the CephCluster on encrypted
-gp3 volumes over the region's zones, the CephObjectStore behind a TLS-only gateway, one user per workload,
-and Ceph's alerts.
+gp3 (hot) and st1 (cold) volumes over the region's zones, the pools, the CephObjectStore with a COLD storage
+class behind a TLS-only gateway, one user per workload, and Ceph's alerts.
 
 What consumers use: `endpoint` (the in-cluster HTTPS URL, contract.endpoint_url("ceph")) and `ready` (the
 store and its users: depend on them before reading a user's credentials Secret or calling the store).
@@ -24,6 +24,7 @@ from infra.components.security.pki import specs as pki_specs
 from infra.components.storage.ceph import monitoring, network, specs
 from infra.components.storage.ceph.quota import rook_quota
 from infra.components.storage.contract import endpoint_url, object_store_name, purposes
+from infra.components.storage.storage_class import EBS_CSI_PROVISIONER, parameters
 from infra.components.storage.users import StoreUser
 from infra.config.model import RegionConfig
 from infra.context import PLATFORM_TEAM, StackContext
@@ -58,6 +59,7 @@ class CephObjectStore(pulumi.ComponentResource):
         region: RegionConfig,
         users: Sequence[StoreUser],
         storage_class: pulumi.Resource,
+        storage_key_arn: pulumi.Input[str],
         pki_ready: Sequence[pulumi.Resource],
         monitoring_crds: Sequence[pulumi.Resource],
         user_namespaces: Sequence[pulumi.Resource] = (),
@@ -120,21 +122,49 @@ class CephObjectStore(pulumi.ComponentResource):
             spec=pki_specs.leaf_certificate_spec(secret_name=specs.RGW_TLS_SECRET, dns_names=specs.rgw_dns_names()),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.namespace, *pki_ready]),
         )
+        # The cold OSDs' volumes: throughput HDD at about half gp3's price per GiB, encrypted with the same key.
+        cold_class = k8s.storage.v1.StorageClass(
+            f"{name}-cold-storage-class",
+            metadata={"name": specs.COLD_VOLUME_CLASS, "labels": {"app.kubernetes.io/part-of": "ai-platform"}},
+            provisioner=EBS_CSI_PROVISIONER,
+            parameters=parameters(storage_key_arn, specs.COLD_VOLUME_TYPE),
+            reclaim_policy="Delete",
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         cluster = k8s.apiextensions.CustomResource(
             f"{name}-cluster",
             api_version=CEPH_API_VERSION,
             kind="CephCluster",
             metadata={"name": specs.CLUSTER_NAME, "namespace": specs.ROOK_NAMESPACE},
             spec=specs.cluster_spec(config, region),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*after_operator, storage_class, *monitoring_crds]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[*after_operator, storage_class, cold_class, *monitoring_crds]
+            ),
         )
+        # Deleting a CephBlockPool object deletes the Ceph pool and every object in it: prod's are protected
+        # (a rename or a destroy stops at Pulumi), and the store keeps its RADOS namespaces on delete.
+        pools = [
+            k8s.apiextensions.CustomResource(
+                f"{name}-pool-{pool_name}",
+                api_version=CEPH_API_VERSION,
+                kind="CephBlockPool",
+                metadata={"name": pool_name, "namespace": specs.ROOK_NAMESPACE},
+                spec=pool_spec,
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[*after_operator, cluster], protect=specs.is_prod(config)
+                ),
+            )
+            for pool_name, pool_spec in specs.block_pools(config, region).items()
+        ]
         store = k8s.apiextensions.CustomResource(
             f"{name}-store",
             api_version=CEPH_API_VERSION,
             kind="CephObjectStore",
             metadata={"name": object_store_name(), "namespace": specs.ROOK_NAMESPACE},
             spec=specs.object_store_spec(config, region, users),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*after_operator, cluster, certificate]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*after_operator, cluster, *pools, certificate]),
         )
         store_users = [
             k8s.apiextensions.CustomResource(

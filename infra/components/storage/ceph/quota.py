@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.components.access.namespaces import Quota
-from infra.components.network.vpc import availability_zones
-from infra.components.storage.ceph.specs import cluster_data, mon_count
+from infra.components.storage.ceph.specs import cluster_data, device_sets, mon_count
 from infra.config.model import PlatformConfig, RegionConfig
 
 _UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
@@ -37,7 +36,8 @@ def rook_quota(config: PlatformConfig, region: RegionConfig, gateways: int) -> Q
     that can host an OSD, a mon or a gateway."""
     data = cluster_data()
     resources = {**data["resources"], "rgw": data["gatewayResources"]}
-    osds = config.storage.ceph.osds_per_zone * len(availability_zones(region))
+    # Every OSD of every set: hot (gp3) and cold (st1) in each zone.
+    osds = sum(int(device_set["count"]) for device_set in device_sets(config, region))
     mons = mon_count(config)
     mgrs = 2 if mons == 3 else 1
     nodes = osds + mons + gateways

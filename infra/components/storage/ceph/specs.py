@@ -1,4 +1,5 @@
-"""The Rook objects of one cluster as data: CephCluster, CephObjectStore and CephObjectStoreUser specs.
+"""The Rook objects of one cluster as data: CephCluster, CephBlockPool, CephObjectStore and CephObjectStoreUser
+specs.
 
 Field names are Rook v1.19's (pkg/apis/ceph.rook.io/v1/types.go at the pinned tag). Sizes and the Ceph
 image come from cluster.yaml; counts, zones and users from the stack's config.
@@ -16,7 +17,13 @@ import yaml
 from infra.components.monitoring import names as monitoring_names
 from infra.components.network.vpc import availability_zones
 from infra.components.nodes.spec import accelerators, pool_specs, role_label
-from infra.components.storage.contract import endpoint_url, namespace, object_store_name, object_store_port
+from infra.components.storage.contract import (
+    cold_storage_class,
+    endpoint_url,
+    namespace,
+    object_store_name,
+    object_store_port,
+)
 from infra.components.storage.storage_class import DEFAULT_STORAGE_CLASS
 from infra.components.storage.users import BUCKET_ADMIN, StoreUser
 from infra.config.model import PlatformConfig, RegionConfig
@@ -33,6 +40,18 @@ RGW_TLS_SECRET: Final = f"rook-ceph-rgw-{object_store_name()}-tls"
 RGW_POD_LABELS: Final = {"app": "rook-ceph-rgw"}
 MON_POD_LABELS: Final = {"app": "rook-ceph-mon"}
 OSD_POD_LABELS: Final = {"app": "rook-ceph-osd"}
+# The Kubernetes StorageClass of the cold OSDs' volumes: throughput-optimised HDD (st1), KMS-encrypted.
+COLD_VOLUME_CLASS: Final = "st1-encrypted"
+COLD_VOLUME_TYPE: Final = "st1"
+# EBS refuses st1 volumes below 125 GiB.
+COLD_VOLUME_MIN_GIB: Final = 125
+# The CRUSH device classes the OSDs announce (Rook's crushDeviceClass claim annotation) and the pools select.
+# Explicit because Nitro instances expose every EBS volume as NVMe, so Ceph would call st1 `ssd` too.
+HOT_DEVICE_CLASS: Final = "ssd"
+COLD_DEVICE_CLASS: Final = "hdd"
+CRUSH_DEVICE_CLASS_ANNOTATION: Final = "crushDeviceClass"
+# The placement RGW uses when a bucket names none; Rook accepts this reserved name only on the default one.
+DEFAULT_PLACEMENT: Final = "default-placement"
 # RGW's max_buckets: a negative value forbids creating buckets (Ceph radosgw-admin --max-buckets).
 NO_BUCKET_CREATION: Final = -1
 
@@ -101,40 +120,70 @@ def _spread(topology_key: str, labels: dict[str, str], when: str) -> dict[str, A
     }
 
 
-def device_sets(config: PlatformConfig, region: RegionConfig) -> list[dict[str, Any]]:
-    """One OSD set per availability zone: its volumes (zonal EBS) and pods stay in that zone."""
-    ceph = config.storage.ceph
-    sets = []
-    for zone in availability_zones(region):
-        in_zone = node_affinity([{"key": ZONE_LABEL, "operator": "In", "values": [zone]}])
-        sets.append(
+def cold_osd_size_gib(config: PlatformConfig) -> int:
+    """The cold OSDs are as large as the hot ones, never below st1's minimum."""
+    return max(config.storage.ceph.osd_size_gib, COLD_VOLUME_MIN_GIB)
+
+
+def _device_set(
+    config: PlatformConfig, zone: str, *, name: str, volume_class: str, size_gib: int, device_class: str
+) -> dict[str, Any]:
+    in_zone = node_affinity([{"key": ZONE_LABEL, "operator": "In", "values": [zone]}])
+    return {
+        "name": name,
+        "count": config.storage.ceph.osds_per_zone,
+        # An EBS volume can follow its OSD to another node of the same zone.
+        "portable": True,
+        # dm-crypt inside the OSD on top of the KMS-encrypted volume (Rook keeps the key in a Secret).
+        "encrypted": True,
+        "placement": {
+            "nodeAffinity": in_zone,
+            "topologySpreadConstraints": [_spread(HOST_LABEL, OSD_POD_LABELS, "ScheduleAnyway")],
+        },
+        "preparePlacement": {"nodeAffinity": in_zone},
+        "resources": cluster_data()["resources"]["osd"],
+        "volumeClaimTemplates": [
             {
-                "name": f"osd-{zone}",
-                "count": ceph.osds_per_zone,
-                # An EBS volume can follow its OSD to another node of the same zone.
-                "portable": True,
-                # dm-crypt inside the OSD on top of the KMS-encrypted volume (Rook keeps the key in a Secret).
-                "encrypted": True,
-                "placement": {
-                    "nodeAffinity": in_zone,
-                    "topologySpreadConstraints": [_spread(HOST_LABEL, OSD_POD_LABELS, "ScheduleAnyway")],
+                "metadata": {"name": "data", "annotations": {CRUSH_DEVICE_CLASS_ANNOTATION: device_class}},
+                "spec": {
+                    "resources": {"requests": {"storage": f"{size_gib}Gi"}},
+                    "storageClassName": volume_class,
+                    "volumeMode": "Block",
+                    "accessModes": ["ReadWriteOnce"],
                 },
-                "preparePlacement": {"nodeAffinity": in_zone},
-                "resources": cluster_data()["resources"]["osd"],
-                "volumeClaimTemplates": [
-                    {
-                        "metadata": {"name": "data"},
-                        "spec": {
-                            "resources": {"requests": {"storage": f"{ceph.osd_size_gib}Gi"}},
-                            "storageClassName": DEFAULT_STORAGE_CLASS,
-                            "volumeMode": "Block",
-                            "accessModes": ["ReadWriteOnce"],
-                        },
-                    }
-                ],
             }
+        ],
+    }
+
+
+def device_sets(config: PlatformConfig, region: RegionConfig) -> list[dict[str, Any]]:
+    """Two OSD sets per availability zone, their volumes (zonal EBS) and pods in that zone: hot OSDs on gp3
+    (device class ssd) for the metadata and the STANDARD data, cold OSDs on st1 (device class hdd) for the
+    COLD storage class."""
+    zones = availability_zones(region)
+    hot = [
+        _device_set(
+            config,
+            zone,
+            name=f"osd-{zone}",
+            volume_class=DEFAULT_STORAGE_CLASS,
+            size_gib=config.storage.ceph.osd_size_gib,
+            device_class=HOT_DEVICE_CLASS,
         )
-    return sets
+        for zone in zones
+    ]
+    cold = [
+        _device_set(
+            config,
+            zone,
+            name=f"osd-cold-{zone}",
+            volume_class=COLD_VOLUME_CLASS,
+            size_gib=cold_osd_size_gib(config),
+            device_class=COLD_DEVICE_CLASS,
+        )
+        for zone in zones
+    ]
+    return [*hot, *cold]
 
 
 def cluster_spec(config: PlatformConfig, region: RegionConfig) -> dict[str, Any]:
@@ -207,6 +256,50 @@ def data_pool(config: PlatformConfig, region: RegionConfig) -> dict[str, Any]:
     return {"failureDomain": "zone", "replicated": {"size": replica_size(availability_zones(region))}}
 
 
+def _metadata_pool(region: RegionConfig) -> dict[str, Any]:
+    return {"failureDomain": "zone", "replicated": {"size": replica_size(availability_zones(region))}}
+
+
+# The CephBlockPool objects (their metadata.name) the object store's placement names.
+ROOT_POOL: Final = "rgw-root"
+METADATA_POOL: Final = f"{object_store_name()}-meta"
+HOT_DATA_POOL: Final = f"{object_store_name()}-data"
+COLD_DATA_POOL: Final = f"{object_store_name()}-data-cold"
+
+
+def block_pools(config: PlatformConfig, region: RegionConfig) -> dict[str, dict[str, Any]]:
+    """The object store's pools, created before it (Rook creates none for a store on shared pools): RGW's
+    realm root, the bucket indexes and metadata, the STANDARD data on the gp3 OSDs, the COLD data on the st1
+    OSDs. Data pools are `bulk` (the autoscaler gives them their full PG count up front)."""
+    metadata = {**_metadata_pool(region), "deviceClass": HOT_DEVICE_CLASS, "application": "rgw"}
+    data = {**data_pool(config, region), "application": "rgw", "parameters": {"bulk": "true"}}
+    return {
+        # Ceph's name for it is fixed (.rgw.root, one per cluster); Rook allows it through spec.name.
+        ROOT_POOL: {"name": ".rgw.root", **metadata},
+        METADATA_POOL: metadata,
+        HOT_DATA_POOL: {**data, "deviceClass": HOT_DEVICE_CLASS},
+        COLD_DATA_POOL: {**data, "deviceClass": COLD_DEVICE_CLASS},
+    }
+
+
+def shared_pools(config: PlatformConfig) -> dict[str, Any]:
+    """One default placement: STANDARD on the hot pool, the contract's cold class on the cold pool. Bucket
+    lifecycle rules (storage_jobs contract) transition objects to that class; RGW's lifecycle worker moves
+    them. Multipart parts of the EC prod pool go to the metadata pool (Rook's default without a non-EC pool)."""
+    return {
+        "preserveRadosNamespaceDataOnDelete": is_prod(config),
+        "poolPlacements": [
+            {
+                "name": DEFAULT_PLACEMENT,
+                "default": True,
+                "metadataPoolName": METADATA_POOL,
+                "dataPoolName": HOT_DATA_POOL,
+                "storageClasses": [{"name": cold_storage_class(), "dataPoolName": COLD_DATA_POOL}],
+            }
+        ],
+    }
+
+
 def rgw_dns_names() -> list[str]:
     """The names clients reach the gateways by: the host of endpoint_url("ceph") and its shorter forms."""
     host = urlsplit(endpoint_url("ceph")).hostname
@@ -222,7 +315,6 @@ def user_namespaces(users: list[StoreUser]) -> list[str]:
 
 def object_store_spec(config: PlatformConfig, region: RegionConfig, users: list[StoreUser]) -> dict[str, Any]:
     prod = is_prod(config)
-    zones = availability_zones(region)
     gateway_placement: dict[str, Any] = {
         "nodeAffinity": node_affinity(),
         "topologySpreadConstraints": [_spread(ZONE_LABEL, RGW_POD_LABELS, "ScheduleAnyway")],
@@ -234,9 +326,8 @@ def object_store_spec(config: PlatformConfig, region: RegionConfig, users: list[
             ]
         }
     return {
-        "metadataPool": {"failureDomain": "zone", "replicated": {"size": replica_size(zones)}},
-        "dataPool": data_pool(config, region),
-        "preservePoolsOnDelete": prod,
+        # Pools of its own (metadataPool/dataPool) cannot have storage classes: the pools are CephBlockPools.
+        "sharedPools": shared_pools(config),
         "gateway": {
             # TLS only: no plain `port`, so the Service exposes https alone.
             "securePort": object_store_port(),
