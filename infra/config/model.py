@@ -185,7 +185,7 @@ class NodePoolConfig(Section):
 
 class LifecycleConfig(Section):
     cold_after_days: int = Field(default=30, ge=30, description="Move to STANDARD_IA (S3 minimum: 30 days).")
-    archive_after_days: int = Field(default=90, ge=90)
+    archive_after_days: int = Field(default=90, ge=90, description="Move to GLACIER_IR (instant retrieval).")
     expire_noncurrent_after_days: int = Field(default=365, ge=1)
 
 
@@ -239,7 +239,9 @@ class StorageConfig(Section):
         "archived upstream; docs/storage.md).",
     )
     lifecycle: LifecycleConfig = Field(
-        default_factory=LifecycleConfig, description="Tiering of the AWS S3 backup vault (STANDARD_IA, GLACIER)."
+        default_factory=LifecycleConfig,
+        description="Tiering of the AWS S3 backup vault (STANDARD_IA, then GLACIER_IR: both readable by a "
+        "plain GET, which Velero's kopia repository needs on restore).",
     )
     buckets: dict[BucketPurpose, BucketLifecycleConfig] = Field(
         default_factory=dict, description="Per-purpose lifecycle overrides of the in-cluster buckets."

@@ -22,6 +22,28 @@ def test_every_region_has_a_locked_encrypted_private_backup_bucket(plan: PlanVie
         } <= siblings
 
 
+# S3 classes a plain GET reads (GLACIER and DEEP_ARCHIVE need a restore request first).
+INSTANT_CLASSES = {"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR"}
+
+
+def test_the_vault_tiers_only_to_classes_that_velero_can_read_without_a_restore_request(plan: PlanView) -> None:
+    """Velero's kopia repository reads old deduplicated blobs on every restore: an object tiered to GLACIER
+    would make a recent backup unrestorable until someone restores the blob by hand."""
+    vaults = {
+        b.parent for b in plan.of_type("aws:s3/bucket:Bucket") if b.inputs["tags"]["ai-platform/data-class"] == "backup"
+    }
+    lifecycles = [
+        r
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.parent in vaults
+    ]
+    assert len(lifecycles) == len(vaults)
+    for lifecycle in lifecycles:
+        classes = {t["storageClass"] for rule in lifecycle.inputs["rules"] for t in rule.get("transitions", [])}
+        assert classes, "the vault tiers nothing: storage.lifecycle is read by nothing"
+        assert classes <= INSTANT_CLASSES, classes
+
+
 def test_primary_backups_replicate_to_every_standby_region(plans: dict[str, PlanView]) -> None:
     for stack in ("staging", "prod"):
         view = plans[stack]

@@ -89,7 +89,10 @@ class BackupVault(pulumi.ComponentResource):
                     "filter": {"prefix": ""},
                     "transitions": [
                         {"days": lifecycle.cold_after_days, "storage_class": "STANDARD_IA"},
-                        {"days": lifecycle.archive_after_days, "storage_class": "GLACIER"},
+                        # Glacier Instant Retrieval, not Flexible: Velero's kopia repository reads its oldest
+                        # deduplicated blobs on every restore, and a GLACIER object cannot be read without a
+                        # restore request first. Every class here serves a plain GET.
+                        {"days": lifecycle.archive_after_days, "storage_class": "GLACIER_IR"},
                     ],
                     "noncurrent_version_expiration": {
                         "noncurrent_days": max(backup.retention_days, backup.object_lock_days)
