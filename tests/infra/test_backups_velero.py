@@ -3,6 +3,7 @@ the least-privilege Pod Identity role, and the restore-check CronJob with its ca
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from typing import Any
@@ -97,13 +98,17 @@ def test_the_iam_policy_is_scoped_to_the_vault_bucket_prefix_and_key(prod: PlanV
         statements = _policy(prod, region)["Statement"]
         resources = [res for s in statements for res in s["Resource"]]
         assert "*" not in resources
+        # Named by the stack's vault prefix (readable in a first preview), which the bucket's name starts with.
         objects = next(s for s in statements if s["Sid"] == "VeleroObjects")
-        assert objects["Resource"] == [f"arn:aws:s3:::{bucket}/velero/*"]
+        (pattern,) = objects["Resource"]
+        assert pattern.endswith("-backups-*/velero/*") and fnmatch.fnmatch(f"arn:aws:s3:::{bucket}/velero/x", pattern)
+        assert not fnmatch.fnmatch(f"arn:aws:s3:::{bucket}/other/x", pattern)
         listing = next(s for s in statements if s["Sid"] == "ListVeleroPrefix")
-        assert listing["Resource"] == [f"arn:aws:s3:::{bucket}"]
+        assert fnmatch.fnmatch(f"arn:aws:s3:::{bucket}", listing["Resource"][0]) and len(listing["Resource"]) == 1
         assert listing["Condition"]["StringLike"]["s3:prefix"] == ["velero/*", "velero/"]
         key = next(s for s in statements if s["Sid"] == "VaultKey")
         assert len(key["Resource"]) == 1 and key["Resource"][0].startswith(f"arn:aws:kms:{region}:")
+        assert key["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"]
         assert not [a for s in statements for a in s["Action"] if a.startswith("ec2:") or a == "s3:*"]
 
 

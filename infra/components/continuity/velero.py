@@ -26,7 +26,7 @@ from infra.components.access import priority_classes
 from infra.components.access.iam import account_id, pod_identity_trust_policy
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.aws_names import partition_of
-from infra.components.continuity.backups import BackupVault
+from infra.components.continuity.backups import BackupVault, bucket_arn_pattern, key_statement
 from infra.components.continuity.restore_check import egress_rules
 from infra.components.monitoring import names
 from infra.components.monitoring.network import scrape_ingress
@@ -81,10 +81,14 @@ def quota(config: PlatformConfig) -> Quota:
     return Quota(f"{cpu}m", f"{memory}Mi", 0, FIXED_PODS + nodes)
 
 
-def iam_policy(partition: str, bucket: str, key_arn: str) -> str:
+def iam_policy(partition: str, account: str, vault: BackupVault) -> str:
     """What Velero's AWS plugin and kopia need (velero-plugin-for-aws README, without the EC2 snapshot
-    actions): objects under velero/ in the vault bucket, listing of that prefix, and the vault key."""
-    arn = f"arn:{partition}:s3:::{bucket}"
+    actions): objects under velero/ in the vault bucket, listing of that prefix, and the vault key.
+
+    Like the vault's replication role, the document names the bucket by the stack's vault prefix and the key
+    by its alias, not by generated ARNs: a first `pulumi preview` can then show it to the gate. The prefix
+    also matches the stack's other regions' vaults, which hold replicas of the same backups."""
+    bucket = bucket_arn_pattern(partition, vault)
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -99,20 +103,18 @@ def iam_policy(partition: str, bucket: str, key_arn: str) -> str:
                         "s3:AbortMultipartUpload",
                         "s3:ListMultipartUploadParts",
                     ],
-                    "Resource": [f"{arn}/{PREFIX}/*"],
+                    "Resource": [f"{bucket}/{PREFIX}/*"],
                 },
                 {
                     "Sid": "ListVeleroPrefix",
                     "Effect": "Allow",
                     "Action": "s3:ListBucket",
-                    "Resource": [arn],
+                    "Resource": [bucket],
                     "Condition": {"StringLike": {"s3:prefix": [f"{PREFIX}/*", f"{PREFIX}/"]}},
                 },
                 {
                     "Sid": "VaultKey",
-                    "Effect": "Allow",
-                    "Action": ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"],
-                    "Resource": [key_arn],
+                    **key_statement(partition, account, vault, ["kms:GenerateDataKey", "kms:Decrypt", "kms:Encrypt"]),
                 },
             ],
         }
@@ -255,9 +257,7 @@ class Velero(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-vault-access",
             role=self.role.id,
-            policy=pulumi.Output.all(vault.bucket.bucket, vault.key_arn).apply(
-                lambda args: iam_policy(partition, str(args[0]), str(args[1]))
-            ),
+            policy=account_id(aws_provider).apply(lambda account: iam_policy(partition, account, vault)),
             opts=on_aws,
         )
         self.association = aws.eks.PodIdentityAssociation(
