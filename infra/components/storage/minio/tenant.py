@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import yaml
 
+from infra.components.chart_pins import ChartPin
 from infra.components.monitoring import names as monitoring_names
 from infra.components.storage import contract
 from infra.config.model import PlatformConfig
@@ -34,13 +35,6 @@ TLS_SECRET_SUFFIX: Final = "-tls"
 # call the Tenant over TLS): pkg/controller/operator.go fetchTransportCACertificates.
 OPERATOR_CA_PREFIX: Final = "operator-ca-tls-"
 NON_ROOT_UID: Final = 1000
-
-
-@dataclass(frozen=True)
-class ChartPin:
-    chart: str
-    version: str
-    repository: str
 
 
 @functools.cache
