@@ -10,6 +10,7 @@ policies/packs/aws/trust.data.yaml, which its confused-deputy rule reads as well
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,57 @@ def pod_identity_trust_policy(account: str, cluster_name: str, namespace: str, s
             ],
         }
     )
+
+
+@dataclass(frozen=True)
+class PodIdentity:
+    role: aws.iam.Role
+    policy: aws.iam.RolePolicy
+    association: aws.eks.PodIdentityAssociation
+
+
+@dataclass(frozen=True)
+class PodIdentityNames:
+    """The Pulumi names of the three resources (kept as each component first named them: their URNs)."""
+
+    role: str
+    policy: str
+    association: str
+
+
+def pod_identity(
+    names: PodIdentityNames,
+    *,
+    cluster: aws.eks.Cluster,
+    cluster_name: str,
+    namespace: str,
+    service_account: str,
+    account: pulumi.Output[str],
+    policy: pulumi.Input[str],
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> PodIdentity:
+    """A role only `namespace/service_account` of the cluster can assume through EKS Pod Identity, its inline
+    policy, and the association that hands it to the service account's pods."""
+    role = aws.iam.Role(
+        names.role,
+        assume_role_policy=account.apply(
+            lambda a: pod_identity_trust_policy(a, cluster_name, namespace, service_account)
+        ),
+        tags=tags,
+        opts=opts,
+    )
+    role_policy = aws.iam.RolePolicy(names.policy, role=role.id, policy=policy, opts=opts)
+    association = aws.eks.PodIdentityAssociation(
+        names.association,
+        cluster_name=cluster.name,
+        namespace=namespace,
+        service_account=service_account,
+        role_arn=role.arn,
+        tags=tags,
+        opts=opts,
+    )
+    return PodIdentity(role, role_policy, association)
 
 
 def aws_managed_policy(partition: str, name: str) -> str:

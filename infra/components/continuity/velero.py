@@ -23,7 +23,7 @@ import yaml
 from storage_jobs.restore_check import contract as restore_contract
 
 from infra.components.access import priority_classes
-from infra.components.access.iam import account_id, pod_identity_trust_policy
+from infra.components.access.iam import PodIdentityNames, account_id, pod_identity
 from infra.components.access.namespaces import GovernedNamespace, Quota
 from infra.components.aws_names import partition_of
 from infra.components.continuity.backups import BackupVault, bucket_arn_pattern, key_statement
@@ -245,30 +245,20 @@ class Velero(pulumi.ComponentResource):
             opts=in_namespace,
         )
         cluster_name = ctx.cluster_name(region)
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            assume_role_policy=account_id(aws_provider).apply(
-                lambda a: pod_identity_trust_policy(a, cluster_name, ns, SERVICE_ACCOUNT)
-            ),
-            tags=tags,
-            opts=on_aws,
-        )
         partition = partition_of(region)
-        policy = aws.iam.RolePolicy(
-            f"{name}-vault-access",
-            role=self.role.id,
-            policy=account_id(aws_provider).apply(lambda account: iam_policy(partition, account, vault)),
-            opts=on_aws,
-        )
-        self.association = aws.eks.PodIdentityAssociation(
-            f"{name}-identity",
-            cluster_name=cluster.name,
+        account = account_id(aws_provider)
+        identity = pod_identity(
+            PodIdentityNames(role=f"{name}-role", policy=f"{name}-vault-access", association=f"{name}-identity"),
+            cluster=cluster,
+            cluster_name=cluster_name,
             namespace=ns,
             service_account=SERVICE_ACCOUNT,
-            role_arn=self.role.arn,
+            account=account,
+            policy=account.apply(lambda a: iam_policy(partition, a, vault)),
             tags=tags,
             opts=on_aws,
         )
+        self.role, policy, self.association = identity.role, identity.policy, identity.association
         pin = chart_pin()
         self.release = k8s.helm.v3.Release(
             name,

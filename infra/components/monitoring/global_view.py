@@ -23,7 +23,7 @@ import pulumi_aws as aws
 import yaml
 
 from drift_jobs import contract
-from infra.components.access.iam import account_id, pod_identity_trust_policy
+from infra.components.access.iam import PodIdentityNames, account_id, pod_identity
 from infra.components.aws_names import partition_of
 from infra.components.monitoring import names
 from infra.components.security.encryption import key_alias, key_policy
@@ -239,29 +239,23 @@ class ClusterMetricsAccess(pulumi.ComponentResource):
         partition = partition_of(store.region)
 
         def identity(component: str, service_account: str, actions: Sequence[str]) -> aws.eks.PodIdentityAssociation:
-            trust = account.apply(
-                lambda acct: pod_identity_trust_policy(acct, cluster_name, names.MONITORING_NAMESPACE, service_account)
-            )
-            role = aws.iam.Role(f"{name}-{component}", assume_role_policy=trust, tags=tags, opts=child)
-            aws.iam.RolePolicy(
-                f"{name}-{component}",
-                role=role.id,
+            return pod_identity(
+                PodIdentityNames(
+                    role=f"{name}-{component}", policy=f"{name}-{component}", association=f"{name}-{component}"
+                ),
+                cluster=cluster,
+                cluster_name=cluster_name,
+                namespace=names.MONITORING_NAMESPACE,
+                service_account=service_account,
+                account=account,
                 policy=account.apply(
                     lambda acct: workspace_access_policy(
                         partition=partition, account=acct, region=store.region, tag_value=tag_value, actions=actions
                     )
                 ),
-                opts=child,
-            )
-            return aws.eks.PodIdentityAssociation(
-                f"{name}-{component}",
-                cluster_name=cluster.name,
-                namespace=names.MONITORING_NAMESPACE,
-                service_account=service_account,
-                role_arn=role.arn,
                 tags=tags,
                 opts=child,
-            )
+            ).association
 
         self.associations = [identity("prometheus", PROMETHEUS_SERVICE_ACCOUNT, REMOTE_WRITE_ACTIONS)]
         if region.role == "primary":

@@ -19,7 +19,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import yaml
 
-from infra.components.access.iam import account_id, pod_identity_trust_policy
+from infra.components.access.iam import PodIdentityNames, account_id, pod_identity
 from infra.components.aws_names import partition_of
 from infra.components.monitoring import names
 from infra.components.nodes.autoscaler_versions import autoscaler_version
@@ -137,29 +137,18 @@ class ClusterAutoscaler(pulumi.ComponentResource):
         account = account_id(aws_provider)
         version = autoscaler_version(ctx.config.kubernetes_version)
 
-        self.role = aws.iam.Role(
-            f"{name}-role",
-            assume_role_policy=account.apply(
-                lambda a: pod_identity_trust_policy(a, cluster_name, NAMESPACE, SERVICE_ACCOUNT)
-            ),
-            tags=tags,
-            opts=on_aws,
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-scaling",
-            role=self.role.id,
-            policy=account.apply(lambda a: iam_policy(partition, region, a, cluster_name)),
-            opts=on_aws,
-        )
-        self.association = aws.eks.PodIdentityAssociation(
-            f"{name}-identity",
-            cluster_name=cluster.name,
+        identity = pod_identity(
+            PodIdentityNames(role=f"{name}-role", policy=f"{name}-scaling", association=f"{name}-identity"),
+            cluster=cluster,
+            cluster_name=cluster_name,
             namespace=NAMESPACE,
             service_account=SERVICE_ACCOUNT,
-            role_arn=self.role.arn,
+            account=account,
+            policy=account.apply(lambda a: iam_policy(partition, region, a, cluster_name)),
             tags=tags,
             opts=on_aws,
         )
+        self.role, policy, self.association = identity.role, identity.policy, identity.association
         self.release = k8s.helm.v3.Release(
             name,
             name=RELEASE_NAME,
