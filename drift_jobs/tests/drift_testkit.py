@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +37,6 @@ def shifted_table(n: int, seed: int, shift: bool, n_features: int = 20) -> pa.Ta
 def write_parquet(table: pa.Table, path: Path, row_group_size: int | None = None) -> Path:
     pq.write_table(table, path, row_group_size=row_group_size)
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

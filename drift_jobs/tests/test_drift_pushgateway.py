@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
-from drift_testkit import free_port
-
-from tests.binaries import require
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def pushgateway(tmp_path) -> Iterator[str]:
-    binary = require("pushgateway")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, f"--web.listen-address=127.0.0.1:{port}", f"--persistence.file={tmp_path / 'pg.store'}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{url}/-/ready", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("pushgateway did not become ready")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def scrape(url: str) -> str:

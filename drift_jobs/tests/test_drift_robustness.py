@@ -12,7 +12,9 @@ from drift_jobs.profile import build_profile
 from drift_jobs.readers import TableSource
 from drift_jobs.storage import Storage
 from drift_jobs.summary import summarise_window
-from drift_testkit import free_port, write_parquet
+from drift_testkit import write_parquet
+
+from tests.support.pushgateway import free_port
 
 RNG = np.random.default_rng(11)
 

@@ -9,7 +9,7 @@ import pytest
 from bucket_kit import apply, platform_contract, unique_stack, write_contract
 from storage_jobs.cli import main
 
-from tests.support.ceph import free_port
+from tests.support.pushgateway import free_port
 
 
 def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

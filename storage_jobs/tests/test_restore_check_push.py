@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from storage_jobs.restore_check import command, contract
 from storage_jobs.restore_check.push import push, registry
 from test_restore_check import FakeCluster
 
-from tests.binaries import require
+from tests.support.pushgateway import free_port
 
 pytestmark = pytest.mark.integration
 GROUPING = {"stack": "prod", "region": "eu-west-1", "cluster": "ai-platform-prod-eu-west-1"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def pushgateway(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [require("pushgateway"), f"--web.listen-address=127.0.0.1:{port}", f"--persistence.file={tmp_path / 'pg'}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{url}/-/ready", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("pushgateway did not become ready")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def series(url: str) -> dict[str, float]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -25,6 +24,7 @@ from typing import Any, TypeVar
 import yaml
 
 from tests.binaries import require
+from tests.support.pushgateway import free_port
 
 T = TypeVar("T")
 
@@ -42,12 +42,6 @@ LOG_TAIL_CHARS = 4000
 
 class HarnessError(AssertionError):
     """A wait ran out or a service misbehaved; the message carries the services' logs."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(what: str, probe: Callable[[], T], timeout: float, *, interval: float = 0.1) -> T:

@@ -15,7 +15,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,7 @@ from typing import Any
 import pytest
 
 from tests.binaries import require
+from tests.support.pushgateway import free_port
 
 MEMSTORE_BYTES = 1 << 30
 STARTUP_TIMEOUT_S = 90.0
@@ -40,12 +40,6 @@ REGION = "us-east-1"
 
 class CephStartError(RuntimeError):
     """The cluster did not come up; the message names where its logs were kept."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
