@@ -23,6 +23,7 @@ from infra.components.monitoring.values import (
     kube_prometheus_values,
     pushgateway_values,
 )
+from infra.components.storage.storage_class import encrypted_ebs_class
 from infra.config.model import RegionConfig
 from infra.context import PLATFORM_TEAM, StackContext
 
@@ -34,10 +35,6 @@ MONITORING_QUOTA = Quota("16", "48Gi", 0, 60)
 # (61678); the IP-exhaustion alert reads them.
 AWS_NODE_POD_LABELS = {"k8s-app": "aws-node"}
 AWS_NODE_METRICS_PORT = "metrics"
-
-
-def storage_class_parameters(key_arn: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
-    return {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn}
 
 
 def aws_node_pod_monitor() -> dict[str, Any]:
@@ -84,16 +81,8 @@ class MonitoringStack(pulumi.ComponentResource):
         in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[self.namespace])
         metadata = {"namespace": names.MONITORING_NAMESPACE, "labels": {"app.kubernetes.io/part-of": "ai-platform"}}
 
-        storage_class = k8s.storage.v1.StorageClass(
-            f"{name}-gp3",
-            metadata={"name": STORAGE_CLASS, "labels": {"app.kubernetes.io/part-of": "ai-platform"}},
-            provisioner="ebs.csi.aws.com",
-            # A map with one unknown leaf (the key's ARN in a first preview), not an unknown map.
-            parameters=storage_class_parameters(storage_key_arn),
-            reclaim_policy="Delete",
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
-            opts=pulumi.ResourceOptions(parent=self),
+        storage_class = encrypted_ebs_class(
+            f"{name}-gp3", class_name=STORAGE_CLASS, key_arn=storage_key_arn, opts=pulumi.ResourceOptions(parent=self)
         )
 
         # An explicit provider, like every other package's resources (no ambient default provider).

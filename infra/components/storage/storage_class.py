@@ -26,25 +26,44 @@ def parameters(key_arn: pulumi.Input[str], volume_type: str = "gp3") -> dict[str
     return {"type": volume_type, "encrypted": "true", "kmsKeyId": key_arn}
 
 
+def encrypted_ebs_class(
+    resource_name: str,
+    *,
+    class_name: str,
+    key_arn: pulumi.Input[str],
+    volume_type: str = "gp3",
+    default: bool = False,
+    opts: pulumi.ResourceOptions,
+) -> k8s.storage.v1.StorageClass:
+    """An EBS StorageClass encrypted with the region's storage key: the cluster default, the monitoring stack's
+    own class and Ceph's cold OSD class differ only in name, volume type and the default annotation."""
+    metadata: dict[str, object] = {"name": class_name, "labels": {"app.kubernetes.io/part-of": "ai-platform"}}
+    if default:
+        metadata["annotations"] = {DEFAULT_CLASS_ANNOTATION: "true"}
+    return k8s.storage.v1.StorageClass(
+        resource_name,
+        metadata=metadata,
+        provisioner=EBS_CSI_PROVISIONER,
+        # A map with one unknown leaf (the key's ARN in a first preview), not an unknown map.
+        parameters=parameters(key_arn, volume_type),
+        reclaim_policy="Delete",
+        # Zonal EBS volumes are created in the zone of the pod that first uses them.
+        volume_binding_mode="WaitForFirstConsumer",
+        allow_volume_expansion=True,
+        opts=opts,
+    )
+
+
 class DefaultStorageClass(pulumi.ComponentResource):
     storage_class: k8s.storage.v1.StorageClass
 
     def __init__(self, name: str, *, key_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("ai-platform:storage:DefaultStorageClass", name, None, opts)
-        self.storage_class = k8s.storage.v1.StorageClass(
+        self.storage_class = encrypted_ebs_class(
             name,
-            metadata={
-                "name": DEFAULT_STORAGE_CLASS,
-                "labels": {"app.kubernetes.io/part-of": "ai-platform"},
-                "annotations": {DEFAULT_CLASS_ANNOTATION: "true"},
-            },
-            provisioner=EBS_CSI_PROVISIONER,
-            # A map with one unknown leaf (the key's ARN in a first preview), not an unknown map.
-            parameters=parameters(key_arn),
-            reclaim_policy="Delete",
-            # Zonal EBS volumes are created in the zone of the pod that first uses them.
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
+            class_name=DEFAULT_STORAGE_CLASS,
+            key_arn=key_arn,
+            default=True,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({"name": DEFAULT_STORAGE_CLASS})

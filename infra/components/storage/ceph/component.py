@@ -24,7 +24,7 @@ from infra.components.security.pki import specs as pki_specs
 from infra.components.storage.ceph import monitoring, network, specs
 from infra.components.storage.ceph.quota import rook_quota
 from infra.components.storage.contract import endpoint_url, object_store_name, purposes
-from infra.components.storage.storage_class import EBS_CSI_PROVISIONER, parameters
+from infra.components.storage.storage_class import encrypted_ebs_class
 from infra.components.storage.users import StoreUser
 from infra.config.model import RegionConfig
 from infra.context import PLATFORM_TEAM, StackContext
@@ -123,14 +123,11 @@ class CephObjectStore(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.namespace, *pki_ready]),
         )
         # The cold OSDs' volumes: throughput HDD at about half gp3's price per GiB, encrypted with the same key.
-        cold_class = k8s.storage.v1.StorageClass(
+        cold_class = encrypted_ebs_class(
             f"{name}-cold-storage-class",
-            metadata={"name": specs.COLD_VOLUME_CLASS, "labels": {"app.kubernetes.io/part-of": "ai-platform"}},
-            provisioner=EBS_CSI_PROVISIONER,
-            parameters=parameters(storage_key_arn, specs.COLD_VOLUME_TYPE),
-            reclaim_policy="Delete",
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
+            class_name=specs.COLD_VOLUME_CLASS,
+            key_arn=storage_key_arn,
+            volume_type=specs.COLD_VOLUME_TYPE,
             opts=pulumi.ResourceOptions(parent=self),
         )
         cluster = k8s.apiextensions.CustomResource(
