@@ -19,6 +19,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
+from infra.components.chart_pins import pinned_release
 from infra.components.gpu.charts import pin
 from infra.components.monitoring import names
 from infra.components.nodes.spec import NVIDIA, PoolSpec, accelerated_pools, accelerator_placement, pool_label
@@ -154,12 +155,10 @@ class DevicePlugin(pulumi.ComponentResource):
         chart = pin(CHART)
         # The kubelet's device-plugins directory is a hostPath: only the node-agents namespace's Pod Security
         # level (privileged) admits it.
-        self.release = k8s.helm.v3.Release(
+        self.release = pinned_release(
             name,
-            name=RELEASE,
-            chart=chart.chart,
-            version=chart.version,
-            repository_opts={"repo": chart.repository},
+            release_name=RELEASE,
+            pin=chart,
             namespace=names.NODE_AGENTS_NAMESPACE,
             values=values(ctx.config),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on)),

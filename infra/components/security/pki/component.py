@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from infra.components.access.namespaces import GovernedNamespace, Quota
-from infra.components.chart_pins import ChartPin, read_pins
+from infra.components.chart_pins import ChartPin, pinned_release, read_pins
 from infra.components.monitoring import names as monitoring_names
 from infra.components.monitoring import network as monitoring_network
 from infra.components.security.pki import names, network, specs
@@ -98,24 +98,20 @@ class PlatformPki(pulumi.ComponentResource):
             )
 
         cert_manager_pin = pin("cert-manager")
-        self.cert_manager = k8s.helm.v3.Release(
+        self.cert_manager = pinned_release(
             f"{name}-cert-manager",
-            name=names.CERT_MANAGER_RELEASE,
-            chart=cert_manager_pin.chart,
-            version=cert_manager_pin.version,
-            repository_opts={"repo": cert_manager_pin.repository},
+            release_name=names.CERT_MANAGER_RELEASE,
+            pin=cert_manager_pin,
             namespace=names.PKI_NAMESPACE,
             values=cert_manager_values(),
             # Its ServiceMonitor needs the monitoring operator's CRDs.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.namespace, *(depends_on or [])]),
         )
         trust_pin = pin("trust-manager")
-        self.trust_manager = k8s.helm.v3.Release(
+        self.trust_manager = pinned_release(
             f"{name}-trust-manager",
-            name=names.TRUST_MANAGER_RELEASE,
-            chart=trust_pin.chart,
-            version=trust_pin.version,
-            repository_opts={"repo": trust_pin.repository},
+            release_name=names.TRUST_MANAGER_RELEASE,
+            pin=trust_pin,
             namespace=names.PKI_NAMESPACE,
             values=trust_manager_values(),
             # Its webhook's serving certificate is a cert-manager Certificate.

@@ -17,7 +17,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from infra.components.access.namespaces import GovernedNamespace
-from infra.components.chart_pins import ChartPin, read_pins
+from infra.components.chart_pins import ChartPin, pinned_release, read_pins
 from infra.components.monitoring import names as monitoring_names
 from infra.components.monitoring import network as monitoring_network
 from infra.components.security.pki import specs as pki_specs
@@ -102,12 +102,10 @@ class CephObjectStore(pulumi.ComponentResource):
             )
 
         chart = pin()
-        self.operator = k8s.helm.v3.Release(
+        self.operator = pinned_release(
             f"{name}-operator",
-            name=OPERATOR_RELEASE,
-            chart=chart.chart,
-            version=chart.version,
-            repository_opts={"repo": chart.repository},
+            release_name=OPERATOR_RELEASE,
+            pin=chart,
             namespace=specs.ROOK_NAMESPACE,
             values=operator_values(),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.namespace, *monitoring_crds]),

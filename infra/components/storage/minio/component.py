@@ -17,6 +17,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from infra.components.access.namespaces import GovernedNamespace, Quota
+from infra.components.chart_pins import pinned_release
 from infra.components.storage import contract
 from infra.components.storage.minio import network, tenant
 from infra.components.storage.users import StoreUser, credentials_secret, object_store_users
@@ -97,12 +98,10 @@ class MinioObjectStore(pulumi.ComponentResource):
         )
 
         pin = tenant.operator_pin()
-        self.release = k8s.helm.v3.Release(
+        self.release = pinned_release(
             f"{name}-operator",
-            name=tenant.OPERATOR_RELEASE,
-            chart=pin.chart,
-            version=pin.version,
-            repository_opts={"repo": pin.repository},
+            release_name=tenant.OPERATOR_RELEASE,
+            pin=pin,
             namespace=operator_ns,
             values=tenant.operator_values(),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[operator_namespace.namespace]),
