@@ -68,7 +68,7 @@ class UserResult:
         return {
             "name": self.name,
             "policy": self.policy,
-            "drift": [{"setting": d.setting, "found": d.found, "wanted": d.wanted} for d in self.drift],
+            "drift": [d.as_json() for d in self.drift],
             "inSync": self.in_sync,
             "error": self.error,
         }

@@ -23,6 +23,9 @@ class Drift:
     found: Any
     wanted: Any
 
+    def as_json(self) -> dict[str, Any]:
+        return {"setting": self.setting, "found": self.found, "wanted": self.wanted}
+
 
 @dataclass
 class BucketResult:
@@ -41,7 +44,7 @@ class BucketResult:
             "name": self.name,
             "purpose": self.purpose,
             "created": self.created,
-            "drift": [{"setting": d.setting, "found": d.found, "wanted": d.wanted} for d in self.drift],
+            "drift": [d.as_json() for d in self.drift],
             "inSync": self.in_sync,
             "error": self.error,
         }
