@@ -12,6 +12,7 @@ RUN := $(UV) run --frozen
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.9,<0.14"
 	@$(UV) sync --frozen --all-packages --quiet
+	@UV="$(UV)" .ci/tools/install checkov
 
 plan: setup
 	$(RUN) ai-platform plan --stack $(STACK)

@@ -1,0 +1,74 @@
+"""Our table for checkov's check ids (policies/checkov/mapping.yaml): severity, controls, adopted or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policies.gate.severity import severity_scale
+
+MAPPING_FILE = Path(__file__).resolve().parents[2] / "checkov" / "mapping.yaml"
+
+
+@dataclass(frozen=True)
+class CheckovRule:
+    check_id: str
+    severity: str
+    controls: tuple[str, ...]
+    adopted: bool = True
+    reason: str | None = None  # why a check is not adopted
+    mapped: bool = True  # False: the id is not in the table; severity is the default
+
+
+@dataclass(frozen=True)
+class CheckovMapping:
+    rules: dict[str, CheckovRule]
+    default_severity: str
+
+    def rule(self, check_id: str) -> CheckovRule:
+        """The table's entry, or an unmapped rule with the default severity and no controls."""
+        found = self.rules.get(check_id)
+        if found is not None:
+            return found
+        return CheckovRule(check_id=check_id, severity=self.default_severity, controls=(), mapped=False)
+
+
+class MappingError(ValueError):
+    """The mapping table is malformed: names the file, the check id and what is wrong."""
+
+
+@cache
+def checkov_mapping(path: Path = MAPPING_FILE) -> CheckovMapping:
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
+        raise MappingError(f"{path}: expected a mapping with `default` and `checks`")
+    levels = set(severity_scale().names())
+    default = str((data.get("default") or {}).get("severity", ""))
+    if default not in levels:
+        raise MappingError(f"{path}: default.severity {default!r} is not one of {sorted(levels)}")
+    rules: dict[str, CheckovRule] = {}
+    for check_id, entry in data["checks"].items():
+        if not isinstance(entry, dict):
+            raise MappingError(f"{path}: {check_id}: expected a mapping")
+        severity = str(entry.get("severity", ""))
+        if severity not in levels:
+            raise MappingError(f"{path}: {check_id}: severity {severity!r} is not one of {sorted(levels)}")
+        controls = entry.get("controls") or []
+        if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
+            raise MappingError(f"{path}: {check_id}: controls must be a list of control ids")
+        adopted = entry.get("adopted", True)
+        reason = entry.get("reason")
+        if adopted is False and not (isinstance(reason, str) and reason.strip()):
+            raise MappingError(f"{path}: {check_id}: adopted: false needs a reason")
+        rules[str(check_id)] = CheckovRule(
+            check_id=str(check_id),
+            severity=severity,
+            controls=tuple(controls),
+            adopted=bool(adopted),
+            reason=" ".join(reason.split()) if isinstance(reason, str) else None,
+        )
+    return CheckovMapping(rules=rules, default_severity=default)
