@@ -1,4 +1,4 @@
-"""Our table for checkov's check ids (policies/checkov/mapping.yaml): severity, controls, adopted or not."""
+"""Our table for checkov's check ids (policies/checkov/mapping/*.yaml): severity, controls, adopted or not."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from policies.gate.severity import severity_scale
 
-MAPPING_FILE = Path(__file__).resolve().parents[2] / "checkov" / "mapping.yaml"
+CHECKOV_POLICIES = Path(__file__).resolve().parents[2] / "checkov"
 
 
 @dataclass(frozen=True)
@@ -42,33 +42,44 @@ class MappingError(ValueError):
 
 
 @cache
-def checkov_mapping(path: Path = MAPPING_FILE) -> CheckovMapping:
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
-        raise MappingError(f"{path}: expected a mapping with `default` and `checks`")
+def checkov_mapping(root: Path = CHECKOV_POLICIES) -> CheckovMapping:
+    """Every `mapping/*.yaml` under `root` merged (an id in two files is an error), and the default severity."""
     levels = set(severity_scale().names())
-    default = str((data.get("default") or {}).get("severity", ""))
+    defaults: Any = yaml.safe_load((root / "defaults.yaml").read_text(encoding="utf-8"))
+    default = str((defaults or {}).get("defaultSeverity", ""))
     if default not in levels:
-        raise MappingError(f"{path}: default.severity {default!r} is not one of {sorted(levels)}")
+        raise MappingError(f"{root / 'defaults.yaml'}: defaultSeverity {default!r} is not one of {sorted(levels)}")
     rules: dict[str, CheckovRule] = {}
-    for check_id, entry in data["checks"].items():
-        if not isinstance(entry, dict):
-            raise MappingError(f"{path}: {check_id}: expected a mapping")
-        severity = str(entry.get("severity", ""))
-        if severity not in levels:
-            raise MappingError(f"{path}: {check_id}: severity {severity!r} is not one of {sorted(levels)}")
-        controls = entry.get("controls") or []
-        if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
-            raise MappingError(f"{path}: {check_id}: controls must be a list of control ids")
-        adopted = entry.get("adopted", True)
-        reason = entry.get("reason")
-        if adopted is False and not (isinstance(reason, str) and reason.strip()):
-            raise MappingError(f"{path}: {check_id}: adopted: false needs a reason")
-        rules[str(check_id)] = CheckovRule(
-            check_id=str(check_id),
-            severity=severity,
-            controls=tuple(controls),
-            adopted=bool(adopted),
-            reason=" ".join(reason.split()) if isinstance(reason, str) else None,
-        )
+    origin: dict[str, Path] = {}
+    for path in sorted((root / "mapping").glob("*.yaml")):
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
+            raise MappingError(f"{path}: expected a mapping with `checks`")
+        for check_id, entry in data["checks"].items():
+            if check_id in origin:
+                raise MappingError(f"{path}: {check_id} is already mapped in {origin[check_id]}")
+            rules[str(check_id)] = _rule(path, str(check_id), entry, levels)
+            origin[str(check_id)] = path
     return CheckovMapping(rules=rules, default_severity=default)
+
+
+def _rule(path: Path, check_id: str, entry: Any, levels: set[str]) -> CheckovRule:
+    if not isinstance(entry, dict):
+        raise MappingError(f"{path}: {check_id}: expected a mapping")
+    severity = str(entry.get("severity", ""))
+    if severity not in levels:
+        raise MappingError(f"{path}: {check_id}: severity {severity!r} is not one of {sorted(levels)}")
+    controls = entry.get("controls") or []
+    if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
+        raise MappingError(f"{path}: {check_id}: controls must be a list of control ids")
+    adopted = entry.get("adopted", True)
+    reason = entry.get("reason")
+    if adopted is False and not (isinstance(reason, str) and reason.strip()):
+        raise MappingError(f"{path}: {check_id}: adopted: false needs a reason")
+    return CheckovRule(
+        check_id=check_id,
+        severity=severity,
+        controls=tuple(controls),
+        adopted=bool(adopted),
+        reason=" ".join(reason.split()) if isinstance(reason, str) else None,
+    )
