@@ -17,6 +17,7 @@ SCHEMA_INVALID = "schema.kubernetes_schema"
 SCHEMA_NOT_VALIDATED = "schema.not_validated"
 HELM_NOT_RENDERED = "gate.helm_release_not_rendered"
 ENGINE_ERROR = "gate.engine_error"
+CHECKOV_NOT_RUN = "gate.checkov_not_run"
 
 
 @cache

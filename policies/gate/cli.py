@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="report findings that depend on values unknown before apply without blocking on them",
     )
     parser.add_argument(
+        "--no-checkov",
+        action="store_true",
+        help="debugging only: skip checkov (its checks and the controls only they serve read not-evaluated)",
+    )
+    parser.add_argument(
         "--github-step-summary",
         action="store_true",
         help="also append report.md to the file named by $GITHUB_STEP_SUMMARY (GitHub Actions)",
@@ -84,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         packs_root=args.packs,
         today=args.today or dt.date.today(),
         allow_unknown=args.allow_unknown,
+        checkov=not args.no_checkov,
     )
     if args.stack_file is not None and not args.stack_file.is_file():
         print(f"gate: error: {args.stack_file}: stack file does not exist", file=sys.stderr)

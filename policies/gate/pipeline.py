@@ -22,6 +22,7 @@ from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
 from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
+from policies.gate.sources.checkov import CheckovSource, not_run_result
 from policies.gate.sources.rego import RegoSource
 from policies.gate.sources.schema import SchemaSource
 from policies.gate.subject import CloudResource, GateSubject
@@ -44,6 +45,7 @@ class GateOptions:
     today: dt.date = field(default_factory=dt.date.today)
     allow_unknown: bool = False
     repo_root: Path = field(default_factory=Path.cwd)
+    checkov: bool = True  # False (--no-checkov) only for debugging: checkov's controls read not-evaluated
 
 
 @dataclass
@@ -104,6 +106,18 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
     if subject.input_kind == "plan":
         with watch.stage("render"):
             written = write_manifests(subject.objects, options.out / "manifests")
+    checkov: CheckovSource | None = None
+    if options.checkov:
+        with watch.stage("checkov-start"):
+            # Started now and collected after the other sources, so checkov's process overlaps with Rego.
+            checkov = CheckovSource(
+                options.out,
+                options.repo_root,
+                locate=locate,
+                # write_manifests writes one file per object, in order: a file names its object unambiguously.
+                manifest_files=dict(zip(written, subject.objects, strict=True)) if subject.input_kind == "plan" else {},
+            )
+            checkov.start(subject)
     sources: list[tuple[str, FindingSource]] = [
         ("validate", SchemaSource()),
         ("rego", RegoSource(options.packs_root, options.engine, locate=locate, repo_root=options.repo_root)),
@@ -113,6 +127,8 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
     for stage, source in sources:
         with watch.stage(stage):
             results.append(source.run(subject))
+    with watch.stage("checkov"):
+        results.append(checkov.collect() if checkov is not None else not_run_result())
     with watch.stage("verdict"):
         rules: dict[str, RuleInfo] = {}
         findings: list[Finding] = _helm_release_notes(subject, locate)
