@@ -72,8 +72,13 @@ class CheckovProcess:
         work_dir: Path,
         repo_root: Path,
         settings: CheckovSettings | None = None,
+        *,
+        required: Sequence[Path] = (),
     ) -> None:
         self.files = list(files)
+        # Files that always have checks (a Dockerfile, a workflow, a non-empty plan): checkov skips a file it
+        # cannot parse without a word (parsing_errors stays 0), so one of these without a result is an error.
+        self.required = list(required)
         self.work_dir = work_dir
         self.repo_root = repo_root
         self.settings = settings or checkov_settings()
@@ -169,6 +174,10 @@ class CheckovProcess:
         if unparsed:
             shown = ", ".join(display_path(Path(p), self.repo_root) for p in unparsed)
             raise CheckovError(f"checkov could not parse (so never checked): {shown}")
+        seen = {r.path.resolve() for r in results}
+        silent = [display_path(p, self.repo_root) for p in self.required if p.resolve() not in seen]
+        if silent:
+            raise CheckovError(f"checkov reported no check on {', '.join(silent)} (not parsed, so never checked)")
         return results
 
     def _framework_results(self, report: dict[str, Any]) -> list[CheckResult]:

@@ -9,6 +9,7 @@ from html import escape
 
 from policies.gate.findings import Finding
 from policies.gate.pipeline import GateResult
+from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
 from policies.gate.verdict import ControlVerdict, is_blocking
 
 _CSS = """
@@ -34,8 +35,9 @@ def html_report(result: GateResult) -> str:
         f'<h1>{escape(title)} <span class="badge {verdict.verdict}">{verdict.verdict.upper()}</span></h1>',
         _summary(result),
         _input_notes(result),
+        _checkov(result),
         "<h2>Controls coverage by framework</h2>",
-        _controls(verdict.controls),
+        _controls(result, verdict.controls),
         "<h2>Findings by severity</h2>",
         _findings(result),
         "<h2>Waivers</h2>",
@@ -67,7 +69,35 @@ def _summary(result: GateResult) -> str:
     return f"{facts}<table>{header}{rows}</table>"
 
 
-def _controls(controls: list[ControlVerdict]) -> str:
+def _checkov(result: GateResult) -> str:
+    summary = checkov_summary(result)
+    if summary is None:
+        return ""
+    if not summary.ran:
+        why = f"failed: {summary.error}" if summary.error else "not run (--no-checkov)"
+        return f'<h2>checkov</h2><p class="{"error" if summary.error else "muted"}">{escape(why)}</p>'
+    header = "".join(f"<th>{escape(c.capitalize())}</th>" for c in COUNT_COLUMNS)
+    rows = "".join(
+        f"<tr><td>{escape(target)}</td>" + "".join(f"<td>{counts.get(c, 0)}</td>" for c in COUNT_COLUMNS) + "</tr>"
+        for target, counts in summary.targets.items()
+    )
+    parts = [
+        f"<h2>checkov {escape(summary.version)}</h2><p>{summary.seconds} s, one process over every target.</p>",
+        f"<table><tr><th>Target</th>{header}</tr>{rows}</table>",
+    ]
+    if summary.unmapped:
+        ids = ", ".join(f"<code>{escape(check_id)}</code>" for check_id in summary.unmapped)
+        parts.append(
+            f"<details><summary>Unmapped checkov checks ({len(summary.unmapped)}): default severity, no controls; "
+            f"add them to policies/checkov/mapping/</summary><p>{ids}</p></details>"
+        )
+    if summary.unconverted:
+        kinds = ", ".join(f"<code>{escape(kind)}</code> ({len(urns)})" for kind, urns in summary.unconverted.items())
+        parts.append(f"<p>Plan resource types checkov has no Terraform type for: {kinds}</p>")
+    return "\n".join(parts)
+
+
+def _controls(result: GateResult, controls: list[ControlVerdict]) -> str:
     if not controls:
         return '<p class="muted">No controls were evaluated.</p>'
     frameworks: dict[str, list[ControlVerdict]] = {}
@@ -83,7 +113,9 @@ def _controls(controls: list[ControlVerdict]) -> str:
         )
         parts.append("<table><tr><th>Control</th><th>Verdict</th><th>Rules</th><th>Findings</th></tr>")
         for c in items:
-            rules = "<br>".join(f"<code>{escape(rule)}</code>" for rule in c.rules)
+            rules = "<br>".join(
+                f"<code>{escape(rule)}</code> ({escape(engine)})" for rule, engine in rule_engines(result, c.rules)
+            )
             counts = ", ".join(f"{escape(k)}: {v}" for k, v in c.findings.items()) or "none"
             parts.append(
                 f'<tr><td>{escape(c.control)}</td><td class="{c.verdict}">{escape(c.verdict)}</td>'

@@ -8,6 +8,7 @@ from typing import Any
 
 from policies.gate.findings import Finding, RuleInfo
 from policies.gate.pipeline import GateResult
+from policies.gate.sources.checkov import DETAILS_KEY
 from policies.gate.verdict import is_blocking
 from policies.gate.waivers import Waiver
 
@@ -68,7 +69,9 @@ def report_document(result: GateResult) -> dict[str, Any]:
             "exceptions": [e.to_json() for e in outcome.exceptions_applied],
         },
         "rules": [rule_json(rule) for rule in result.rules.values()],
-        "validation": result.details,
+        # Per-target check counts, version, unmapped ids and unconverted plan types of the checkov run.
+        "checkov": result.details.get(DETAILS_KEY),
+        "validation": {key: value for key, value in result.details.items() if key != DETAILS_KEY},
         "renderedManifests": [result.shown(p) for p in result.manifests_written],
         "hashes": result.hashes,
         "tools": dict(sorted(result.tools.items())),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from policies.gate.findings import Finding
 from policies.gate.pipeline import GateResult
+from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
 from policies.gate.severity import severity_scale
 from policies.gate.verdict import is_blocking
 
@@ -36,6 +37,7 @@ def _lines(result: GateResult) -> list[str]:
         lines.append(f"| {severity} | {cells} |")
     lines.append("")
     lines += _validation_lines(result)
+    lines += _checkov_lines(result)
     lines += _input_note_lines(result)
     flags = [is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown) for f in result.findings]
     blocking = [f for f, flag in zip(result.findings, flags, strict=True) if flag]
@@ -74,6 +76,39 @@ def _validation_lines(result: GateResult) -> list[str]:
     if details["kubernetesVersionFallback"]:
         text += f" · ⚠️ requested {details['kubernetesVersionRequested']} is not shipped by kubernetes-validate"
     return [text, ""]
+
+
+def _checkov_lines(result: GateResult) -> list[str]:
+    summary = checkov_summary(result)
+    if summary is None:
+        return []
+    if not summary.ran:
+        why = f"💥 failed: {_cell(summary.error)}" if summary.error else "not run (--no-checkov)"
+        return [f"checkov: {why}", ""]
+    lines = [
+        f"checkov {summary.version} ({summary.seconds} s):",
+        "",
+        "| Target | " + " | ".join(c.capitalize() for c in COUNT_COLUMNS) + " |",
+        "| --- |" + " ---: |" * len(COUNT_COLUMNS),
+    ]
+    for target, counts in summary.targets.items():
+        lines.append(f"| {target} | " + " | ".join(str(counts.get(c, 0)) for c in COUNT_COLUMNS) + " |")
+    lines.append("")
+    if summary.unmapped:
+        ids = ", ".join(f"`{check_id}`" for check_id in summary.unmapped)
+        lines += [
+            f"<details><summary>Unmapped checkov checks ({len(summary.unmapped)}): default severity, "
+            "no controls; add them to policies/checkov/mapping/</summary>",
+            "",
+            ids,
+            "",
+            "</details>",
+            "",
+        ]
+    if summary.unconverted:
+        kinds = ", ".join(f"`{kind}` ({len(urns)})" for kind, urns in summary.unconverted.items())
+        lines += [f"Plan resource types checkov has no Terraform type for: {kinds}", ""]
+    return lines
 
 
 def _input_note_lines(result: GateResult) -> list[str]:
@@ -137,7 +172,7 @@ def _control_lines(result: GateResult) -> list[str]:
         "| --- | --- | --- |",
     ]
     for control in controls:
-        rules = ", ".join(f"`{rule}`" for rule in control.rules)
+        rules = ", ".join(f"`{rule}` ({engine})" for rule, engine in rule_engines(result, control.rules))
         lines.append(f"| {control.control} | {_CONTROL_ICON[control.verdict]} {control.verdict} | {rules} |")
     return [*lines, "", "</details>", ""]
 

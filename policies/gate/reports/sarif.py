@@ -15,6 +15,7 @@ from typing import Any
 
 from policies.gate.findings import Finding, RuleInfo
 from policies.gate.pipeline import GateResult
+from policies.gate.reports.checkov_summary import checkov_summary
 from policies.gate.severity import severity_scale
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -24,6 +25,8 @@ TOOL_NAME = "ai-platform-gate"
 
 def sarif_document(result: GateResult) -> dict[str, Any]:
     rules = list(result.rules.values())
+    summary = checkov_summary(result)
+    unmapped = set(summary.unmapped) if summary else set()
     index = {rule.policy_id: position for position, rule in enumerate(rules)}
     errors = [f for f in result.findings if f.status == "error"]
     run: dict[str, Any] = {
@@ -31,7 +34,7 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
             "driver": {
                 "name": TOOL_NAME,
                 "version": result.tools.get(TOOL_NAME, "0"),
-                "rules": [_rule(rule) for rule in rules],
+                "rules": [_rule(rule, unmapped) for rule in rules],
             }
         },
         "automationDetails": {"id": f"{TOOL_NAME}/{result.subject.settings.stack or 'manifests'}/"},
@@ -55,9 +58,16 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _rule(rule: RuleInfo) -> dict[str, Any]:
+def _rule(rule: RuleInfo, unmapped: set[str]) -> dict[str, Any]:
     level = severity_scale().level(rule.severity)
-    properties: dict[str, Any] = {"tags": ["security", "compliance", *rule.controls], "precision": "very-high"}
+    properties: dict[str, Any] = {
+        "tags": ["security", "compliance", *rule.controls],
+        "precision": "very-high",
+        "engine": rule.engine,
+    }
+    if rule.policy_id in unmapped:
+        # A checkov id missing from policies/checkov/mapping/: default severity, no controls.
+        properties["unmappedCheckovCheck"] = True
     if level.security_severity is not None:
         properties["security-severity"] = level.security_severity
     controls = ", ".join(rule.controls) or "none"

@@ -74,7 +74,11 @@ class CheckovSource:
             self._setup_error = f"checkov targets could not be prepared: {error}"
             return
         files = [path for paths in self._files.values() for path in paths]
-        self._process = CheckovProcess(files, self.work_dir, self.repo_root, self.settings)
+        target = self.settings.target_of
+        required = [*self._files[target("dockerfile")], *self._files[target("github_actions")]]
+        if self._plan is not None and self._plan.addresses:
+            required += self._files[target("terraform_plan")]
+        self._process = CheckovProcess(files, self.work_dir, self.repo_root, self.settings, required=required)
         self._process.start()
 
     def collect(self) -> SourceResult:

@@ -95,7 +95,7 @@ class GateRun:
 
 
 class GateRunner:
-    """Runs `python -m policies.gate` in-process with test defaults (tiny packs, no waivers, fixed date)."""
+    """Runs `python -m policies.gate` in-process with test defaults (tiny packs, no waivers, fixed date, no checkov)."""
 
     def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         self.tmp_path = tmp_path
@@ -112,6 +112,7 @@ class GateRunner:
         packs: Path | None = TINY_PACKS,
         waivers: Path | None = None,
         engine: str = "regorus",
+        checkov: bool = False,
     ) -> GateRun:
         self.runs += 1
         out = self.tmp_path / f"out{self.runs}"
@@ -123,6 +124,9 @@ class GateRunner:
         if packs is not None:
             argv += ["--packs", str(packs)]
         argv += ["--waivers", str(waivers or self.empty_waivers)]
+        if not checkov:
+            # The Rego tests assert Rego's findings; checkov's own tests (test_checkov_*.py) switch it on.
+            argv.append("--no-checkov")
         self.capsys.readouterr()
         code = main([*argv, *args])
         captured = self.capsys.readouterr()

@@ -48,7 +48,7 @@ def test_real_plan_gives_the_same_gate_findings_on_both_engines(stack: str, tmp_
     plan_file.write_text(json.dumps(_plan(stack)), encoding="utf-8")
     results = []
     for engine in ("regopy", "regorus"):
-        options = GateOptions(out=tmp_path / engine, plan=plan_file, engine=engine, repo_root=REPO_ROOT)
+        options = GateOptions(out=tmp_path / engine, plan=plan_file, engine=engine, repo_root=REPO_ROOT, checkov=False)
         result = run_gate(options)
         results.append(sorted((f.policy_id, f.status, f.message, str(f.resource)) for f in result.findings))
     assert results[0] == results[1]
