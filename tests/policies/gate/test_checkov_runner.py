@@ -110,7 +110,7 @@ def _collect(tmp_path: Path, timeout: float | None = None) -> CheckovReport:
 
 def test_a_missing_executable_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(EXECUTABLE_VARIABLE, str(tmp_path / "no-such-checkov"))
-    with pytest.raises(CheckovError, match="could not be started.*no-such-checkov"):
+    with pytest.raises(CheckovError, match=r"could not be started.*no-such-checkov"):
         _collect(tmp_path)
 
 
