@@ -1,7 +1,7 @@
 """Run by the checkov tool environment's interpreter (not the project's): prints, as JSON, every Terraform resource
 type that checkov's resource and graph checks name, with the check ids registered for each.
 
-It imports only checkov (never import it from the project), so it works in `.tools/checkov/` where the project's packages are absent.
+It imports only checkov (never import it from the project): it runs in `.tools/checkov/`, without our packages.
 """
 
 import json

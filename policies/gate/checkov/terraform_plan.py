@@ -216,7 +216,8 @@ def _attributes(
             # configuration: checkov builds its graph edge from that reference, so the planned value goes.
             converted = _Converted(present=False, expression={"references": references}, unknown=True)
         elif references:
-            converted.expression = _merge_reference(converted.expression, references)
+            targets = [by_urn[urn] for urn in item.resource.property_dependencies.get(key, []) if urn in by_urn]
+            converted = _reference_leaves(converted, name, targets)
         if converted.present:
             values[name] = converted.value
         if converted.expression is not None:
@@ -228,12 +229,52 @@ def _attributes(
     return values, expressions, unknown, sensitive
 
 
-def _merge_reference(expression: Any, references: list[str]) -> Any:
-    # A nested property (an object or a list of them) depends on another resource as a whole: the plan does not
-    # say which leaf, so the references ride on the block's expression, where checkov records them as edges.
-    if isinstance(expression, dict):
-        return {**expression, "references": references}
-    return expression
+_REFERENCE_SUFFIXES = frozenset({"id", "ids", "arn", "arns", "name", "names"})
+
+
+def _refers_to(leaf: str, block: str, target: _Planned) -> bool:
+    """A nested leaf names what it refers to: `subnet_ids` an aws_subnet, `key_arn` an aws_kms_key, `bucket` an
+    aws_s3_bucket; a bare `id`/`arn` takes its block's name (`launch_template.id`). Last words must agree."""
+    words = leaf.split("_")
+    if words[-1] in _REFERENCE_SUFFIXES:
+        words = words[:-1] or block.split("_")
+    return words[-1] == target.terraform_type.split("_")[-1]
+
+
+def _reference_leaves(converted: _Converted, block: str, targets: Sequence[_Planned]) -> _Converted:
+    """A nested property depends on other resources, but the plan does not say through which leaf: the leaves
+    that name a target's kind (_refers_to) become references to it, as a scalar property does."""
+    if not isinstance(converted.value, list):
+        return converted
+    expressions = converted.expression or [{} for _ in converted.value]
+    for element, expression in zip(converted.value, expressions, strict=True):
+        if isinstance(element, dict) and isinstance(expression, dict):
+            _reference_in_block(element, expression, block, targets)
+    converted.expression = expressions if any(expressions) else None
+    return converted
+
+
+def _reference_in_block(
+    value: dict[str, Any], expression: dict[str, Any], block: str, targets: Sequence[_Planned]
+) -> None:
+    for key in list(value):
+        item = value[key]
+        if isinstance(item, list) and item and all(isinstance(child, dict) for child in item):
+            children = expression.setdefault(key, [{} for _ in item])
+            if isinstance(children, list) and len(children) == len(item):
+                for child, child_expression in zip(item, children, strict=True):
+                    _reference_in_block(child, child_expression, key, targets)
+            if not any(children):
+                expression.pop(key)
+            continue
+        if not _is_scalar_or_scalars(item):
+            continue
+        references = _references(
+            [t.resource.urn for t in targets if _refers_to(key, block, t)], {t.resource.urn: t for t in targets}
+        )
+        if references:
+            del value[key]
+            expression[key] = {"references": references}
 
 
 def _is_scalar_or_scalars(value: Any) -> bool:
