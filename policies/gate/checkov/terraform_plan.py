@@ -153,10 +153,9 @@ def to_terraform_plan(
         "terraform_version": TERRAFORM_VERSION,
         "planned_values": {"root_module": {"resources": planned_resources}},
         "resource_changes": changes,
-        "configuration": {
-            "provider_config": {"aws": {"name": "aws", "full_name": PROVIDER_NAME}},
-            "root_module": {"resources": configuration},
-        },
+        # No `provider_config`: checkov would check a provider block that maps to no resource of the plan (Pulumi's
+        # providers are configured by the stack, not by the plan's resources).
+        "configuration": {"root_module": {"resources": configuration}},
     }
     return TerraformPlan(
         document=document,
