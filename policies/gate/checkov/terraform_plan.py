@@ -197,7 +197,7 @@ def _references(urns: Sequence[str], by_urn: Mapping[str, _Planned]) -> list[str
 def _attributes(
     item: _Planned, by_urn: Mapping[str, _Planned]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
-    shapes = resource_fields(item.token.module, item.token.cls)
+    shapes = resource_fields(item.token.module, snake(item.token.member), item.token.cls)
     values: dict[str, Any] = {}
     expressions: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
