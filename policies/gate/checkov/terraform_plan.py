@@ -209,13 +209,16 @@ def _attributes(
         shape = shapes.get(name) if shapes is not None else None
         converted = _convert(raw, shape, item.token.module, shapes is not None)
         name = _block_name(name, raw, shape)
-        references = _references(item.resource.property_dependencies.get(key, []), by_urn)
-        if references and _is_scalar_or_scalars(raw):
-            # Terraform plans a value computed from another resource as unknown, and names the reference in the
-            # configuration: checkov builds its graph edge from that reference, so the planned value goes.
-            converted = _Converted(present=False, expression={"references": references}, unknown=True)
-        elif references:
-            targets = [by_urn[urn] for urn in item.resource.property_dependencies.get(key, []) if urn in by_urn]
+        targets = [by_urn[urn] for urn in item.resource.property_dependencies.get(key, []) if urn in by_urn]
+        if targets and _is_scalar_or_scalars(raw):
+            # The whole value is computed from the targets (`bucket`, `allocationId`, `subnetIds`), unless it is a
+            # JSON document: a policy built from another resource's ARN is content checkov reads.
+            references = [] if _is_json_document(raw) else _references([t.resource.urn for t in targets], by_urn)
+            if references:
+                # Terraform plans a value computed from another resource as unknown and names the reference in
+                # the configuration: checkov builds its graph edge from that reference, so the planned value goes.
+                converted = _Converted(present=False, expression={"references": references}, unknown=True)
+        elif targets:
             converted = _reference_leaves(converted, name, targets)
         if converted.present:
             values[name] = converted.value
@@ -238,6 +241,18 @@ def _refers_to(leaf: str, block: str, target: _Planned) -> bool:
     if words[-1] in _REFERENCE_SUFFIXES:
         words = words[:-1] or block.split("_")
     return words[-1] == target.terraform_type.split("_")[-1]
+
+
+def _is_json_document(value: Any) -> bool:
+    return isinstance(value, str) and value.lstrip().startswith(("{", "["))
+
+
+def _leaf_references(leaf: str, block: str, value: Any, targets: Sequence[_Planned]) -> list[str]:
+    """The references a nested scalar (or list of scalars) stands for: the targets whose kind its name names."""
+    if _is_json_document(value):
+        return []
+    named = [t.resource.urn for t in targets if _refers_to(leaf, block, t)]
+    return _references(named, {t.resource.urn: t for t in targets})
 
 
 def _reference_leaves(converted: _Converted, block: str, targets: Sequence[_Planned]) -> _Converted:
@@ -268,9 +283,7 @@ def _reference_in_block(
             continue
         if not _is_scalar_or_scalars(item):
             continue
-        references = _references(
-            [t.resource.urn for t in targets if _refers_to(key, block, t)], {t.resource.urn: t for t in targets}
-        )
+        references = _leaf_references(key, block, item, targets)
         if references:
             del value[key]
             expression[key] = {"references": references}

@@ -228,6 +228,22 @@ def test_a_dependency_becomes_a_reference_and_drops_the_planned_value() -> None:
     assert configured["expressions"] == {"bucket": {"references": ["aws_s3_bucket.data.id", "aws_s3_bucket.data"]}}
 
 
+def test_a_json_policy_built_from_another_resource_stays_content() -> None:
+    bucket = resource("aws:s3/bucket:Bucket", "data")
+    policy = '{"Statement": [{"Effect": "Deny", "Principal": "*", "Resource": "arn:aws:s3:::data-1"}]}'
+    bucket_policy = resource(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "data",
+        {"bucket": "data-1", "policy": policy},
+        {"bucket": [bucket.urn], "policy": [bucket.urn]},
+    )
+    plan = convert(bucket, bucket_policy)
+    (_, planned) = plan.document["planned_values"]["root_module"]["resources"]
+    (_, configured) = plan.document["configuration"]["root_module"]["resources"]
+    assert planned["values"] == {"policy": policy}
+    assert set(configured["expressions"]) == {"bucket"}
+
+
 def test_a_nested_dependency_references_the_leaf_that_names_its_kind() -> None:
     key = resource("aws:kms/key:Key", "secrets")
     subnet = resource("aws:ec2/subnet:Subnet", "a")
