@@ -88,9 +88,11 @@ class TypeResolver:
 
     def __init__(self, known_types: Iterable[str]) -> None:
         self._known = sorted(known_types)
+        self._squashed = [(_squash(name), name) for name in self._known]
         self._by_squashed: dict[str, list[str]] = {}
-        for name in self._known:
-            self._by_squashed.setdefault(_squash(name), []).append(name)
+        for squashed, name in self._squashed:
+            self._by_squashed.setdefault(squashed, []).append(name)
+        self._resolved: dict[TypeToken, str | None] = {}  # a plan repeats its types many times
 
     def candidates(self, token: TypeToken) -> list[str]:
         module = conversion_data().module_aliases.get(token.module, token.module)
@@ -98,6 +100,11 @@ class TypeResolver:
         return [f"aws_{module}_{member}", f"aws_{member}", f"aws_{module}"]
 
     def resolve(self, token: TypeToken) -> str | None:
+        if token not in self._resolved:
+            self._resolved[token] = self._resolve(token)
+        return self._resolved[token]
+
+    def _resolve(self, token: TypeToken) -> str | None:
         candidates = self.candidates(token)
         for candidate in candidates:  # underscore-insensitive: Pulumi `openIdConnect` is Terraform `openid_connect`
             exact = self._by_squashed.get(_squash(candidate), [])
@@ -105,7 +112,7 @@ class TypeResolver:
                 return exact[0]
         for candidate in candidates[:2]:  # a unique known type extending a candidate: `...ReplicationConfig`
             squashed = _squash(candidate)
-            extended = [name for name in self._known if _squash(name).startswith(squashed)]
+            extended = [name for known, name in self._squashed if known.startswith(squashed)]
             if len(extended) == 1:
                 return extended[0]
         return None

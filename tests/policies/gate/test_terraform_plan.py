@@ -21,6 +21,8 @@ from infra.offline.plan import plan_document, run_program
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from policies.gate.checkov.mapping import checkov_mapping
 from policies.gate.checkov.registry import cache_file, known_terraform_types, terraform_checks
+from policies.gate.checkov.sdk_shapes import MAP, object_fields, resource_fields
+from policies.gate.checkov.terraform_names import singular
 from policies.gate.checkov.terraform_plan import PROVIDER_NAME, TerraformPlan, to_terraform_plan
 from policies.gate.checkov.toolenv import pinned_version
 from policies.gate.inputs.plan import parse_plan
@@ -176,6 +178,30 @@ def test_plural_terraform_blocks_keep_their_name() -> None:
         "values",
     )
     assert values["block_device_mappings"] == [{"device_name": "/dev/xvda", "ebs": [{"encrypted": "true"}]}]
+
+
+@pytest.mark.parametrize(
+    ("pulumi", "terraform"),
+    [
+        ("rules", "rule"),
+        ("taints", "taint"),
+        ("policies", "policy"),
+        ("addresses", "address"),
+        ("block_device_mappings", "block_device_mappings"),
+        ("access", "access"),
+    ],
+)
+def test_list_block_names_are_singular_unless_plural_in_terraform(pulumi: str, terraform: str) -> None:
+    assert singular(pulumi) == terraform
+
+
+def test_the_sdk_says_map_or_object_and_nothing_for_what_it_lacks() -> None:
+    cluster = resource_fields("eks", "cluster", "Cluster")
+    assert cluster is not None
+    assert (cluster["tags"], cluster["vpc_config"], cluster["version"]) == (MAP, "ClusterVpcConfigArgs", None)
+    rule = object_fields("s3", "BucketLifecycleConfigurationRuleArgs")
+    assert rule is not None and rule["transitions"] == "BucketLifecycleConfigurationRuleTransitionArgs"
+    assert resource_fields("eks", "no_such_member", "NoSuchMember") is None
 
 
 def test_json_policies_stay_strings() -> None:
