@@ -132,7 +132,16 @@ def test_one_multi_region_validated_encrypted_trail_into_a_locked_bucket(plan: P
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
         "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
         "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     } <= configures
+    (lifecycle,) = (
+        r
+        for r in plan.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.inputs.get("bucket") == trail.inputs["s3BucketName"]
+    )
+    (rule,) = lifecycle.inputs["rules"]
+    assert "expiration" not in rule  # current log files are the audit record: only noncurrent versions expire
+    assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] > 0
 
 
 def test_every_platform_bucket_but_the_log_buckets_has_access_logging(plan: PlanView) -> None:

@@ -6,7 +6,8 @@
   versioned, public-access-blocked, TLS-only and expires logs after the configured retention.
 - AuditTrail (one per stack, in the primary region): a multi-region CloudTrail trail with log file
   validation, encrypted with its own KMS key, into a versioned, object-locked (COMPLIANCE),
-  KMS-encrypted, public-access-blocked bucket whose access logs go to the primary region's log bucket.
+  KMS-encrypted, public-access-blocked bucket whose access logs go to the primary region's log bucket and
+  whose lifecycle expires noncurrent versions after the lock period and aborts failed multipart uploads.
   Key and bucket policies let CloudTrail in only for this trail (aws:SourceArn, confused deputy).
 """
 
@@ -261,6 +262,22 @@ class AuditTrail(pulumi.ComponentResource):
             f"{name}-bucket",
             bucket=bucket.id,
             rule={"default_retention": {"mode": "COMPLIANCE", "days": ctx.config.audit.trail_object_lock_days}},
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[versioning])),
+        )
+        # Current log files stay (they are the audit record); noncurrent versions expire once the object lock
+        # has released them, and failed multipart uploads are cleaned up instead of billed indefinitely.
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-bucket",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "id": "trail-noncurrent-and-uploads",
+                    "status": "Enabled",
+                    "filter": {"prefix": ""},
+                    "noncurrent_version_expiration": {"noncurrent_days": ctx.config.audit.trail_object_lock_days},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
+                }
+            ],
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[versioning])),
         )
         bucket_policy = aws.s3.BucketPolicy(
