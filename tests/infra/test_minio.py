@@ -167,7 +167,9 @@ def test_prod_switched_to_minio_plans_and_the_gate_warns_with_the_upstream_notic
     assert len(tenants) == len(config.regions)
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
-    result = run_gate(GateOptions(out=tmp_path / "gate", plan=plan_file, engine="regorus", repo_root=ROOT, checkov=False))
+    result = run_gate(
+        GateOptions(out=tmp_path / "gate", plan=plan_file, engine="regorus", repo_root=ROOT, checkov=False)
+    )
     warnings = [f for f in result.findings if f.policy_id == "storage.stack_warn_minio_in_prod"]
     assert len(warnings) == len(tenants)
     notice = contract.backend_notice("minio")
