@@ -124,9 +124,14 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         *((source.name, source) for source in extra_sources),
     ]
     results: list[SourceResult] = []
-    for stage, source in sources:
-        with watch.stage(stage):
-            results.append(source.run(subject))
+    try:
+        for stage, source in sources:
+            with watch.stage(stage):
+                results.append(source.run(subject))
+    except BaseException:
+        if checkov is not None:
+            checkov.cancel()  # never leave a checkov process running behind a failed gate
+        raise
     with watch.stage("checkov"):
         results.append(checkov.collect() if checkov is not None else not_run_result())
     with watch.stage("verdict"):

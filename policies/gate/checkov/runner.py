@@ -159,6 +159,12 @@ class CheckovProcess:
             raise CheckovError(f"checkov exited with code {code}{self._stderr_tail()}")
         return CheckovReport(version=self._version(), results=tuple(self._parse()), seconds=seconds)
 
+    def cancel(self) -> None:
+        """Stop the process if it still runs (the gate failed before collecting it)."""
+        if self._process is not None and self._process.poll() is None:
+            _kill_group(self._process)
+        self._close()
+
     def _parse(self) -> list[CheckResult]:
         if not self.results_path.is_file():
             raise CheckovError(f"checkov exited 0 but wrote no {self.results_path}{self._stderr_tail()}")

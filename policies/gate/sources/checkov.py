@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from policies.gate.catalog import CHECKOV_NOT_RUN, ENGINE_ERROR, gate_finding, gate_rules
-from policies.gate.checkov.mapping import CheckovMapping, CheckovRule, checkov_mapping
+from policies.gate.checkov.mapping import CheckovMapping, CheckovRule, MappingError, checkov_mapping
 from policies.gate.checkov.registry import CheckovRegistryError, known_terraform_types
 from policies.gate.checkov.runner import CheckovError, CheckovProcess, CheckovReport, CheckResult
-from policies.gate.checkov.settings import CheckovSettings, checkov_settings
+from policies.gate.checkov.settings import CheckovSettings, CheckovSettingsError, checkov_settings
 from policies.gate.checkov.targets import WorkspaceError, dockerfiles, workflows
 from policies.gate.checkov.terraform_plan import TerraformPlan, to_terraform_plan
 from policies.gate.findings import Finding, Location, ResourceRef, RuleInfo
@@ -50,12 +52,14 @@ class CheckovSource:
         settings: CheckovSettings | None = None,
         mapping: CheckovMapping | None = None,
     ) -> None:
-        self.settings = settings or checkov_settings()
-        self.work_dir = out / self.settings.work_directory
+        self.out = out
         self.repo_root = repo_root
         self.locate = locate
         self.manifest_files = dict(manifest_files or {})
-        self.mapping = mapping or checkov_mapping()
+        self._given = (settings, mapping)
+        # Read in start(): a malformed table or settings file is an engine error naming it, not a traceback.
+        self.settings: CheckovSettings | None = None
+        self.mapping = CheckovMapping(rules={}, default_severity="")
         self._subject: GateSubject | None = None
         self._plan: TerraformPlan | None = None
         self._process: CheckovProcess | None = None
@@ -69,8 +73,14 @@ class CheckovSource:
     def start(self, subject: GateSubject) -> None:
         self._subject = subject
         try:
-            self._files = self._targets(subject)
-        except (CheckovRegistryError, WorkspaceError, NotImplementedError, OSError, ValueError) as error:
+            self.settings = self._given[0] or checkov_settings()
+            self.mapping = self._given[1] or checkov_mapping()
+        except (CheckovSettingsError, MappingError, OSError, yaml.YAMLError) as error:
+            self._setup_error = f"checkov settings or mapping table unreadable: {error}"
+            return
+        try:
+            self._files = self._targets(subject, self.settings)
+        except (CheckovRegistryError, WorkspaceError, OSError, ValueError) as error:
             self._setup_error = f"checkov targets could not be prepared: {error}"
             return
         files = [path for paths in self._files.values() for path in paths]
@@ -78,8 +88,14 @@ class CheckovSource:
         required = [*self._files[target("dockerfile")], *self._files[target("github_actions")]]
         if self._plan is not None and self._plan.addresses:
             required += self._files[target("terraform_plan")]
-        self._process = CheckovProcess(files, self.work_dir, self.repo_root, self.settings, required=required)
+        work_dir = self.out / self.settings.work_directory
+        self._process = CheckovProcess(files, work_dir, self.repo_root, self.settings, required=required)
         self._process.start()
+
+    def cancel(self) -> None:
+        """Stop a started checkov (the gate failed before collecting it)."""
+        if self._process is not None:
+            self._process.cancel()
 
     def collect(self) -> SourceResult:
         if self._subject is None:
@@ -94,21 +110,21 @@ class CheckovSource:
 
     # -- targets -------------------------------------------------------------------------------------------------
 
-    def _targets(self, subject: GateSubject) -> dict[str, list[Path]]:
-        target = self.settings.target_of
-        files: dict[str, list[Path]] = {target(framework): [] for framework in self.settings.frameworks}
+    def _targets(self, subject: GateSubject, settings: CheckovSettings) -> dict[str, list[Path]]:
+        target = settings.target_of
+        files: dict[str, list[Path]] = {target(framework): [] for framework in settings.frameworks}
         if subject.input_kind == "plan":
             files[target("kubernetes")] = sorted(self.manifest_files)
-            files[target("terraform_plan")] = [self._write_terraform_plan(subject.resources)]
+            tfplan = self.out / settings.work_directory / TFPLAN_FILE
+            files[target("terraform_plan")] = [self._write_terraform_plan(subject.resources, tfplan)]
         else:
             files[target("kubernetes")] = sorted(set(subject.input_files))
-        files[target("dockerfile")] = dockerfiles(self.repo_root, self.settings)
-        files[target("github_actions")] = workflows(self.repo_root, self.settings)
+        files[target("dockerfile")] = dockerfiles(self.repo_root, settings)
+        files[target("github_actions")] = workflows(self.repo_root, settings)
         return files
 
-    def _write_terraform_plan(self, resources: Sequence[CloudResource]) -> Path:
+    def _write_terraform_plan(self, resources: Sequence[CloudResource], path: Path) -> Path:
         self._plan = to_terraform_plan(resources, known_terraform_types())
-        path = self.work_dir / TFPLAN_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self._plan.document, indent=1), encoding="utf-8")
         return path
@@ -155,9 +171,10 @@ class CheckovSource:
         return {"unconverted": {kind: list(urns) for kind, urns in sorted(unconverted.items())}}
 
     def _counts(self, results: Iterable[CheckResult]) -> dict[str, dict[str, int]]:
+        targets = self.settings.targets.values() if self.settings else ()
         counts = {
             target: {"files": len(self._files.get(target, [])), "resources": 0, "passed": 0, "failed": 0, "skipped": 0}
-            for target in self.settings.targets.values()
+            for target in targets
         }
         resources: dict[str, set[tuple[str, str]]] = {target: set() for target in counts}
         for check in results:

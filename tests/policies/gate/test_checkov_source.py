@@ -251,3 +251,17 @@ def test_a_failing_checkov_is_a_critical_engine_error_and_exit_1(
     row = next(c for c in run.report["controls"] if c["control"] == "ISO-42001:A.6.2.5")
     assert row["verdict"] == "error"  # the table's controls read error, never pass
     assert run.report["checkov"]["ran"] is False
+
+
+def test_a_malformed_mapping_table_is_an_engine_error_naming_the_file(
+    gate: GateRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = tmp_path / "broken-table"
+    (root / "mapping").mkdir(parents=True)
+    (root / "defaults.yaml").write_text("defaultSeverity: medium\n", encoding="utf-8")
+    (root / "mapping" / "kubernetes.yaml").write_text("checks:\n  CKV_K8S_16: {severity: severe}\n", encoding="utf-8")
+    monkeypatch.setattr(checkov_source, "checkov_mapping", lambda: checkov_mapping(root))
+    run = gate(manifests=MANIFESTS, checkov=True)
+    assert run.exit_code == 1
+    errors = [f["message"] for f in run.findings if f["policyId"] == "gate.engine_error"]
+    assert len(errors) == 1 and "kubernetes.yaml: CKV_K8S_16: severity 'severe'" in errors[0]
