@@ -10,14 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
-from gate_support import REAL_PACKS, REPO_ROOT, GateRun, GateRunner, write_plan
+from gate_support import HERE, REAL_PACKS, REPO_ROOT, GateRun, GateRunner, write_plan
 
 from infra.offline.plan import plan_document, run_program
 from policies.gate.checkov.mapping import checkov_mapping
 
 pytestmark = pytest.mark.slow  # each gate run of the prod plan with checkov takes 15-30 s here
 
+SARIF_SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 TARGETS = ("manifests", "dockerfiles", "workflows", "plan")
 BUCKET = (
     "urn:pulumi:prod::ai-platform::ai-platform:backups:BackupVault$"
@@ -66,6 +68,8 @@ def test_the_prod_gate_runs_checkov_on_four_targets_and_passes(
         counts = checkov["targets"][target]
         assert counts["files"] > 0 and counts["passed"] > 0, (target, counts)
     assert (run.out / "checkov" / "tfplan.json").is_file()
+    sarif = json.loads((run.out / "report.sarif").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)  # checkov's rules and results keep it valid
     blocking = [f for f in run.findings if f["blocking"]]
     assert run.exit_code == 0, json.dumps(blocking[:5], indent=2)
 
