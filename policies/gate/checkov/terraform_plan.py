@@ -207,7 +207,7 @@ def _attributes(
             continue  # engine bookkeeping (`__defaults`), not an attribute
         name = snake(key)
         shape = shapes.get(name) if shapes is not None else None
-        converted = _convert(raw, shape, item.token.module, shapes is not None)
+        converted = _convert(raw, shape, item.token.module, shapes is not None and name in shapes)
         name = _block_name(name, raw, shape)
         targets = [by_urn[urn] for urn in item.resource.property_dependencies.get(key, []) if urn in by_urn]
         if targets and _is_scalar_or_scalars(raw):
@@ -302,7 +302,8 @@ def _block_name(name: str, raw: Any, shape: Shape) -> str:
 
 
 def _convert(raw: Any, shape: Shape, module: str, typed: bool) -> _Converted:
-    """One value. `typed`: the SDK described the enclosing object, so a dict without an Args shape is a map."""
+    """One value. `typed`: the SDK declares this field, so a dict without an Args shape is a map; an undeclared
+    field's dict is an object when its keys look like attribute names (_looks_like_object)."""
     if is_secret(raw):
         return _Converted(present=False, sensitive=True)
     if raw == UNKNOWN:
@@ -331,11 +332,11 @@ def _convert(raw: Any, shape: Shape, module: str, typed: bool) -> _Converted:
                 else None,
             )
         items = [_convert(item, None, module, typed) for item in raw]
-        value = [item.value if item.present else None for item in items]
         masked_unknown = [bool(item.unknown) for item in items]
         masked_secret = [bool(item.sensitive) for item in items]
         return _Converted(
-            value=[v for v, u, s in zip(value, masked_unknown, masked_secret, strict=True) if not (u or s)],
+            # An opaque element stays a null in its place, as in Terraform's `after`; the masks say which.
+            value=[item.value if item.present else None for item in items],
             unknown=masked_unknown if any(masked_unknown) else None,
             sensitive=masked_secret if any(masked_secret) else None,
         )
@@ -359,7 +360,7 @@ def _convert_object(raw: dict[str, Any], shape: Shape, module: str) -> _Converte
     for key, item in raw.items():
         name = snake(key)
         child_shape = fields.get(name) if fields is not None else None
-        converted = _convert(item, child_shape, module, fields is not None)
+        converted = _convert(item, child_shape, module, fields is not None and name in fields)
         name = _block_name(name, item, child_shape)
         if converted.present:
             value[name] = converted.value

@@ -229,7 +229,7 @@ def test_unknowns_and_secrets_leave_the_planned_values_and_are_listed() -> None:
     assert values == {
         "version": "1.31",
         "tags": {"team": "ml"},
-        "vpc_config": [{"subnet_ids": ["subnet-1"], "endpoint_public_access": False}],
+        "vpc_config": [{"subnet_ids": ["subnet-1", None], "endpoint_public_access": False}],
     }
     assert change["after_unknown"] == {"name": True, "vpc_config": [{"subnet_ids": [False, True]}]}
     assert change["after_sensitive"] == {"role_arn": True, "tags": {"owner": True}}
