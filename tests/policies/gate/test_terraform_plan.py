@@ -343,16 +343,20 @@ def test_checkov_verdicts_on_small_plans(verdicts: Verdicts, case: str) -> None:
 
 
 @cache
-def _stack_plan(stack: str) -> TerraformPlan:
+def _stack(stack: str) -> tuple[frozenset[str], TerraformPlan]:
+    """The stack's AWS resource types and its plan's conversion (the program runs once per stack and module)."""
     recorded, config = run_program(stack, REPO_ROOT)
     loaded = parse_plan(Path(f"{stack}.json"), plan_document(recorded, config))
-    return to_terraform_plan(loaded.resources, known_terraform_types())
+    aws_types = frozenset(r.type for r in loaded.resources if r.type.startswith("aws:"))
+    return aws_types, to_terraform_plan(loaded.resources, known_terraform_types())
 
 
-@cache
+def _stack_plan(stack: str) -> TerraformPlan:
+    return _stack(stack)[1]
+
+
 def _aws_types(stack: str) -> frozenset[str]:
-    recorded, _ = run_program(stack, REPO_ROOT)
-    return frozenset(r.type for r in recorded if r.type.startswith("aws:"))
+    return _stack(stack)[0]
 
 
 @pytest.mark.slow
