@@ -7,6 +7,7 @@ next to the tool environment, keyed by the pinned checkov version, so a gate run
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -35,9 +36,9 @@ def terraform_checks() -> dict[str, tuple[str, ...]]:
             return _parse(json.loads(path.read_text(encoding="utf-8")), path)
         except (ValueError, CheckovRegistryError):
             pass  # a torn or stale cache is asked again below
-    data = _ask_checkov()
+    data = ask_checkov()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")  # parallel test workers may write at once
     temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     temporary.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
     return _parse(data, path)
@@ -49,7 +50,8 @@ def known_terraform_types() -> frozenset[str]:
     return frozenset(terraform_checks())
 
 
-def _ask_checkov() -> Any:
+def ask_checkov() -> Any:
+    """Run registry_probe.py in the tool environment (no cache): type → check ids, as JSON."""
     python = checkov_python()
     if not python.exists():
         raise CheckovRegistryError(f"{python}: no checkov tool environment (run `.ci/tools/install checkov`)")

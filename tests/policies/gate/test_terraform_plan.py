@@ -19,8 +19,9 @@ from checkov_plan_support import Verdicts, from_case, resource, run_checkov, urn
 
 from infra.offline.plan import plan_document, run_program
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
+from policies.gate.checkov import registry
 from policies.gate.checkov.mapping import checkov_mapping
-from policies.gate.checkov.registry import cache_file, known_terraform_types, terraform_checks
+from policies.gate.checkov.registry import CheckovRegistryError, cache_file, known_terraform_types, terraform_checks
 from policies.gate.checkov.sdk_shapes import MAP, object_fields, resource_fields
 from policies.gate.checkov.terraform_names import singular
 from policies.gate.checkov.terraform_plan import PROVIDER_NAME, TerraformPlan, to_terraform_plan
@@ -313,6 +314,13 @@ def test_known_types_come_from_checkov_and_are_cached_per_pinned_version() -> No
     assert "CKV_AWS_19" in checks["aws_s3_bucket"]
     assert "CKV2_AWS_6" in checks["aws_s3_bucket_public_access_block"]  # graph checks name their types too
     assert {"aws_s3_bucket", "aws_eks_cluster", "aws_prometheus_workspace"} <= known_terraform_types()
+
+
+def test_a_missing_tool_environment_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "no-env" / "bin" / "python"
+    monkeypatch.setattr(registry, "checkov_python", lambda: missing)
+    with pytest.raises(CheckovRegistryError, match=r"no-env/bin/python: no checkov tool environment"):
+        registry.ask_checkov()
 
 
 # --- checkov's verdicts on small plans ------------------------------------------------------------------------
