@@ -21,7 +21,14 @@ from typing import Any
 
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from policies.gate.checkov.sdk_shapes import MAP, Shape, object_fields, resource_fields
-from policies.gate.checkov.terraform_names import TypeResolver, TypeToken, parse_token, singular, snake
+from policies.gate.checkov.terraform_names import (
+    TypeResolver,
+    TypeToken,
+    conversion_data,
+    parse_token,
+    singular,
+    snake,
+)
 from policies.gate.subject import CloudResource
 
 FORMAT_VERSION = "1.2"
@@ -29,18 +36,6 @@ TERRAFORM_VERSION = "1.9.0"  # checkov requires the field; no Terraform ran, the
 PROVIDER_NAME = "registry.terraform.io/hashicorp/aws"
 _NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
 _URN_SUFFIX_LENGTH = 8
-
-# Pulumi step ops → Terraform change actions (an op the plan does not carry is a create).
-STEP_ACTIONS: dict[str, list[str]] = {
-    "create": ["create"],
-    "update": ["update"],
-    "same": ["no-op"],
-    "replace": ["delete", "create"],
-    "create-replacement": ["delete", "create"],
-    "read": ["read"],
-    "refresh": ["read"],
-    "import": ["no-op"],
-}
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,7 @@ def to_terraform_plan(
                 "name": item.name,
                 "provider_name": PROVIDER_NAME,
                 "change": {
-                    "actions": STEP_ACTIONS.get(op, ["create"]),
+                    "actions": list(conversion_data().step_actions.get(op, ("create",))),
                     "before": None,
                     "after": values,
                     "after_unknown": unknown,
@@ -231,14 +226,11 @@ def _attributes(
     return values, expressions, unknown, sensitive
 
 
-_REFERENCE_SUFFIXES = frozenset({"id", "ids", "arn", "arns", "name", "names"})
-
-
 def _refers_to(leaf: str, block: str, target: _Planned) -> bool:
     """A nested leaf names what it refers to: `subnet_ids` an aws_subnet, `key_arn` an aws_kms_key, `bucket` an
     aws_s3_bucket; a bare `id`/`arn` takes its block's name (`launch_template.id`). Last words must agree."""
     words = leaf.split("_")
-    if words[-1] in _REFERENCE_SUFFIXES:
+    if words[-1] in conversion_data().reference_suffixes:
         words = words[:-1] or block.split("_")
     return words[-1] == target.terraform_type.split("_")[-1]
 
