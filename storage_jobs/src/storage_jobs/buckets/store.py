@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from botocore.exceptions import ClientError
@@ -17,6 +18,10 @@ MAX_ATTEMPTS: Final = 5
 CONNECT_TIMEOUT_S: Final = 5
 READ_TIMEOUT_S: Final = 30
 DEFAULT_REGION: Final = "us-east-1"
+# The user's keys as files of its mounted Secret (infra/components/storage/client.py sets these), so that they
+# never sit in the pod's environment, where every child process and crash dump would inherit them.
+ACCESS_KEY_FILE_ENV: Final = "AWS_ACCESS_KEY_ID_FILE"
+SECRET_KEY_FILE_ENV: Final = "AWS_SECRET_ACCESS_KEY_FILE"
 ABSENT: Final = {
     "NoSuchBucket",
     "NoSuchBucketPolicy",
@@ -30,8 +35,30 @@ def custom_endpoint(endpoint: str | None) -> str | None:
     return endpoint or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
 
 
+class CredentialsFileError(Exception):
+    """A key file named by the environment cannot be read, or only one of the two is named."""
+
+
+def object_store_keys() -> tuple[str | None, str | None]:
+    """The access and secret key: from the files $AWS_ACCESS_KEY_ID_FILE and $AWS_SECRET_ACCESS_KEY_FILE name,
+    else from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a local run); None where neither is set."""
+    files = os.environ.get(ACCESS_KEY_FILE_ENV), os.environ.get(SECRET_KEY_FILE_ENV)
+    if not any(files):
+        return os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not all(files):
+        raise CredentialsFileError(f"set both {ACCESS_KEY_FILE_ENV} and {SECRET_KEY_FILE_ENV}, or neither")
+    keys = []
+    for variable, name in zip((ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV), files, strict=True):
+        try:
+            keys.append(Path(str(name)).read_text(encoding="utf-8").strip())
+        except OSError as exc:
+            raise CredentialsFileError(f"{variable}={name}: cannot read the key ({exc.strerror})") from exc
+    return keys[0], keys[1]
+
+
 def s3_client(endpoint: str | None = None) -> Any:
-    """Endpoint, keys and CA bundle from the standard AWS environment (--endpoint wins over it)."""
+    """Endpoint and CA bundle from the standard AWS environment (--endpoint wins over it), keys from
+    object_store_keys() (boto3's own chain where none are given)."""
     import boto3  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
@@ -49,7 +76,9 @@ def s3_client(endpoint: str | None = None) -> Any:
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     # A session of its own: boto3's default session keeps the first credentials it resolved for the process.
-    return boto3.session.Session().client("s3", endpoint_url=url, region_name=region, config=config)
+    access_key, secret_key = object_store_keys()
+    session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key)
+    return session.client("s3", endpoint_url=url, region_name=region, config=config)
 
 
 def error_code(exc: ClientError) -> str:
