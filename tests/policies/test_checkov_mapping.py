@@ -191,3 +191,14 @@ def test_a_misspelled_control_is_rejected(tmp_path: Path) -> None:
 def test_a_bad_default_severity_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match=r"defaults\.yaml: defaultSeverity 'severe'"):
         _load(_table(tmp_path, {}, default="severe"))
+
+
+# The docs list every check we do not adopt, with its reason
+
+
+def test_every_not_adopted_check_is_listed_in_the_docs() -> None:
+    text = (CHECKOV_POLICIES.parents[1] / "docs" / "policies" / "checkov.md").read_text(encoding="utf-8")
+    section = text.split("## Our mapping table", 1)[1].split("\n## ", 1)[0]
+    listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    not_adopted = {r.check_id for r in checkov_mapping().rules.values() if not r.adopted}
+    assert listed == not_adopted
