@@ -39,12 +39,12 @@ class CredentialsFileError(Exception):
     """A key file named by the environment cannot be read, or only one of the two is named."""
 
 
-def object_store_keys() -> tuple[str | None, str | None]:
-    """The access and secret key: from the files $AWS_ACCESS_KEY_ID_FILE and $AWS_SECRET_ACCESS_KEY_FILE name,
-    else from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a local run); None where neither is set."""
+def file_keys() -> tuple[str, str] | None:
+    """The access and secret key from the files $AWS_ACCESS_KEY_ID_FILE and $AWS_SECRET_ACCESS_KEY_FILE name;
+    None when neither is set."""
     files = os.environ.get(ACCESS_KEY_FILE_ENV), os.environ.get(SECRET_KEY_FILE_ENV)
     if not any(files):
-        return os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        return None
     if not all(files):
         raise CredentialsFileError(f"set both {ACCESS_KEY_FILE_ENV} and {SECRET_KEY_FILE_ENV}, or neither")
     keys = []
@@ -56,9 +56,15 @@ def object_store_keys() -> tuple[str | None, str | None]:
     return keys[0], keys[1]
 
 
+def object_store_keys() -> tuple[str | None, str | None]:
+    """The keys as a pair (the MinIO admin API takes them so): from the files, else AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (a local run); None where neither is set."""
+    return file_keys() or (os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"))
+
+
 def s3_client(endpoint: str | None = None) -> Any:
-    """Endpoint and CA bundle from the standard AWS environment (--endpoint wins over it), keys from
-    object_store_keys() (boto3's own chain where none are given)."""
+    """Endpoint and CA bundle from the standard AWS environment (--endpoint wins over it); the keys from the
+    files (file_keys), else boto3's own chain (environment with any session token, profile, web identity)."""
     import boto3  # noqa: PLC0415
     from botocore.config import Config  # noqa: PLC0415
 
@@ -76,8 +82,11 @@ def s3_client(endpoint: str | None = None) -> Any:
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     # A session of its own: boto3's default session keeps the first credentials it resolved for the process.
-    access_key, secret_key = object_store_keys()
-    session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key)
+    keys = file_keys()
+    if keys:
+        session = boto3.session.Session(aws_access_key_id=keys[0], aws_secret_access_key=keys[1])
+    else:
+        session = boto3.session.Session()
     return session.client("s3", endpoint_url=url, region_name=region, config=config)
 
 
