@@ -80,3 +80,13 @@ def test_an_unreadable_key_file_exits_2_naming_it(
     res = apply(write_contract(platform_contract(unique_stack()), tmp_path / "contract.json"), capsys)
     assert res.code == 2
     assert f"{SECRET_KEY_FILE_ENV}={tmp_path / 'absent'}: cannot read the key" in res.stderr
+
+
+def test_without_the_files_the_client_signs_with_boto3s_own_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ACCESS_KEY_FILE_ENV, raising=False)
+    monkeypatch.delenv(SECRET_KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "ENVACCESSKEY")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
+    with s3_capture() as endpoint:
+        s3_client(endpoint.url).list_buckets()
+    assert endpoint.access_keys() == ["ENVACCESSKEY"]
