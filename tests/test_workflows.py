@@ -68,7 +68,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _triggers(workflow: dict[str, Any]) -> dict[str, Any]:
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the bare key `on` as true
+    keys: dict[Any, Any] = workflow
+    triggers = keys.get("on", keys.get(True))  # YAML 1.1 reads the bare key `on` as true
     assert isinstance(triggers, dict)
     return triggers
 
@@ -189,7 +190,7 @@ def test_write_scopes_only_in_their_jobs(scope: str) -> None:
         (workflow.name, name)
         for workflow in WORKFLOWS
         for name, job in _jobs(workflow).items()
-        if job["permissions"].get(scope) == "write"
+        if job.get("permissions", {}).get(scope) == "write"
     }
     assert holders == WRITE_SCOPES[scope]
 
