@@ -18,6 +18,8 @@ from types import ModuleType
 
 import pytest
 
+from tests.binaries import require
+
 ROOT = Path(__file__).resolve().parents[1]
 GH_DIR = ROOT / ".ci" / "gh"
 RUN_URL = "https://github.example/o/r/actions/runs/42"
@@ -100,7 +102,7 @@ else:
     if "--body-file" in args:
         keep(value("--body-file"), "body.md")
     sys.exit(0)
-sys.exit(subprocess.run(["jq", "-r", value("--jq"), canned]).returncode)
+sys.exit(subprocess.run([os.environ["FAKE_GH_JQ"], "-r", value("--jq"), canned]).returncode)
 """
 
 
@@ -118,6 +120,7 @@ def github(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "FAKE_GH_STATE": str(tmp_path),
+        "FAKE_GH_JQ": require("jq"),
         "GITHUB_REPOSITORY": "o/r",
     }
 
