@@ -81,6 +81,7 @@ def test_the_report_counts_the_scan_and_names_its_controls(gate: GateRunner) -> 
     run = _scan(gate)
     summary = run.report["validation"]["imageScan"]
     assert summary["image"] == IMAGE and summary["vulnerabilities"] == 3 and summary["withFixedVersion"] == 2
+    assert run.report["tools"]["trivy"] == "0.58.1"
     controls = {row["control"]: row["verdict"] for row in run.report["controls"]}
     assert {control: controls[control] for control in image_scan_policy().rule.controls} == dict.fromkeys(
         image_scan_policy().rule.controls, "fail"
