@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,11 @@ def test_a_file_whose_config_no_longer_loads_is_refused(tmp_path: Path, capsys: 
     assert main(["--key", "driftJobs.image", "--image", DRIFT_IMAGE, str(stack)]) == 2
     assert "does not load after the edit" in capsys.readouterr().err
     assert "driftJobs" not in stack.read_text(encoding="utf-8")
+
+
+def test_runs_as_the_workflow_calls_it(project: Path) -> None:
+    stack = project / "stacks" / "Pulumi.staging.yaml"
+    command = [sys.executable, "-m", "infra.config.pin_image", "--key", "driftJobs.image", "--image", DRIFT_IMAGE]
+    proc = subprocess.run([*command, str(stack)], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert load_stack_file(stack)[0].drift_jobs.image == DRIFT_IMAGE
