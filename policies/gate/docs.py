@@ -17,6 +17,7 @@ from pathlib import Path
 from policies.engines import ControlCoverage, get_engine, load_packs
 from policies.engines.coverage import control_matrix, framework_of
 from policies.gate.catalog import gate_rules
+from policies.gate.image_scan_policy import image_scan_policy
 from policies.gate.pipeline import DEFAULT_PACKS
 
 DEFAULT_OUTPUT = Path("docs/policies/controls.md")
@@ -64,7 +65,7 @@ def render_controls_markdown(packs_root: Path = DEFAULT_PACKS) -> str:
                 )
     lines += ["", "## Gate rules", "", "Rules the gate reports itself (tested in `tests/policies/gate/`).", ""]
     lines += ["| Rule | Severity | Controls | Title |", "| --- | --- | --- | --- |"]
-    for gate_rule in gate_rules().values():
+    for gate_rule in [*gate_rules().values(), image_scan_policy().rule]:
         controls_text = ", ".join(f"{c} ({framework_of(c)})" for c in gate_rule.controls) or "—"
         lines.append(f"| `{gate_rule.policy_id}` | {gate_rule.severity} | {controls_text} | {gate_rule.title} |")
     return "\n".join(lines) + "\n"
