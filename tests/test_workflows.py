@@ -302,8 +302,9 @@ def test_ci_runs_the_ci_entry_point_on_every_change() -> None:
 
 def test_tools_are_installed_hash_checked() -> None:
     setup = (ROOT / ".github" / "actions" / "setup" / "action.yml").read_text(encoding="utf-8")
-    assert "--require-hashes" in setup and ".ci/tools/uv.txt" in setup
+    assert ".ci/tools/install-uv" in setup  # uv.txt with --require-hashes, as .ci/run installs it
     assert "make setup" in setup  # checkov: .ci/tools/install checkov, from its hash-checked lock
+    assert "pip install" not in setup  # no second, unchecked way in
 
 
 def test_scripts_the_workflows_run_exist_and_are_executable() -> None:
