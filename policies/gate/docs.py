@@ -20,6 +20,7 @@ from policies.engines.coverage import control_matrix, framework_of
 from policies.gate.catalog import gate_rules
 from policies.gate.checkov.mapping import CHECKOV_POLICIES, CheckovMapping, CheckovRule, checkov_mapping
 from policies.gate.checkov.toolenv import pinned_version
+from policies.gate.image_scan_policy import image_scan_policy
 from policies.gate.pipeline import DEFAULT_PACKS
 from policies.gate.severity import severity_scale
 
@@ -77,7 +78,7 @@ def render_controls_markdown(packs_root: Path = DEFAULT_PACKS, checkov_root: Pat
             lines += _checkov_rows(control, checkov.get(control, ()))
     lines += ["", "## Gate rules", "", "Rules the gate reports itself (tested in `tests/policies/gate/`).", ""]
     lines += ["| Rule | Severity | Controls | Title |", "| --- | --- | --- | --- |"]
-    for gate_rule in gate_rules().values():
+    for gate_rule in [*gate_rules().values(), image_scan_policy().rule]:
         controls_text = ", ".join(f"{c} ({framework_of(c)})" for c in gate_rule.controls) or "—"
         lines.append(f"| `{gate_rule.policy_id}` | {gate_rule.severity} | {controls_text} | {gate_rule.title} |")
     return "\n".join(lines) + "\n"
