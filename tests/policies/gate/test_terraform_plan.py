@@ -21,7 +21,13 @@ from infra.offline.plan import plan_document, run_program
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from policies.gate.checkov import registry
 from policies.gate.checkov.mapping import checkov_mapping
-from policies.gate.checkov.registry import CheckovRegistryError, cache_file, known_terraform_types, terraform_checks
+from policies.gate.checkov.registry import (
+    RegistryError,
+    checks_for_type,
+    known_terraform_types,
+    terraform_cache_file,
+    terraform_checks,
+)
 from policies.gate.checkov.sdk_shapes import MAP, object_fields, resource_fields
 from policies.gate.checkov.terraform_names import singular
 from policies.gate.checkov.terraform_plan import PROVIDER_NAME, TerraformPlan, to_terraform_plan
@@ -309,8 +315,8 @@ def test_a_dependency_on_an_unconverted_resource_keeps_the_value() -> None:
 
 def test_known_types_come_from_checkov_and_are_cached_per_pinned_version() -> None:
     checks = terraform_checks()
-    assert cache_file().name == f"terraform-checks-{pinned_version()}.json"
-    assert cache_file().is_file()
+    assert terraform_cache_file().name == f"terraform-checks-{pinned_version()}.json"
+    assert terraform_cache_file().is_file()
     assert "CKV_AWS_19" in checks["aws_s3_bucket"]
     assert "CKV2_AWS_6" in checks["aws_s3_bucket_public_access_block"]  # graph checks name their types too
     assert {"aws_s3_bucket", "aws_eks_cluster", "aws_prometheus_workspace"} <= known_terraform_types()
@@ -319,8 +325,8 @@ def test_known_types_come_from_checkov_and_are_cached_per_pinned_version() -> No
 def test_a_missing_tool_environment_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     missing = tmp_path / "no-env" / "bin" / "python"
     monkeypatch.setattr(registry, "checkov_python", lambda: missing)
-    with pytest.raises(CheckovRegistryError, match=r"no-env/bin/python: no checkov tool environment"):
-        registry.ask_checkov()
+    with pytest.raises(RegistryError, match=r"no-env/bin/python: no checkov tool environment"):
+        registry.registered_checks(registry.TERRAFORM)
 
 
 # --- checkov's verdicts on small plans ------------------------------------------------------------------------
@@ -378,9 +384,8 @@ def test_every_aws_type_of_the_stacks_converts_or_is_expected_not_to(stack: str)
 
 @pytest.mark.slow
 def test_every_check_checkov_registers_for_the_converted_types_is_mapped() -> None:
-    registered = terraform_checks()
     types = {address.split(".")[0] for stack in STACKS for address in _stack_plan(stack).addresses}
-    expected = {check_id for terraform_type in types for check_id in registered[terraform_type]}
+    expected = {check_id for terraform_type in types for check_id in checks_for_type(terraform_type)}
     unmapped = sorted(check_id for check_id in expected if not checkov_mapping().rule(check_id).mapped)
     assert unmapped == [], f"add to policies/checkov/mapping/aws.yaml: {unmapped}"
 
