@@ -58,6 +58,26 @@ SHARED_CONCERNS = {
     "CKV2_K8S_5": "kubernetes.deny_rbac_secrets_read",
     "CKV2_K8S_6": "kubernetes.deny_namespace_default_deny_network_policy",
     "CKV_K8S_104": "aws.deny_eks_secrets_encryption",
+    # The plan's AWS resources (aws.yaml) against the aws pack.
+    "CKV_AWS_19": "aws.stack_deny_s3_encryption",
+    "CKV_AWS_21": "aws.stack_deny_s3_versioning",
+    "CKV2_AWS_6": "aws.stack_deny_s3_public_access_block",
+    "CKV_AWS_18": "aws.stack_deny_s3_access_logging",
+    "CKV_AWS_143": "aws.stack_deny_backup_bucket_object_lock",
+    "CKV_AWS_36": "aws.stack_deny_cloudtrail_trail",
+    "CKV_AWS_67": "aws.stack_deny_cloudtrail_trail",
+    "CKV_AWS_7": "aws.deny_kms_key_rotation",
+    "CKV_AWS_37": "aws.deny_eks_control_plane_logging",
+    "CKV_AWS_38": "aws.deny_eks_endpoint_access",
+    "CKV_AWS_39": "aws.deny_eks_endpoint_access",
+    "CKV_AWS_58": "aws.deny_eks_secrets_encryption",
+    "CKV_AWS_79": "aws.deny_launch_template_imdsv2",
+    "CKV_AWS_341": "aws.deny_launch_template_imds_hop_limit",
+    "CKV_AWS_24": "aws.deny_security_group_open_admin_ports",
+    "CKV_AWS_25": "aws.deny_security_group_open_admin_ports",
+    "CKV_AWS_60": "aws.stack_deny_iam_public_trust",
+    "CKV_AWS_62": "aws.stack_deny_iam_wildcard_admin",
+    "CKV_AWS_274": "aws.stack_deny_iam_admin_managed_policy",
 }
 
 needs_checkov = pytest.mark.skipif(
