@@ -3,14 +3,16 @@
 SHELL := /bin/bash
 STACK ?= dev
 export UV_PYTHON_DOWNLOADS := never
-# uv from PATH, else the one `make` installs with pip on first use (fresh machine: only python3 is needed).
-UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+# uv: a developer's own on PATH (every command is --frozen, so any release that reads uv.lock will do), else the
+# pinned, hash-checked one that .ci/tools/install-uv puts in .tools/uv (fresh machine: only python3 is needed).
+# .ci/run always uses the pinned one (.ci/tools/README.md).
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 RUN := $(UV) run --frozen
 
 .PHONY: setup plan gate test lint typecheck docs bench clean
 
 setup:
-	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check "uv>=0.9,<0.14"
+	@$(UV) --version >/dev/null 2>&1 || .ci/tools/install-uv >/dev/null
 	@$(UV) sync --frozen --all-packages --quiet
 	@UV="$(UV)" .ci/tools/install checkov
 

@@ -37,6 +37,8 @@ BINARIES: dict[str, Binary] = {
     "radosgw-admin": Binary("ceph-common", ("radosgw-admin",)),
     "ceph": Binary("ceph-common", ("ceph",)),
     "monmaptool": Binary("ceph-base", ("monmaptool",)),
+    # gh's --jq filters, applied by the stand-in gh of tests/test_ci_gh.py as GitHub's CLI would.
+    "jq": Binary("jq", ("jq",)),
 }
 
 

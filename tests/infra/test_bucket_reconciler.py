@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from storage_jobs.buckets.store import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV
 from storage_jobs.contract import BucketContract
 
 from infra.components.access.namespaces import PSS_LEVEL
@@ -23,6 +24,7 @@ from infra.components.storage.contract import ca_bundle, endpoint_url, namespace
 from infra.components.storage.users import BUCKET_ADMIN, credentials_secret, object_store_users
 from infra.config import load_stack_file
 from infra.context import StackContext
+from tests.infra.object_store_pod import mounted_keys, secret_env
 from tests.infra.plan_view import PlanView, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,14 +104,12 @@ def test_the_reconciler_reads_the_mounted_contract_as_bucket_admin_over_tls(plan
         env = {e["name"]: e for e in container["env"]}
         assert env["AWS_ENDPOINT_URL_S3"]["value"] == endpoint_url(backend)
         assert env["AWS_ENDPOINT_URL_S3"]["value"].startswith("https://")
-        assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"] == {
-            "name": secret.name,
-            "key": secret.access_key_key,
+        # The keys are files of bucket-admin's Secret, never environment values.
+        assert mounted_keys(pod, container) == {
+            ACCESS_KEY_FILE_ENV: (secret.name, secret.access_key_key),
+            SECRET_KEY_FILE_ENV: (secret.name, secret.secret_key_key),
         }
-        assert env["AWS_SECRET_ACCESS_KEY"]["valueFrom"]["secretKeyRef"] == {
-            "name": secret.name,
-            "key": secret.secret_key_key,
-        }
+        assert secret_env(container) == []
         (ca,) = [n for n, v in volumes.items() if v.get("configMap", {}).get("name") == ca_bundle()[0]]
         assert env["AWS_CA_BUNDLE"]["value"] == f"{mounts[ca]}/{ca_bundle()[1]}"
 

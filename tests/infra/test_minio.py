@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storage_jobs.buckets.store import ACCESS_KEY_FILE_ENV
 
 from infra.components.access.namespaces import container_limit_range
 from infra.components.monitoring import names
@@ -19,6 +20,7 @@ from infra.components.storage.users import credentials_secret, object_store_user
 from infra.config import load_stack_file
 from infra.offline.plan import plan_document, run_with_config
 from policies.gate.pipeline import GateOptions, run_gate
+from tests.infra.object_store_pod import mounted_keys
 from tests.infra.plan_view import PlanView, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,10 +120,10 @@ def test_the_reconciler_leaves_only_itself_with_console_admin_and_grants_name_te
     config, _ = load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
     ctx = StackContext("ai-platform", "dev", config)
     region = config.regions[0].name
-    (container,) = reconciler_pod(ctx, region)["containers"]
-    key_ref = next(e for e in container["env"] if e["name"] == "AWS_ACCESS_KEY_ID")["valueFrom"]["secretKeyRef"]
+    pod = reconciler_pod(ctx, region)
+    (container,) = pod["containers"]
     ref = credentials_secret("minio", BUCKET_ADMIN)
-    assert (key_ref["name"], key_ref["key"]) == (ref.name, ref.access_key_key)
+    assert mounted_keys(pod, container)[ACCESS_KEY_FILE_ENV] == (ref.name, ref.access_key_key)
     assert credential_data(BUCKET_ADMIN, "s")[ref.access_key_key] == BUCKET_ADMIN
     granted = set(granted_users(bucket_contract(ctx, region).buckets))
     assert BUCKET_ADMIN in granted and granted <= {u.name for u in object_store_users(config)}

@@ -6,11 +6,14 @@ import json
 import re
 from pathlib import Path
 
+from drift_jobs.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV
+
 from infra.components.models.drift_schedule import cron_schedule, job_size
 from infra.components.storage.contract import ca_bundle, endpoint_url
 from infra.components.storage.users import credentials_secret, drift_user, object_store_users
 from infra.config import load_stack_file
 from infra.config.model import DriftConfig, ModelConfig
+from tests.infra.object_store_pod import mounted_keys, secret_env
 from tests.infra.plan_view import PlanView, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,14 +141,12 @@ def test_drift_jobs_use_their_models_object_store_user_and_no_aws_identity(plan:
         env = {e["name"]: e for e in container["env"]}
         secret = credentials_secret(backend, drift_user(model))
         assert env["AWS_ENDPOINT_URL_S3"]["value"] == endpoint_url(backend)
-        assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"] == {
-            "name": secret.name,
-            "key": secret.access_key_key,
+        # The keys are files of the user's Secret, never environment values.
+        assert mounted_keys(pod, container) == {
+            ACCESS_KEY_FILE_ENV: (secret.name, secret.access_key_key),
+            SECRET_KEY_FILE_ENV: (secret.name, secret.secret_key_key),
         }
-        assert env["AWS_SECRET_ACCESS_KEY"]["valueFrom"]["secretKeyRef"] == {
-            "name": secret.name,
-            "key": secret.secret_key_key,
-        }
+        assert secret_env(container) == []
         # The CA file the environment names is the mounted bundle ConfigMap's key.
         mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
         volumes = {v["name"]: v for v in pod["volumes"]}

@@ -2,9 +2,10 @@
 
 S3 objects are downloaded to a private temp directory and read from there: Parquet needs
 random access for row groups, and a local copy keeps memory bounded by the chunk size
-instead of the object size. Endpoint and credentials come from the standard AWS
-environment (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for Ceph RGW or MinIO, the default
-credential chain including the pod's web identity token).
+instead of the object size. The endpoint comes from the standard AWS environment
+(AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for Ceph RGW or MinIO); the keys from the files
+AWS_ACCESS_KEY_ID_FILE and AWS_SECRET_ACCESS_KEY_FILE name (the pod mounts its object-store
+user's Secret), else boto3's default chain (environment, the pod's web identity token).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from drift_jobs.retry import RetryPolicy, TransientError, call_with_retries
 
 DATA_SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz", ".npy")
 _TRANSIENT_HTTP = {408, 429, 500, 502, 503, 504}
+# The keys as files of the mounted Secret (infra/components/storage/client.py sets these), never in the pod's
+# environment, where every child process and crash dump would inherit them.
+ACCESS_KEY_FILE_ENV = "AWS_ACCESS_KEY_ID_FILE"
+SECRET_KEY_FILE_ENV = "AWS_SECRET_ACCESS_KEY_FILE"
 
 
 def is_s3(uri: str) -> bool:
@@ -58,6 +63,24 @@ def is_data_file(name: str) -> bool:
     return not base.startswith(("_", ".")) and base.lower().endswith(DATA_SUFFIXES)
 
 
+def file_credentials() -> dict[str, str]:
+    """Session arguments for the keys in the files the environment names; none without them (boto3's chain)."""
+    files = os.environ.get(ACCESS_KEY_FILE_ENV), os.environ.get(SECRET_KEY_FILE_ENV)
+    if not any(files):
+        return {}
+    if not all(files):
+        raise BadInputError(f"set both {ACCESS_KEY_FILE_ENV} and {SECRET_KEY_FILE_ENV}, or neither")
+    keys = {}
+    for argument, variable, name in zip(
+        ("aws_access_key_id", "aws_secret_access_key"), (ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV), files, strict=True
+    ):
+        try:
+            keys[argument] = Path(str(name)).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise BadInputError(f"{variable}={name}: cannot read the key ({exc.strerror})") from exc
+    return keys
+
+
 def _s3_client() -> Any:
     # boto3 costs ~0.3 s to import; runs on local files should not pay for it.
     import boto3  # noqa: PLC0415
@@ -78,7 +101,7 @@ def _s3_client() -> Any:
         response_checksum_validation="when_required",
     )
     # A session per client: boto3's default session keeps the first credentials it resolved for the process.
-    session = boto3.session.Session()
+    session = boto3.session.Session(**file_credentials())
     return session.client("s3", region_name=region or ("us-east-1" if custom_endpoint else None), config=config)
 
 

@@ -14,7 +14,13 @@ from typing import Any
 from infra.components.access import priority_classes
 from infra.components.models.drift_schedule import cron_schedule, job_size, merge_schedule
 from infra.components.nodes.spec import role_label
-from infra.components.storage.client import ca_mount, ca_volume, object_store_env
+from infra.components.storage.client import (
+    ca_mount,
+    ca_volume,
+    credentials_mount,
+    credentials_volume,
+    object_store_env,
+)
 from infra.components.storage.users import drift_user
 from infra.config.model import ModelConfig
 
@@ -73,8 +79,8 @@ def drift_cronjobs(job: DriftJobContext) -> list[DriftCronJob]:
 
 def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: dict[str, Any]) -> dict[str, Any]:
     size = job_size(job.model)
-    # The region's object store as the model's own drift user: endpoint, keys from its Secret, platform CA.
-    env: list[dict[str, Any]] = object_store_env(job.backend, drift_user(job.model.name), job.region)
+    # The region's object store as the model's own drift user: endpoint, platform CA, keys mounted from its Secret.
+    env: list[dict[str, Any]] = object_store_env(job.backend, job.region)
     if indexed:
         env.append(
             {
@@ -109,6 +115,7 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
             {"name": "config", "mountPath": "/etc/drift-job", "readOnly": True},
             {"name": "scratch", "mountPath": "/tmp"},
             ca_mount(),
+            credentials_mount(),
         ],
     }
     pod = {
@@ -139,6 +146,7 @@ def _cronjob(job: DriftJobContext, schedule: str, command: list[str], indexed: d
             {"name": "config", "configMap": {"name": job.config_map}},
             {"name": "scratch", "emptyDir": {"sizeLimit": "2Gi"}},
             ca_volume(),
+            credentials_volume(job.backend, drift_user(job.model.name)),
         ],
     }
     return {

@@ -19,7 +19,14 @@ from storage_jobs.contract import BucketContract
 from infra.components.access import priority_classes
 from infra.components.access.namespaces import Quota
 from infra.components.storage.buckets import bucket_contract, contract_hash
-from infra.components.storage.client import ca_mount, ca_volume, object_store_egress, object_store_env
+from infra.components.storage.client import (
+    ca_mount,
+    ca_volume,
+    credentials_mount,
+    credentials_volume,
+    object_store_egress,
+    object_store_env,
+)
 from infra.components.storage.contract import namespace as storage_namespace
 from infra.components.storage.users import BUCKET_ADMIN
 from infra.context import StackContext
@@ -60,7 +67,7 @@ def reconciler_pod(ctx: StackContext, region: str) -> dict[str, Any]:
                 "imagePullPolicy": "IfNotPresent",
                 "command": ["storage-jobs"],
                 "args": ["buckets", "apply", "--contract", f"{CONTRACT_DIR}/{CONTRACT_KEY}"],
-                "env": object_store_env(backend, BUCKET_ADMIN, region),
+                "env": object_store_env(backend, region),
                 "resources": {
                     "requests": {"cpu": "100m", "memory": "128Mi"},
                     "limits": {"cpu": "500m", "memory": "256Mi"},
@@ -79,6 +86,7 @@ def reconciler_pod(ctx: StackContext, region: str) -> dict[str, Any]:
                     {"name": "contract", "mountPath": CONTRACT_DIR, "readOnly": True},
                     {"name": "scratch", "mountPath": "/tmp"},
                     ca_mount(),
+                    credentials_mount(),
                 ],
             }
         ],
@@ -86,6 +94,7 @@ def reconciler_pod(ctx: StackContext, region: str) -> dict[str, Any]:
             {"name": "contract", "configMap": {"name": CONTRACT_CONFIG_MAP}},
             {"name": "scratch", "emptyDir": {"sizeLimit": "64Mi"}},
             ca_volume(),
+            credentials_volume(backend, BUCKET_ADMIN),
         ],
     }
 

@@ -2,8 +2,7 @@
 
 The object-store components create these users (Rook: a CephObjectStoreUser in the user's namespace, whose
 Secret Rook writes; MinIO: a generated Secret the Tenant's users list references); the bucket contract grants
-each one only its prefixes; workloads read the Secret through the environment the drift job already reads
-(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL_S3).
+each one only its prefixes; workloads mount the Secret as files (infra/components/storage/client.py).
 """
 
 from __future__ import annotations

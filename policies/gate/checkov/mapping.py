@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from policies.engines.control_ids import CONTROL_ID
 from policies.gate.severity import severity_scale
 
 CHECKOV_POLICIES = Path(__file__).resolve().parents[2] / "checkov"
@@ -72,6 +73,10 @@ def _rule(path: Path, check_id: str, entry: Any, levels: set[str]) -> CheckovRul
     controls = entry.get("controls") or []
     if not isinstance(controls, list) or not all(isinstance(c, str) for c in controls):
         raise MappingError(f"{path}: {check_id}: controls must be a list of control ids")
+    # Spelled as the Rego packs spell them, or the control row would split in two.
+    misspelled = [c for c in controls if not CONTROL_ID.match(c)]
+    if misspelled:
+        raise MappingError(f"{path}: {check_id}: control ids {misspelled} do not follow the catalogue's spelling")
     adopted = entry.get("adopted", True)
     reason = entry.get("reason")
     if adopted is False and not (isinstance(reason, str) and reason.strip()):

@@ -32,6 +32,8 @@ class ConversionDataError(ValueError):
 class ConversionData:
     module_aliases: dict[str, str]
     plural_blocks: frozenset[str]
+    reference_suffixes: frozenset[str]
+    step_actions: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -45,7 +47,21 @@ def conversion_data(path: Path = DATA_FILE) -> ConversionData:
     plural = data.get("pluralBlocks") or []
     if not isinstance(plural, list) or not all(isinstance(name, str) for name in plural):
         raise ConversionDataError(f"{path}: pluralBlocks must be a list of Terraform block names")
-    return ConversionData(module_aliases=dict(aliases), plural_blocks=frozenset(plural))
+    suffixes = data.get("referenceSuffixes") or []
+    if not isinstance(suffixes, list) or not all(isinstance(suffix, str) for suffix in suffixes):
+        raise ConversionDataError(f"{path}: referenceSuffixes must be a list of attribute name endings")
+    actions = data.get("stepActions") or {}
+    if not isinstance(actions, dict) or not all(
+        isinstance(op, str) and isinstance(names, list) and all(isinstance(n, str) for n in names)
+        for op, names in actions.items()
+    ):
+        raise ConversionDataError(f"{path}: stepActions must map Pulumi step ops to lists of Terraform actions")
+    return ConversionData(
+        module_aliases=dict(aliases),
+        plural_blocks=frozenset(plural),
+        reference_suffixes=frozenset(suffixes),
+        step_actions={op: tuple(names) for op, names in actions.items()},
+    )
 
 
 def snake(name: str) -> str:

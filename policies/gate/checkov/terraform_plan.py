@@ -21,7 +21,14 @@ from typing import Any
 
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from policies.gate.checkov.sdk_shapes import MAP, Shape, object_fields, resource_fields
-from policies.gate.checkov.terraform_names import TypeResolver, TypeToken, parse_token, singular, snake
+from policies.gate.checkov.terraform_names import (
+    TypeResolver,
+    TypeToken,
+    conversion_data,
+    parse_token,
+    singular,
+    snake,
+)
 from policies.gate.subject import CloudResource
 
 FORMAT_VERSION = "1.2"
@@ -29,18 +36,6 @@ TERRAFORM_VERSION = "1.9.0"  # checkov requires the field; no Terraform ran, the
 PROVIDER_NAME = "registry.terraform.io/hashicorp/aws"
 _NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
 _URN_SUFFIX_LENGTH = 8
-
-# Pulumi step ops → Terraform change actions (an op the plan does not carry is a create).
-STEP_ACTIONS: dict[str, list[str]] = {
-    "create": ["create"],
-    "update": ["update"],
-    "same": ["no-op"],
-    "replace": ["delete", "create"],
-    "create-replacement": ["delete", "create"],
-    "read": ["read"],
-    "refresh": ["read"],
-    "import": ["no-op"],
-}
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,7 @@ def to_terraform_plan(
                 "name": item.name,
                 "provider_name": PROVIDER_NAME,
                 "change": {
-                    "actions": STEP_ACTIONS.get(op, ["create"]),
+                    "actions": list(conversion_data().step_actions.get(op, ("create",))),
                     "before": None,
                     "after": values,
                     "after_unknown": unknown,
@@ -207,7 +202,7 @@ def _attributes(
             continue  # engine bookkeeping (`__defaults`), not an attribute
         name = snake(key)
         shape = shapes.get(name) if shapes is not None else None
-        converted = _convert(raw, shape, item.token.module, shapes is not None)
+        converted = _convert(raw, shape, item.token.module, shapes is not None and name in shapes)
         name = _block_name(name, raw, shape)
         targets = [by_urn[urn] for urn in item.resource.property_dependencies.get(key, []) if urn in by_urn]
         if targets and _is_scalar_or_scalars(raw):
@@ -231,14 +226,11 @@ def _attributes(
     return values, expressions, unknown, sensitive
 
 
-_REFERENCE_SUFFIXES = frozenset({"id", "ids", "arn", "arns", "name", "names"})
-
-
 def _refers_to(leaf: str, block: str, target: _Planned) -> bool:
     """A nested leaf names what it refers to: `subnet_ids` an aws_subnet, `key_arn` an aws_kms_key, `bucket` an
     aws_s3_bucket; a bare `id`/`arn` takes its block's name (`launch_template.id`). Last words must agree."""
     words = leaf.split("_")
-    if words[-1] in _REFERENCE_SUFFIXES:
+    if words[-1] in conversion_data().reference_suffixes:
         words = words[:-1] or block.split("_")
     return words[-1] == target.terraform_type.split("_")[-1]
 
@@ -302,7 +294,8 @@ def _block_name(name: str, raw: Any, shape: Shape) -> str:
 
 
 def _convert(raw: Any, shape: Shape, module: str, typed: bool) -> _Converted:
-    """One value. `typed`: the SDK described the enclosing object, so a dict without an Args shape is a map."""
+    """One value. `typed`: the SDK declares this field, so a dict without an Args shape is a map; an undeclared
+    field's dict is an object when its keys look like attribute names (_looks_like_object)."""
     if is_secret(raw):
         return _Converted(present=False, sensitive=True)
     if raw == UNKNOWN:
@@ -331,11 +324,11 @@ def _convert(raw: Any, shape: Shape, module: str, typed: bool) -> _Converted:
                 else None,
             )
         items = [_convert(item, None, module, typed) for item in raw]
-        value = [item.value if item.present else None for item in items]
         masked_unknown = [bool(item.unknown) for item in items]
         masked_secret = [bool(item.sensitive) for item in items]
         return _Converted(
-            value=[v for v, u, s in zip(value, masked_unknown, masked_secret, strict=True) if not (u or s)],
+            # An opaque element stays a null in its place, as in Terraform's `after`; the masks say which.
+            value=[item.value if item.present else None for item in items],
             unknown=masked_unknown if any(masked_unknown) else None,
             sensitive=masked_secret if any(masked_secret) else None,
         )
@@ -359,7 +352,7 @@ def _convert_object(raw: dict[str, Any], shape: Shape, module: str) -> _Converte
     for key, item in raw.items():
         name = snake(key)
         child_shape = fields.get(name) if fields is not None else None
-        converted = _convert(item, child_shape, module, fields is not None)
+        converted = _convert(item, child_shape, module, fields is not None and name in fields)
         name = _block_name(name, item, child_shape)
         if converted.present:
             value[name] = converted.value

@@ -24,7 +24,7 @@ def junit_tree(result: GateResult) -> ET.ElementTree[ET.Element]:
     suites: dict[str, list[RuleInfo]] = {}
     for rule in result.rules.values():
         suites.setdefault(rule.policy_id.split(".", 1)[0], []).append(rule)
-    root = ET.Element("testsuites", name=f"policy gate: {result.subject.settings.stack or 'manifests'}")
+    root = ET.Element("testsuites", name=f"policy gate: {result.subject.settings.stack or result.subject.input_kind}")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for suite_name, rules in sorted(suites.items()):
         suite = ET.SubElement(root, "testsuite", name=suite_name)

@@ -21,7 +21,11 @@ def markdown_report(result: GateResult, max_chars: int = MAX_CHARS) -> str:
 def _lines(result: GateResult) -> list[str]:
     settings = result.subject.settings
     verdict = result.verdict
-    target = f"stack `{settings.stack}`" if settings.stack else f"manifests `{result.hashes['input']['path']}`"
+    target = (
+        f"stack `{settings.stack}`"
+        if settings.stack
+        else f"{result.subject.input_kind} `{result.hashes['input']['path']}`"
+    )
     lines = [
         f"## {_VERDICT_ICON[verdict.verdict]} Policy gate: {verdict.verdict.upper()} — {target}",
         "",

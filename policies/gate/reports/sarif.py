@@ -37,7 +37,7 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
                 "rules": [_rule(rule, unmapped) for rule in rules],
             }
         },
-        "automationDetails": {"id": f"{TOOL_NAME}/{result.subject.settings.stack or 'manifests'}/"},
+        "automationDetails": {"id": f"{TOOL_NAME}/{result.subject.settings.stack or result.subject.input_kind}/"},
         "invocations": [
             {
                 "executionSuccessful": not errors,

@@ -18,7 +18,7 @@ import yaml
 
 from policies.gate.catalog import CHECKOV_NOT_RUN, ENGINE_ERROR, gate_finding, gate_rules
 from policies.gate.checkov.mapping import CheckovMapping, CheckovRule, MappingError, checkov_mapping
-from policies.gate.checkov.registry import CheckovRegistryError, known_terraform_types
+from policies.gate.checkov.registry import RegistryError, known_terraform_types
 from policies.gate.checkov.runner import CheckovError, CheckovProcess, CheckovReport, CheckResult
 from policies.gate.checkov.settings import CheckovSettings, CheckovSettingsError, checkov_settings
 from policies.gate.checkov.targets import WorkspaceError, dockerfiles, workflows
@@ -80,7 +80,7 @@ class CheckovSource:
             return
         try:
             self._files = self._targets(subject, self.settings)
-        except (CheckovRegistryError, WorkspaceError, OSError, ValueError) as error:
+        except (RegistryError, WorkspaceError, OSError, ValueError) as error:
             self._setup_error = f"checkov targets could not be prepared: {error}"
             return
         files = [path for paths in self._files.values() for path in paths]

@@ -18,3 +18,16 @@ def test_matrix_lists_every_rule_with_its_fixtures_and_the_gate_rules() -> None:
     assert "CIS-EKS-5.3.1" in text
     assert "`schema.kubernetes_schema`" in text
     assert "Allow fixtures" in text and "Deny fixtures" in text
+
+
+def test_each_control_lists_the_checkov_checks_mapped_to_it_next_to_its_rego_rules() -> None:
+    rows = [
+        line.split(" | ") for line in render_controls_markdown().splitlines() if line.startswith("| CIS-EKS-4.2.1 |")
+    ]
+    assert "`kubernetes.deny_privileged_container`" in {row[2] for row in rows if row[1] == "rego"}
+    assert any("`CKV_K8S_16`" in row[2] for row in rows if row[1] == "checkov")
+
+
+def test_a_not_adopted_checkov_check_is_shown_as_such() -> None:
+    rows = [line for line in render_controls_markdown().splitlines() if "`CKV_K8S_84`" in line]
+    assert rows and all("| not adopted |" in row for row in rows)

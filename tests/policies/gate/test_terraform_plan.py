@@ -19,8 +19,15 @@ from checkov_plan_support import Verdicts, from_case, resource, run_checkov, urn
 
 from infra.offline.plan import plan_document, run_program
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
+from policies.gate.checkov import registry
 from policies.gate.checkov.mapping import checkov_mapping
-from policies.gate.checkov.registry import cache_file, known_terraform_types, terraform_checks
+from policies.gate.checkov.registry import (
+    RegistryError,
+    checks_for_type,
+    known_terraform_types,
+    terraform_cache_file,
+    terraform_checks,
+)
 from policies.gate.checkov.sdk_shapes import MAP, object_fields, resource_fields
 from policies.gate.checkov.terraform_names import singular
 from policies.gate.checkov.terraform_plan import PROVIDER_NAME, TerraformPlan, to_terraform_plan
@@ -229,7 +236,7 @@ def test_unknowns_and_secrets_leave_the_planned_values_and_are_listed() -> None:
     assert values == {
         "version": "1.31",
         "tags": {"team": "ml"},
-        "vpc_config": [{"subnet_ids": ["subnet-1"], "endpoint_public_access": False}],
+        "vpc_config": [{"subnet_ids": ["subnet-1", None], "endpoint_public_access": False}],
     }
     assert change["after_unknown"] == {"name": True, "vpc_config": [{"subnet_ids": [False, True]}]}
     assert change["after_sensitive"] == {"role_arn": True, "tags": {"owner": True}}
@@ -308,11 +315,18 @@ def test_a_dependency_on_an_unconverted_resource_keeps_the_value() -> None:
 
 def test_known_types_come_from_checkov_and_are_cached_per_pinned_version() -> None:
     checks = terraform_checks()
-    assert cache_file().name == f"terraform-checks-{pinned_version()}.json"
-    assert cache_file().is_file()
+    assert terraform_cache_file().name == f"terraform-checks-{pinned_version()}.json"
+    assert terraform_cache_file().is_file()
     assert "CKV_AWS_19" in checks["aws_s3_bucket"]
     assert "CKV2_AWS_6" in checks["aws_s3_bucket_public_access_block"]  # graph checks name their types too
     assert {"aws_s3_bucket", "aws_eks_cluster", "aws_prometheus_workspace"} <= known_terraform_types()
+
+
+def test_a_missing_tool_environment_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "no-env" / "bin" / "python"
+    monkeypatch.setattr(registry, "checkov_python", lambda: missing)
+    with pytest.raises(RegistryError, match=r"no-env/bin/python: no checkov tool environment"):
+        registry.registered_checks(registry.TERRAFORM)
 
 
 # --- checkov's verdicts on small plans ------------------------------------------------------------------------
@@ -343,16 +357,20 @@ def test_checkov_verdicts_on_small_plans(verdicts: Verdicts, case: str) -> None:
 
 
 @cache
-def _stack_plan(stack: str) -> TerraformPlan:
+def _stack(stack: str) -> tuple[frozenset[str], TerraformPlan]:
+    """The stack's AWS resource types and its plan's conversion (the program runs once per stack and module)."""
     recorded, config = run_program(stack, REPO_ROOT)
     loaded = parse_plan(Path(f"{stack}.json"), plan_document(recorded, config))
-    return to_terraform_plan(loaded.resources, known_terraform_types())
+    aws_types = frozenset(r.type for r in loaded.resources if r.type.startswith("aws:"))
+    return aws_types, to_terraform_plan(loaded.resources, known_terraform_types())
 
 
-@cache
+def _stack_plan(stack: str) -> TerraformPlan:
+    return _stack(stack)[1]
+
+
 def _aws_types(stack: str) -> frozenset[str]:
-    recorded, _ = run_program(stack, REPO_ROOT)
-    return frozenset(r.type for r in recorded if r.type.startswith("aws:"))
+    return _stack(stack)[0]
 
 
 @pytest.mark.slow
@@ -366,9 +384,8 @@ def test_every_aws_type_of_the_stacks_converts_or_is_expected_not_to(stack: str)
 
 @pytest.mark.slow
 def test_every_check_checkov_registers_for_the_converted_types_is_mapped() -> None:
-    registered = terraform_checks()
     types = {address.split(".")[0] for stack in STACKS for address in _stack_plan(stack).addresses}
-    expected = {check_id for terraform_type in types for check_id in registered[terraform_type]}
+    expected = {check_id for terraform_type in types for check_id in checks_for_type(terraform_type)}
     unmapped = sorted(check_id for check_id in expected if not checkov_mapping().rule(check_id).mapped)
     assert unmapped == [], f"add to policies/checkov/mapping/aws.yaml: {unmapped}"
 

@@ -8,10 +8,8 @@ import yaml
 
 from infra.pulumi_wire import UNKNOWN
 from policies.engines import SEVERITIES, Pack
+from policies.engines.control_ids import CONTROL_ID
 
-CONTROL_ID = re.compile(
-    r"^(CIS-EKS-\d+(\.\d+)+|NIST-800-53:[A-Z]{2}-\d+|ISO-27001:A\.\d+\.\d+|ISO-42001:A\.\d+(\.\d+)*|EU-AI-Act:Art\.\d+)$"
-)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EXPECTED_PACKS = {
     "aws": "pulumi",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, Final
@@ -29,7 +28,15 @@ from storage_jobs.buckets.minio_users import (
     reconcile_users,
 )
 from storage_jobs.buckets.reconcile import BucketResult, CannotReconcileError, reconcile
-from storage_jobs.buckets.store import custom_endpoint, error_code, s3_client
+from storage_jobs.buckets.store import (
+    ACCESS_KEY_FILE_ENV,
+    SECRET_KEY_FILE_ENV,
+    CredentialsFileError,
+    custom_endpoint,
+    error_code,
+    object_store_keys,
+    s3_client,
+)
 from storage_jobs.contract import BucketContract
 from storage_jobs.exit_codes import EPILOG, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_OK, EXIT_UNREACHABLE
 
@@ -63,7 +70,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         description=(
             "Idempotent: writes only the settings that differ from the contract, reads every bucket back and "
             "reports what had drifted. Endpoint, keys and CA bundle come from the standard AWS environment "
-            "(AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_CA_BUNDLE); botocore retries "
+            "(AWS_ENDPOINT_URL_S3, AWS_CA_BUNDLE); the keys from the files AWS_ACCESS_KEY_ID_FILE and "
+            "AWS_SECRET_ACCESS_KEY_FILE name, else AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; botocore retries "
             "(AWS_MAX_ATTEMPTS, default 5)."
         ),
     )
@@ -119,10 +127,11 @@ def apply_users(contract: BucketContract, endpoint: str | None) -> list[UserResu
     """MinIO: each user's grants as its only attached policy; the job's own user (the owner) is left alone."""
     if contract.backend not in IDENTITY_POLICY_BACKENDS:
         return []
-    access_key, secret_key = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    access_key, secret_key = object_store_keys()
     if not endpoint or not access_key or not secret_key:
         raise UnreachableError(
-            "the MinIO admin API needs AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            f"the MinIO admin API needs AWS_ENDPOINT_URL_S3 and the keys ({ACCESS_KEY_FILE_ENV} and "
+            f"{SECRET_KEY_FILE_ENV}, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
         )
     try:
         results = reconcile_users(minio_admin(endpoint, access_key, secret_key), contract.buckets, runner=access_key)
@@ -146,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         results = apply(contract, s3_client(args.endpoint))
         users = apply_users(contract, endpoint)
-    except AdminEndpointError as exc:
+    except (AdminEndpointError, CredentialsFileError) as exc:
         print(f"storage-jobs buckets: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (UnreachableError, NoCredentialsError) as exc:
