@@ -53,6 +53,7 @@ bench: setup
 	$(RUN) python bench/drift/false_alarms.py
 	$(RUN) python bench/gate/bench_engines.py
 	$(RUN) python bench/gate/bench_gate.py
+	$(RUN) python bench/gate/bench_checkov.py
 	$(RUN) python bench/gate/bench_bounds.py
 	$(RUN) python bench/gpu/bench_scale.py
 	$(RUN) python bench/storage/bench_rgw.py

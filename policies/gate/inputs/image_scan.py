@@ -10,14 +10,13 @@ exit 2 naming the file and the JSON pointer, never a partial verdict.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from infra.bounds import BoundsError, load_json, read_text
 from policies.gate.errors import GateInputError
 from policies.gate.image_scan_policy import IMAGE_SCAN_INPUT, image_scan_policy
+from policies.gate.inputs.json_file import read_json_input
 from policies.gate.settings import Overrides, resolve_settings
 from policies.gate.subject import GateSubject
 
@@ -48,22 +47,13 @@ class ImageScan:
 
 
 def read_image_scan(path: Path, image: str) -> ImageScan:
-    try:
-        text = read_text(path, "imageScan")
-    except BoundsError as error:
-        raise GateInputError(path, error.detail) from None
-    except FileNotFoundError:
-        raise GateInputError(path, "image scan report does not exist") from None
-    except IsADirectoryError:
-        raise GateInputError(path, "is a directory, not a Trivy JSON report") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GateInputError(path, f"cannot read image scan report: {error}") from None
-    try:
-        document = load_json(text, str(path))
-    except json.JSONDecodeError as error:
-        raise GateInputError(path, f"malformed JSON: {error.msg}", where=f"{error.lineno}:{error.colno}") from None
-    except BoundsError as error:
-        raise GateInputError(path, error.detail) from None
+    document = read_json_input(
+        path,
+        "imageScan",
+        what="image scan report",
+        missing="image scan report does not exist",
+        directory="is a directory, not a Trivy JSON report",
+    )
     return parse_image_scan(path, document, image)
 
 

@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
-from infra.bounds import BoundsError, load_json, read_text
+from infra.bounds import BoundsError, load_json
 from policies.gate.errors import GateInputError
 from policies.gate.findings import Location
+from policies.gate.inputs.json_file import read_json_input
 from policies.gate.inputs.secrets import normalise_envelopes
 from policies.gate.subject import CloudResource
 
@@ -68,22 +69,13 @@ def known_packages() -> frozenset[str]:
 
 
 def load_plan(path: Path) -> PlanDocument:
-    try:
-        text = read_text(path, "plan")
-    except BoundsError as error:
-        raise GateInputError(path, error.detail) from None
-    except FileNotFoundError:
-        raise GateInputError(path, "plan file does not exist") from None
-    except IsADirectoryError:
-        raise GateInputError(path, "is a directory, not a plan document (use --manifests for YAML)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GateInputError(path, f"cannot read plan: {error}") from None
-    try:
-        document = load_json(text, str(path))
-    except json.JSONDecodeError as error:
-        raise GateInputError(path, f"malformed JSON: {error.msg}", where=f"{error.lineno}:{error.colno}") from None
-    except BoundsError as error:
-        raise GateInputError(path, error.detail) from None
+    document = read_json_input(
+        path,
+        "plan",
+        what="plan",
+        missing="plan file does not exist",
+        directory="is a directory, not a plan document (use --manifests for YAML)",
+    )
     return parse_plan(path, document)
 
 
