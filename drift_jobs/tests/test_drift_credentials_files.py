@@ -10,18 +10,12 @@ from drift_jobs.errors import BadInputError
 from drift_jobs.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV, _s3_client, file_credentials
 from drift_testkit import write_parquet
 
-from tests.support.s3_capture import s3_capture
+from tests.support.s3_capture import mount_key_files, s3_capture
 
 
 @pytest.fixture
 def key_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The mounted Secret's two files, and a different key in the environment that must not be used."""
-    (tmp_path / "access-key-id").write_text("FILEACCESSKEY\n")
-    (tmp_path / "secret-access-key").write_text("file-secret\n")
-    monkeypatch.setenv(ACCESS_KEY_FILE_ENV, str(tmp_path / "access-key-id"))
-    monkeypatch.setenv(SECRET_KEY_FILE_ENV, str(tmp_path / "secret-access-key"))
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "ENVACCESSKEY")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
+    mount_key_files(tmp_path, monkeypatch, ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV)
     return tmp_path
 
 

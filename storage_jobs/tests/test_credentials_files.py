@@ -12,19 +12,12 @@ from storage_jobs.buckets import command
 from storage_jobs.buckets.store import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV, object_store_keys, s3_client
 from storage_jobs.contract import BucketContract
 
-from tests.support.s3_capture import s3_capture
+from tests.support.s3_capture import mount_key_files, s3_capture
 
 
 @pytest.fixture
 def key_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """The mounted Secret's two files, and a different pair in the environment that must not be used."""
-    (tmp_path / "access-key-id").write_text("FILEACCESSKEY\n")
-    (tmp_path / "secret-access-key").write_text("file-secret\n")
-    monkeypatch.setenv(ACCESS_KEY_FILE_ENV, str(tmp_path / "access-key-id"))
-    monkeypatch.setenv(SECRET_KEY_FILE_ENV, str(tmp_path / "secret-access-key"))
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "ENVACCESSKEY")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-    return "FILEACCESSKEY", "file-secret"
+    return mount_key_files(tmp_path, monkeypatch, ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV)
 
 
 def test_the_files_win_over_the_environment(key_files: tuple[str, str]) -> None:

@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
 
 _EMPTY_LISTING = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -55,3 +58,21 @@ def s3_capture() -> Iterator[Captured]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+FILE_KEYS = ("FILEACCESSKEY", "file-secret")
+ENVIRONMENT_KEYS = ("ENVACCESSKEY", "env-secret")
+
+
+def mount_key_files(
+    directory: Path, monkeypatch: pytest.MonkeyPatch, access_key_env: str, secret_key_env: str
+) -> tuple[str, str]:
+    """A mounted credentials Secret's two files named by the job's `*_FILE` variables, and a different key pair
+    in the environment that must not be used. Returns the pair the files hold."""
+    (directory / "access-key-id").write_text(FILE_KEYS[0] + "\n")
+    (directory / "secret-access-key").write_text(FILE_KEYS[1] + "\n")
+    monkeypatch.setenv(access_key_env, str(directory / "access-key-id"))
+    monkeypatch.setenv(secret_key_env, str(directory / "secret-access-key"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ENVIRONMENT_KEYS[0])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", ENVIRONMENT_KEYS[1])
+    return FILE_KEYS
