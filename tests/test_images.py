@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.gate.checkov.targets import workspace_members
 from policies.gate.checkov.toolenv import OFFLINE_ARGUMENTS, checkov_executable, offline_environment
 from tests.binaries import missing_tool
 
@@ -22,12 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HADOLINT = Path(sys.executable).parent / "hadolint"
 
 
-def _members() -> list[str]:
-    workspace = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]["workspace"]
-    return list(workspace["members"])
-
-
-MEMBERS = _members()
+MEMBERS = [member.relative_to(ROOT).as_posix() for member in workspace_members(ROOT)]
 
 
 def _dockerfile(member: str) -> Path:
