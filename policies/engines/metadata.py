@@ -20,6 +20,10 @@ SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 
 RuleKind = Literal["resource", "stack"]
 RuleEffect = Literal["deny", "warn"]
+# "platform": a stack rule about this platform's own stacks (its config contract, its topology); it is evaluated
+# only when the plan is one of ours and reads not-evaluated on any other Pulumi preview. "any": every plan.
+RuleScope = Literal["any", "platform"]
+RULE_SCOPES: tuple[str, ...] = ("any", "platform")
 
 # A decision rule is a partial set named deny_*/warn_* (resource or admission rules) or
 # stack_deny_*/stack_warn_* (stack rules); helpers and tests never match.
@@ -44,6 +48,10 @@ class RuleMeta:
     message: str
     file: Path
     line: int
+    # Stack config key paths (`cluster.endpoint.publicAccess`, `nodePools.*.maxSize`; `*` is the entry a resource
+    # belongs to) whose values produce what the rule checks: findings point at the deepest of them in the stack file.
+    config_keys: tuple[str, ...] = ()
+    scope: RuleScope = "any"
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,12 @@ def _rule_meta(pack: str, name: str, file: Path, line: int, annotation: _Annotat
     controls = custom.get("controls")
     if not isinstance(controls, list) or not controls or not all(isinstance(c, str) and c for c in controls):
         raise EngineError("custom.controls must be a non-empty list of control ids", pack=pack, where=where)
+    config_keys = custom.get("config_keys", [])
+    if not isinstance(config_keys, list) or not all(isinstance(k, str) and k for k in config_keys):
+        raise EngineError("custom.config_keys must be a list of stack config key paths", pack=pack, where=where)
+    scope = custom.get("scope", "any")
+    if scope not in RULE_SCOPES:
+        raise EngineError(f"custom.scope {scope!r} is not one of {', '.join(RULE_SCOPES)}", pack=pack, where=where)
     return RuleMeta(
         pack=pack,
         rule=name,
@@ -130,6 +144,8 @@ def _rule_meta(pack: str, name: str, file: Path, line: int, annotation: _Annotat
         message=message,
         file=file,
         line=line,
+        config_keys=tuple(config_keys),
+        scope=scope,
     )
 
 

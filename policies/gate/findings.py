@@ -11,6 +11,9 @@ Engine = Literal["rego", "checkov", "schema", "gate", "trivy"]
 # error: the rule could not be evaluated (never a pass). info: a note that never blocks.
 Status = Literal["fail", "unknown", "error", "info"]
 Effect = Literal["deny", "warn"]
+# Against a baseline report (--baseline): new in this run, unchanged from the baseline, or absent (in the
+# baseline only: fixed or gone). None when the run has no baseline.
+BaselineState = Literal["new", "unchanged", "absent"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class RuleInfo:
     remediation: str
     effect: Effect = "deny"
     source: Location | None = None
+    # Stack config key paths behind what the rule checks (RuleMeta.config_keys); empty: the resource's entry.
+    config_keys: tuple[str, ...] = ()
+    scope: Literal["any", "platform"] = "any"
     # False when the input held nothing the rule's pack evaluates (no cloud resources for a plan
     # pack, no Kubernetes objects for an admission pack): silence then proves nothing.
     evaluated: bool = True
@@ -90,8 +96,13 @@ class Finding:
     message: str
     status: Status = "fail"
     effect: Effect = "deny"
+    # The primary location: the stack-file line behind the resource when it derives from the stack config (what a
+    # PR edits), else the code or manifest position.
     location: Location | None = None
+    # Where the program registers the resource (the plan's sourcePosition), shown alongside a stack location.
+    code_location: Location | None = None
     waiver: AppliedWaiver | None = field(default=None, compare=False)
+    baseline: BaselineState | None = field(default=None, compare=False)
     # For `unknown`: the verdict depends only on values a first preview legitimately leaves unknown
     # (ids, ARNs, generated names; policies/gate/unknowns.py), the only unknowns --allow-unknown accepts.
     legitimately_unknown: bool = False

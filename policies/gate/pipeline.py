@@ -67,6 +67,8 @@ class GateResult:
     options: GateOptions
     manifests_written: list[Path] = field(default_factory=list)
     generated_at: str = ""
+    # With --baseline: the baseline's findings this run no longer has (baseline state `absent`), never blocking.
+    absent: list[Finding] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

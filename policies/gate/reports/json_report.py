@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from policies.gate.findings import Finding, RuleInfo
+from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.pipeline import GateResult
 from policies.gate.sources.checkov import DETAILS_KEY
 from policies.gate.verdict import is_blocking
@@ -59,6 +59,8 @@ def report_document(result: GateResult) -> dict[str, Any]:
             for c in verdict.controls
         ],
         "findings": [finding_json(f, result) for f in result.findings],
+        # Findings of the --baseline report that this run no longer has (fixed, or their resource gone).
+        "absent": [finding_json(f, result) for f in result.absent],
         "waivers": {
             "applied": [{**outcome.by_id[w].to_json(), "findings": n} for w, n in sorted(outcome.applied.items())],
             "expired": [w.to_json() for w in outcome.expired],
@@ -91,7 +93,9 @@ def finding_json(finding: Finding, result: GateResult) -> dict[str, Any]:
         "controls": list(finding.controls),
         "resource": finding.resource.to_json() if finding.resource else None,
         "message": finding.message,
-        "location": {"file": finding.location.file, "line": finding.location.line} if finding.location else None,
+        "location": _location_json(finding.location),
+        "codeLocation": _location_json(finding.code_location),
+        "baselineState": finding.baseline,
         "waived": finding.waived,
         "waiver": _waiver_json(finding),
         "fingerprint": finding.fingerprint,
@@ -108,9 +112,15 @@ def rule_json(rule: RuleInfo) -> dict[str, Any]:
         "effect": rule.effect,
         "controls": list(rule.controls),
         "remediation": rule.remediation,
-        "source": {"file": rule.source.file, "line": rule.source.line} if rule.source else None,
+        "source": _location_json(rule.source),
+        "configKeys": list(rule.config_keys),
+        "scope": rule.scope,
         "evaluated": rule.evaluated,
     }
+
+
+def _location_json(location: Location | None) -> dict[str, Any] | None:
+    return {"file": location.file, "line": location.line} if location else None
 
 
 def _waiver_json(finding: Finding) -> dict[str, str] | None:

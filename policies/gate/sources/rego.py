@@ -247,6 +247,8 @@ def rule_info(rule: RuleMeta, repo_root: Path, *, evaluated: bool = True) -> Rul
         remediation=rule.message,
         effect=rule.effect,
         source=Location(_relative(rule.file, repo_root), rule.line),
+        config_keys=rule.config_keys,
+        scope=rule.scope,
         evaluated=evaluated,
     )
 
