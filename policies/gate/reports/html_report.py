@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from policies.gate.findings import Location
+from policies.gate.findings import Finding, Location
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
 from policies.gate.reports.groups import Entry, Grouping, RuleGroup, group_findings
@@ -35,8 +35,10 @@ margin:1rem 0}
 .group.blocking{border-left-color:#cf222e}.group h3{margin:.6rem 0 .2rem;font-size:1.05rem}
 .group .meta{color:#57606a;margin:.2rem 0}
 .fix{background:#ddf4ff;border-left:3px solid #0969da;padding:.4rem .7rem;margin:.5rem 0}
-.findings col.status{width:11%}.findings col.resource{width:24%}.findings col.where{width:13%}
-.findings col.location{width:20%}.findings col.message{width:32%}
+.findings col.status{width:10%}.findings col.resource{width:22%}.findings col.where{width:13%}
+.findings col.location{width:22%}.findings col.message{width:33%}
+.waivers col.id{width:10%}.waivers col.policy{width:16%}.waivers col.owner{width:12%}.waivers col.ticket{width:15%}
+.waivers col.expires{width:9%}
 .counts{width:auto;table-layout:auto}.counts td{text-align:right}
 .controls col.control{width:22%}.controls col.verdict{width:12%}.controls col.rules{width:46%}
 """
@@ -233,13 +235,25 @@ def _entry_row(entry: Entry) -> str:
         status += f'<br><span class="muted">{escape(f.waiver.justification)} ({escape(f.waiver.ticket)}, ' + (
             f"expires {escape(f.waiver.expires)})</span>"
         )
-    resource = escape(f.resource.key) if f.resource else "(stack)"
     location = _where(f.location)
     if f.code_location and f.code_location != f.location:
         location += f'<br><span class="muted">code</span> {_where(f.code_location)}'
     return (
-        f'<tr><td class="{status_class}">{status}</td><td>{resource}</td>'
-        f"<td>{escape(entry.placement.text()) or '—'}</td><td>{location or '—'}</td><td>{escape(f.message)}</td></tr>"
+        f'<tr><td class="{status_class}">{status}</td><td>{_resource(f)}</td>'
+        f"<td>{'<br>'.join(escape(part) for part in entry.placement.parts()) or '—'}</td><td>{location or '—'}</td><td>{escape(f.message)}</td></tr>"
+    )
+
+
+def _resource(f: Finding) -> str:
+    """The name a reader knows, then the type; the full URN (what a waiver selects on) as the hover text."""
+    ref = f.resource
+    if ref is None:
+        return "(stack)"
+    name = f"{ref.namespace}/{ref.name}" if ref.namespace and ref.name else ref.name or ref.key
+    kind = ref.kind or ref.type
+    return (
+        f'<span title="{escape(ref.key)}"><strong>{escape(name)}</strong><br>'
+        f'<span class="muted">{escape(kind)}</span></span>'
     )
 
 
@@ -269,7 +283,8 @@ def _waivers_section(result: GateResult) -> str:
 def _waivers(result: GateResult) -> str:
     outcome = result.waivers
     header = (
-        "<tr><th>Waiver</th><th>Policy</th><th>Owner</th><th>Ticket</th><th>Expires</th><th>Justification</th></tr>"
+        '<colgroup><col class="id"><col class="policy"><col class="owner"><col class="ticket"><col class="expires">'
+        "<col></colgroup><tr><th>Waiver</th><th>Policy</th><th>Owner</th><th>Ticket</th><th>Expires</th><th>Justification</th></tr>"
     )
     groups = [
         ("Applied", [(outcome.by_id[wid], f" ({count} findings)") for wid, count in sorted(outcome.applied.items())]),
@@ -281,7 +296,7 @@ def _waivers(result: GateResult) -> str:
     for title, waivers in groups:
         if not waivers:
             continue
-        parts.append(f"<h3>{escape(title)}</h3><table>{header}")
+        parts.append(f'<h3>{escape(title)}</h3><table class="waivers">{header}')
         for w, note in waivers:
             parts.append(
                 f"<tr><td><code>{escape(w.id)}</code>{escape(note)}</td><td><code>{escape(w.policy)}</code></td>"

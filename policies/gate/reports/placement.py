@@ -25,9 +25,13 @@ class Placement:
     region: str | None = None
     cluster: str | None = None
 
+    def parts(self) -> list[str]:
+        """Stack, region, cluster: what is known of them, in that order."""
+        return [part for part in (self.stack, self.region, self.cluster) if part]
+
     def text(self) -> str:
-        """`prod / eu-west-1 / prod-eu-west-1-eks`, skipping what is unknown; empty when nothing is."""
-        return " / ".join(part for part in (self.stack, self.region, self.cluster) if part)
+        """`prod / eu-west-1 / prod-eu-west-1-eks`; empty when nothing is known."""
+        return " / ".join(self.parts())
 
 
 class Placements:
