@@ -238,9 +238,10 @@ def _entry_row(entry: Entry) -> str:
     location = _where(f.location)
     if f.code_location and f.code_location != f.location:
         location += f'<br><span class="muted">code</span> {_where(f.code_location)}'
+    where = "<br>".join(escape(part) for part in entry.placement.parts())
     return (
-        f'<tr><td class="{status_class}">{status}</td><td>{_resource(f)}</td>'
-        f"<td>{'<br>'.join(escape(part) for part in entry.placement.parts()) or '—'}</td><td>{location or '—'}</td><td>{escape(f.message)}</td></tr>"
+        f'<tr><td class="{status_class}">{status}</td><td>{_resource(f)}</td><td>{where or "—"}</td>'
+        f"<td>{location or '—'}</td><td>{escape(f.message)}</td></tr>"
     )
 
 
