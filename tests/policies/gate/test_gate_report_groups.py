@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -10,7 +11,7 @@ import pytest
 from gate_support import REPO_ROOT, urn
 from report_cases import CENTRAL, WEST, gate_result, placed_plan, with_baseline
 
-from policies.gate.findings import Finding, ResourceRef
+from policies.gate.findings import AppliedWaiver, Finding, ResourceRef
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.groups import group_findings
 from policies.gate.reports.html_report import html_report
@@ -51,8 +52,19 @@ def test_blocking_groups_come_first_most_severe_first(placed: GateResult) -> Non
     flags = [bool(g.blocking) for g in grouping.lead]
     assert True in flags and False in flags
     assert flags == sorted(flags, reverse=True), "a non-blocking group precedes a blocking one"
-    ranks = [g.severity for g in grouping.lead_blocking]
-    assert ranks[0] == "critical", ranks
+    assert grouping.lead_blocking[0].severity == "critical"
+
+
+def test_a_waived_critical_group_follows_the_blocking_high_ones(placed: GateResult) -> None:
+    waiver = AppliedWaiver(id="WVR-1", owner="o", justification="j", ticket="T-1", expires="2027-01-01")
+    findings = [f.with_waiver(waiver) if f.policy_id == "tiny_k8s.deny_privileged" else f for f in placed.findings]
+    blocking = [f for f in placed.verdict.blocking if f.policy_id != "tiny_k8s.deny_privileged"]
+    result = replace(placed, findings=findings, verdict=replace(placed.verdict, blocking=blocking))
+    order = [g.policy_id for g in group_findings(result).lead]
+    assert order.index("tiny_k8s.deny_privileged") > order.index("tiny.deny_bucket_public"), order
+    markdown = markdown_report(result)
+    assert markdown.index("#### `tiny_k8s.deny_privileged`") > markdown.index("that do not block")
+    assert "waived (WVR-1)" in markdown
 
 
 def test_each_finding_is_placed_in_its_providers_region_and_kubernetes_objects_in_their_cluster(
