@@ -135,7 +135,7 @@ def test_html_is_self_contained_and_escapes_user_text(gate: GateRunner, tmp_path
     assert not re.search(r"<(script|link|img|iframe)\b", html)
     assert not re.search(r"(src|href)\s*=", html)
     assert "&lt;script&gt;" in html
-    for section in ("Controls coverage by framework", "Findings by severity", "Waivers"):
+    for section in ("Controls coverage by framework", "Findings that block", "Waivers", "Provenance"):
         assert section in html
 
 
