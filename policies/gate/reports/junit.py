@@ -1,7 +1,7 @@
 """report.xml: JUnit XML, one test suite per pack (or engine) and one test case per rule.
 
-A rule's test case fails when it has blocking findings (each listed), errors when its engine failed,
-and passes otherwise; non-blocking and waived findings are listed in its system-out.
+A rule's test case fails when it has blocking findings (the rule's fix, then each finding), errors when its engine
+failed, and passes otherwise; non-blocking and waived findings are listed in its system-out.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def _testcase(suite: ET.Element, rule: RuleInfo, findings: list[Finding], result
             type="/".join(kinds),
             message=f"{len(failures)} blocking finding(s), severity {rule.severity}",
         )
-        element.text = _xml_text("\n".join(_line(f) for f in failures))
+        fix = [f"Fix: {rule.remediation}"] if rule.remediation else []
+        element.text = _xml_text("\n".join([*fix, *(_line(f) for f in failures)]))
         outcome = "failures"
     if others:
         ET.SubElement(case, "system-out").text = _xml_text("\n".join(_line(f) for f in others))

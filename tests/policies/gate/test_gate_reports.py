@@ -109,6 +109,7 @@ def test_junit_parses_with_one_testcase_per_rule_and_failures_listed(gate: GateR
     assert set(cases) == {rule["policyId"] for rule in run.report["rules"]}
     failure = cases["tiny.deny_bucket_public"].find("failure")
     assert failure is not None and HOSTILE in (failure.text or "")
+    assert (failure.text or "").startswith("Fix: Remove the public ACL.")  # the rule's remediation leads
     assert "WVR-7" in (cases["tiny.deny_bucket_public"].findtext("system-out") or "")
     assert int(root.get("failures", "0")) == sum(1 for c in cases.values() if c.find("failure") is not None)
 
