@@ -29,7 +29,7 @@ th{background:#f6f8fa}code{font-size:.9em;background:#f6f8fa;padding:0 .2em;over
 .info,.not-evaluated{color:#57606a}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-weight:600;border:1px solid currentColor}
 .muted{color:#57606a}summary{cursor:pointer;font-weight:600}
-.headline{font-size:1.15rem;margin:.4rem 0}
+.headline{font-size:1.15rem;margin:.4rem 0}.headline code{white-space:nowrap}
 .group{border:1px solid #d0d7de;border-left:4px solid #57606a;border-radius:6px;padding:.2rem 1rem .2rem;
 margin:1rem 0}
 .group.blocking{border-left-color:#cf222e}.group h3{margin:.6rem 0 .2rem;font-size:1.05rem}
@@ -334,5 +334,7 @@ def _provenance(result: GateResult) -> str:
     timings = " · ".join(f"{escape(stage)} {seconds:.2f} s" for stage, seconds in result.timings.items())
     return (
         f"<p>Tools: {tools} · generated {escape(result.generated_at)}</p><p>Timings: {timings or 'n/a'}</p>"
+        f"<details><summary>sha256 of the input, the waivers and {len(rows) - 1} other files</summary>"
         f'<table class="provenance"><colgroup><col style="width:45%"><col></colgroup>{"".join(rows)}</table>'
+        "</details>"
     )
