@@ -140,6 +140,8 @@ def _where(location: Location | None) -> str:
 
 def _severity_lines(result: GateResult) -> list[str]:
     lines = [
+        "All findings of this run by severity:",
+        "",
         "| Severity | Fail | Unknown | Error | Waived | Info |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
