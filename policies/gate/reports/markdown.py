@@ -1,8 +1,8 @@
-"""report.md: the PR comment and `$GITHUB_STEP_SUMMARY`, kept under GitHub's 65,536-character limit.
+"""report.md: the PR comment and `$GITHUB_STEP_SUMMARY`, kept under GitHub's step summary limit.
 
 Findings come grouped by rule with the fix (reports/groups.py), the ones that block first; against a baseline the
 new findings lead and the unchanged and fixed ones are counted, then listed folded. Summaries, controls and notes
-follow, so a truncation to the comment limit cuts the least important part.
+follow, so a cut to the comment limit (.ci/gh/body.py) loses the least important part.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
 from policies.gate.reports.groups import Entry, Grouping, RuleGroup, group_findings
 
-MAX_CHARS = 65_000
+# The step summary (the publish-gate action appends report.md to $GITHUB_STEP_SUMMARY) takes 1 MiB: at most 4 bytes
+# a character, 250,000 characters always fit. The PR comment and the compliance issue take 65,536 characters:
+# .ci/gh/body.py cuts report.md there at a line and links the run's artifacts (the full reports).
+MAX_CHARS = 250_000
 _MAX_MESSAGE = 600
 _VERDICT_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "error": "💥"}
 _CONTROL_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "waived": "🟡", "error": "💥", "not-evaluated": "⚪"}
@@ -286,7 +289,7 @@ def _truncate(lines: list[str], max_chars: int) -> str:
     omitted = len(lines) - len(kept)
     closing = ["", "</details>"] * max(open_details, 0)
     notice = (
-        f"\n> ⚠️ **Report truncated** to fit GitHub's comment limit: {omitted} more lines omitted. "
+        f"\n> ⚠️ **Report truncated** to fit GitHub's step summary limit: {omitted} more lines omitted. "
         "The full report is in `report.html` and `report.json`."
     )
     return "\n".join([*kept, *closing, notice]) + "\n"

@@ -146,6 +146,10 @@ def test_with_a_baseline_new_findings_lead_and_the_rest_are_counted(placed: Gate
     assert html.index("tiny.deny_cluster_unencrypted") < html.index("tiny.deny_bucket_public")
 
 
+def test_the_markdown_limit_fits_githubs_step_summary_at_four_bytes_a_character() -> None:
+    assert MAX_CHARS * 4 <= _body_module().GITHUB_STEP_SUMMARY_LIMIT
+
+
 def test_a_report_of_many_findings_fits_the_comment_and_step_summary_with_new_findings_kept(
     tmp_path: Path,
 ) -> None:
@@ -153,13 +157,11 @@ def test_a_report_of_many_findings_fits_the_comment_and_step_summary_with_new_fi
         gate_result(tmp_path, placed_plan(buckets=600)), new={"tiny.deny_cluster_unencrypted"}, absent=[]
     )
     markdown = markdown_report(result)
-    full = markdown_report(result, max_chars=10**8)
-    assert len(full) > MAX_CHARS, "the case must need truncating"
     body_module = _body_module()
     assert len(markdown.encode("utf-8")) <= body_module.GITHUB_STEP_SUMMARY_LIMIT
+    assert len(markdown) > body_module.GITHUB_BODY_LIMIT, "the case must need cutting for a comment"
     body = body_module.render("policy-gate:test", markdown, RUN_URL)
     assert len(body) <= body_module.GITHUB_BODY_LIMIT
-    assert "#### `tiny.deny_cluster_unencrypted`" in body, "truncation cut the new finding"
-    cut = body_module.render("policy-gate:test", full, RUN_URL)
-    assert len(cut) <= body_module.GITHUB_BODY_LIMIT and cut.rstrip().endswith(f"({RUN_URL}).")
-    assert "#### `tiny.deny_cluster_unencrypted`" in cut
+    assert body.rstrip().endswith(f"[the workflow run's artifacts]({RUN_URL}).")
+    assert "#### `tiny.deny_cluster_unencrypted`" in body, "the cut lost the new finding"
+    assert body.index("#### `tiny.deny_cluster_unencrypted`") < body.index("Unchanged findings")

@@ -121,8 +121,8 @@ def test_markdown_summarises_the_verdict_and_escapes_html(gate: GateRunner, tmp_
     assert "<script>" not in markdown
 
 
-def test_markdown_is_truncated_under_the_comment_limit_with_a_notice(gate: GateRunner, tmp_path: Path) -> None:
-    buckets = [step("aws:s3/bucket:Bucket", f"bucket-{i:05d}-{'x' * 60}", {"acl": "public-read"}) for i in range(1500)]
+def test_markdown_is_truncated_under_the_step_summary_limit_with_a_notice(gate: GateRunner, tmp_path: Path) -> None:
+    buckets = [step("aws:s3/bucket:Bucket", f"bucket-{i:05d}-{'x' * 60}", {"acl": "public-read"}) for i in range(2500)]
     run = gate("--fail-on", "low", plan=write_plan(tmp_path, plan_document(*buckets)))
     markdown = (run.out / "report.md").read_text(encoding="utf-8")
     assert len(markdown) <= MAX_CHARS
