@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra.placement.plan import EKS_CLUSTER, K8S_PROVIDER
+from infra.pulumi_wire import SECRET
 from policies.gate.findings import Finding
 from policies.gate.subject import CloudResource, GateSubject
 
 _PROVIDER_PREFIX = "pulumi:providers:"
-_KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
-_EKS_CLUSTER = "aws:eks/cluster:Cluster"
 _URN_PREFIX = "urn:pulumi:"
 
 
@@ -81,16 +81,17 @@ class Placements:
 
     def _provider_place(self, provider: CloudResource) -> tuple[str | None, str | None]:
         region = provider.inputs.get("region")
-        if isinstance(region, str) and region and region != "[secret]":
+        if isinstance(region, str) and region and region != SECRET:
             return region, None
-        if provider.type != _KUBERNETES_PROVIDER:
+        if provider.type != K8S_PROVIDER:
             return None, None
         for urn in _kubeconfig_sources(provider):
             cluster = self._by_urn.get(urn)
-            if cluster is not None and cluster.type == _EKS_CLUSTER:
+            if cluster is not None and cluster.type == EKS_CLUSTER:
                 cluster_provider = self._provider(cluster)
                 region = self._provider_place(cluster_provider)[0] if cluster_provider else None
-                return region, cluster.name
+                name = cluster.inputs.get("name")  # the EKS name, as infra.placement reports it
+                return region, name if isinstance(name, str) and name else cluster.name
         return None, provider.name
 
 
