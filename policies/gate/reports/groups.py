@@ -75,6 +75,10 @@ class Grouping:
     def count(groups: Iterable[RuleGroup]) -> int:
         return sum(len(g.entries) for g in groups)
 
+    @staticmethod
+    def blocking(groups: Iterable[RuleGroup]) -> int:
+        return sum(g.blocking for g in groups)
+
 
 def group_findings(result: GateResult) -> Grouping:
     verdict = result.verdict

@@ -78,11 +78,13 @@ def _headline(result: GateResult, grouping: Grouping) -> str:
     if grouping.has_baseline:
         new = Grouping.count(grouping.lead)
         text = (
-            f"<strong>{new} new finding{'s' if new != 1 else ''}, {blocking} blocking</strong> · "
-            f"{Grouping.count(grouping.unchanged)} unchanged, {Grouping.count(grouping.fixed)} fixed "
+            f"<strong>{new} new finding{'s' if new != 1 else ''}, {Grouping.blocking(grouping.lead)} blocking</strong>"
+            f" · {Grouping.count(grouping.unchanged)} unchanged, {Grouping.count(grouping.fixed)} fixed "
             "(against the baseline)"
         )
-        if grouping.existing_blocking:
+        if unchanged_blocking := Grouping.blocking(grouping.unchanged):
+            text += f" · {unchanged_blocking} unchanged blocking too"
+        elif grouping.existing_blocking:
             text += f" · {grouping.existing_blocking} unchanged would block with <code>--fail-on-existing</code>"
     return f'<p class="headline">{text}</p>'
 
@@ -186,7 +188,8 @@ def _findings(grouping: Grouping) -> str:
         (f"Fixed: in the baseline, gone now ({Grouping.count(grouping.fixed)})", grouping.fixed),
     ):
         if groups:
-            parts.append(f"<details><summary>{escape(title)}</summary>")
+            # Folded unless some block (when existing findings count, --fail-on-existing).
+            parts.append(f"<details{' open' if Grouping.blocking(groups) else ''}><summary>{escape(title)}</summary>")
             parts += [_group(g) for g in groups]
             parts.append("</details>")
     if grouping.notes:

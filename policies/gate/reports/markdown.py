@@ -70,7 +70,8 @@ def _lines(result: GateResult) -> list[str]:
         (f"Fixed: in the baseline, gone now ({Grouping.count(grouping.fixed)})", grouping.fixed),
     ):
         if groups:
-            lines += [f"<details><summary>{title}</summary>", ""]
+            # Folded unless some block (when existing findings count, --fail-on-existing).
+            lines += [f"<details{' open' if Grouping.blocking(groups) else ''}><summary>{title}</summary>", ""]
             for group in groups:
                 lines += _group_lines(group)
             lines += ["</details>", ""]
@@ -85,17 +86,17 @@ def _lines(result: GateResult) -> list[str]:
 
 
 def _headline(result: GateResult, grouping: Grouping) -> list[str]:
-    blocking = len(result.verdict.blocking)
     if not grouping.has_baseline:
+        blocking = len(result.verdict.blocking)
         return [f"**{blocking} blocking finding{'s' if blocking != 1 else ''}**", ""]
     new = Grouping.count(grouping.lead)
-    unchanged = Grouping.count(grouping.unchanged)
-    fixed = Grouping.count(grouping.fixed)
     text = (
-        f"**{new} new finding{'s' if new != 1 else ''}, {blocking} blocking** · "
-        f"{unchanged} unchanged, {fixed} fixed (against the baseline)"
+        f"**{new} new finding{'s' if new != 1 else ''}, {Grouping.blocking(grouping.lead)} blocking** · "
+        f"{Grouping.count(grouping.unchanged)} unchanged, {Grouping.count(grouping.fixed)} fixed (against the baseline)"
     )
-    if grouping.existing_blocking:
+    if unchanged_blocking := Grouping.blocking(grouping.unchanged):
+        text += f" · {unchanged_blocking} unchanged blocking too"
+    elif grouping.existing_blocking:
         text += f" · {grouping.existing_blocking} unchanged would block with `--fail-on-existing`"
     return [text, ""]
 

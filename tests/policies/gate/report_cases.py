@@ -72,8 +72,9 @@ def gate_result(tmp_path: Path, document: dict[str, Any]) -> GateResult:
     return run_gate(options)
 
 
-def with_baseline(result: GateResult, new: set[str], absent: list[Finding]) -> GateResult:
-    """Findings of the rules in `new` are new, the others unchanged; only new ones block (the default)."""
+def with_baseline(result: GateResult, new: set[str], absent: list[Finding], *, strict: bool = False) -> GateResult:
+    """Findings of the rules in `new` are new, the others unchanged; only new ones block, unless `strict`
+    (--fail-on-existing)."""
     marked: list[Finding] = []
     for finding in result.findings:
         state: BaselineState = "new" if finding.policy_id in new else "unchanged"
@@ -82,7 +83,7 @@ def with_baseline(result: GateResult, new: set[str], absent: list[Finding]) -> G
     blocking = [
         f
         for f in marked
-        if f.baseline == "new" and is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown)
+        if (strict or f.baseline == "new") and is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown)
     ]
     return replace(
         result,

@@ -146,6 +146,18 @@ def test_with_a_baseline_new_findings_lead_and_the_rest_are_counted(placed: Gate
     assert html.index("tiny.deny_cluster_unencrypted") < html.index("tiny.deny_bucket_public")
 
 
+def test_in_strict_mode_unchanged_blocking_findings_are_counted_and_shown_open(placed: GateResult) -> None:
+    result = with_baseline(placed, new={"tiny.deny_cluster_unencrypted"}, absent=[], strict=True)
+    grouping = group_findings(result)
+    assert grouping.existing_blocking == 0
+    unchanged_blocking = len(result.verdict.blocking) - 1
+    markdown = markdown_report(result)
+    assert "**1 new finding, 1 blocking**" in markdown
+    assert f"{unchanged_blocking} unchanged blocking too" in markdown
+    assert "<details open><summary>Unchanged findings" in markdown
+    assert "<details open><summary>Unchanged findings" in html_report(result)
+
+
 def test_the_markdown_limit_fits_githubs_step_summary_at_four_bytes_a_character() -> None:
     assert MAX_CHARS * 4 <= _body_module().GITHUB_STEP_SUMMARY_LIMIT
 
