@@ -234,17 +234,24 @@ def _entry_row(entry: Entry) -> str:
         status += " · <strong>blocking</strong>"
     if f.baseline:
         status = f"{escape(f.baseline)} · {status}"
-    if f.waiver:
-        status += f'<br><span class="muted">{escape(f.waiver.justification)} ({escape(f.waiver.ticket)}, ' + (
-            f"expires {escape(f.waiver.expires)})</span>"
-        )
     location = _where(f.location)
     if f.code_location and f.code_location != f.location:
         location += f'<br><span class="muted">code</span> {_where(f.code_location)}'
     where = "<br>".join(escape(part) for part in entry.placement.parts())
     return (
         f'<tr><td class="{status_class}">{status}</td><td>{_resource(f)}</td><td>{where or "—"}</td>'
-        f"<td>{location or '—'}</td><td>{escape(f.message)}</td></tr>"
+        f"<td>{location or '—'}</td><td>{escape(f.message)}{_waiver_note(f)}</td></tr>"
+    )
+
+
+def _waiver_note(f: Finding) -> str:
+    """Why the finding is accepted, under its message (the status column is too narrow for a justification)."""
+    if f.waiver is None:
+        return ""
+    w = f.waiver
+    return (
+        f'<br><span class="waived">Waived by {escape(w.id)} ({escape(w.owner)}, {escape(w.ticket)}, expires '
+        f"{escape(w.expires)}):</span> {escape(w.justification)}"
     )
 
 
