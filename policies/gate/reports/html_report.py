@@ -10,7 +10,7 @@ from html import escape
 from policies.gate.findings import Finding
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
-from policies.gate.verdict import ControlVerdict, is_blocking
+from policies.gate.verdict import ControlVerdict
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1f2328;background:#fff}
@@ -139,7 +139,7 @@ def _findings(result: GateResult) -> str:
             "<tr><th>Status</th><th>Policy</th><th>Resource</th><th>Message</th><th>Location</th><th>Controls</th></tr>"
         )
         for f in items:
-            parts.append(_finding_row(f, is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown)))
+            parts.append(_finding_row(f, verdict.blocks(f)))
         parts.append("</table></details>")
     return "\n".join(parts)
 

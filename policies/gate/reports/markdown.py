@@ -6,7 +6,6 @@ from policies.gate.findings import Finding
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
 from policies.gate.severity import severity_scale
-from policies.gate.verdict import is_blocking
 
 MAX_CHARS = 65_000
 _MAX_MESSAGE = 600
@@ -43,7 +42,7 @@ def _lines(result: GateResult) -> list[str]:
     lines += _validation_lines(result)
     lines += _checkov_lines(result)
     lines += _input_note_lines(result)
-    flags = [is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown) for f in result.findings]
+    flags = [verdict.blocks(f) for f in result.findings]
     blocking = [f for f, flag in zip(result.findings, flags, strict=True) if flag]
     others = [f for f, flag in zip(result.findings, flags, strict=True) if not flag and f.status != "info"]
     notes = [f for f in result.findings if f.status == "info"]
