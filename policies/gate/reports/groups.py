@@ -16,7 +16,6 @@ from policies.gate.findings import Finding, RuleInfo
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.placement import Placement, Placements
 from policies.gate.severity import severity_scale
-from policies.gate.verdict import is_blocking
 
 _BASELINE_ORDER = {"new": 0, None: 1, "unchanged": 2, "absent": 3}
 
@@ -97,11 +96,8 @@ def group_findings(result: GateResult) -> Grouping:
         unchanged = entries(f for f in findings if f.baseline == "unchanged")
     else:
         lead, unchanged = entries(findings), []
-    existing = sum(
-        1
-        for e in unchanged
-        if not e.blocking and is_blocking(e.finding, verdict.fail_on, allow_unknown=verdict.allow_unknown)
-    )
+    # Unchanged findings that block only under --fail-on-existing (none when that flag is already on).
+    existing = len(verdict.existing_blocking)
     return Grouping(
         has_baseline=has_baseline,
         lead=_groups(lead, result.rules),
