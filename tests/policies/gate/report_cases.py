@@ -15,7 +15,7 @@ from gate_support import REPO_ROOT, TINY_PACKS, TODAY, k8s_step, plan_document, 
 
 from policies.gate.findings import BaselineState, Finding
 from policies.gate.pipeline import GateOptions, GateResult, run_gate
-from policies.gate.verdict import is_blocking
+from policies.gate.verdict import decide
 
 WEST, CENTRAL = "eu-west-1", "eu-central-1"
 
@@ -80,14 +80,16 @@ def with_baseline(result: GateResult, new: set[str], absent: list[Finding], *, s
         state: BaselineState = "new" if finding.policy_id in new else "unchanged"
         marked.append(replace(finding, baseline=state))
     verdict = result.verdict
-    blocking = [
-        f
-        for f in marked
-        if (strict or f.baseline == "new") and is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown)
-    ]
     return replace(
         result,
         findings=marked,
-        verdict=replace(verdict, blocking=blocking),
+        # The gate's own verdict over the marked findings: what blocks, and existing_blocking.
+        verdict=decide(
+            marked,
+            result.rules.values(),
+            verdict.fail_on,
+            allow_unknown=verdict.allow_unknown,
+            fail_on_existing=strict,
+        ),
         absent=[replace(f, baseline="absent") for f in absent],
     )
