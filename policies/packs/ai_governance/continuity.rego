@@ -87,7 +87,7 @@ enabled_replication(config) if {
 	object.get(rule, "status", "Enabled") == "Enabled"
 }
 
-property_dependencies(config, property) := as_array(object.get(as_object(object.get(config, "__propertyDependencies", {})), property, []))
+property_dependencies(config, property) := as_array(object.get(plan_property_dependencies(config), property, []))
 
 replication_source(config, bucket) if object.get(config, "bucket", "") == bucket_name(bucket)
 

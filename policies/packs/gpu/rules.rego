@@ -45,7 +45,7 @@ team_namespaces contains namespace if {
 namespace_has_quota(namespace, item) if {
 	some quota in resources
 	quota.__type == "kubernetes:core/v1:ResourceQuota"
-	object.get(quota, "__provider", "") == object.get(namespace, "__provider", "")
+	plan_provider_reference(quota) == plan_provider_reference(namespace)
 	object.get(metadata_of(quota), "namespace", null) == object.get(metadata_of(namespace), "name", "")
 	spec := as_object(object.get(quota, "spec", {}))
 	count(as_array(object.get(spec, "scopes", []))) == 0
