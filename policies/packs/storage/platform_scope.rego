@@ -2,7 +2,7 @@ package storage
 
 import rego.v1
 
-# Governance scope (docs/policies/packs.md#governance-scope): rules with `custom.scope: platform` in their
+# Governance scope (policies/README.md): rules with `custom.scope: platform` in their
 # METADATA hold only for this platform's own stacks, so each of their bodies starts with `platform_stack`.
 # A stack is ours when a resource's URN (urn:pulumi:<stack>::<project>::<type>::<name>) names the project of
 # Pulumi.yaml, which is also the stack config's namespace (infra/config/errors.py NAMESPACE). The URN is what

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,23 @@ def test_every_decision_rule_has_a_name_the_analyzer_evaluates() -> None:
         for rule in pack.rules:
             pattern = STACK_RULE if rule.kind == "stack" else RESOURCE_RULE
             assert pattern.match(rule.rule), f"{rule.policy_id}: the analyzer would not evaluate it"
+
+
+def test_the_shape_helpers_are_one_module_copied_into_each_pack_that_reads_those_fields() -> None:
+    """input_shapes.rego is a copy per pack (a pack is one Rego package): the copies must not drift apart."""
+    copies = {path.parent.name: path.read_text(encoding="utf-8") for path in sorted(PACKS.glob("*/input_shapes.rego"))}
+    assert copies
+    bodies = {re.sub(r"^package \w+\n", "", text, count=1) for text in copies.values()}
+    assert len(bodies) == 1, sorted(copies)
+    for pack in load_packs(PACKS):
+        reads = any(
+            re.search(r'"__provider"|"__propertyDependencies"|\.__provider\b|\.__propertyDependencies\b', text)
+            for name, text in pack.modules.items()
+            if not name.endswith("_test.rego") and name != "input_shapes.rego"
+        )
+        assert not reads, (
+            f"{pack.name} reads __provider or __propertyDependencies directly, not through input_shapes.rego"
+        )
 
 
 @pytest.mark.slow
