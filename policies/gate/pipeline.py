@@ -23,6 +23,7 @@ from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
 from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
+from policies.gate.scope import is_platform_plan
 from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
 from policies.gate.sources.checkov import CheckovSource, not_run_result
@@ -241,6 +242,7 @@ def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudRes
             stack=plan.stack,
             overrides=options.overrides,
             repo_root=options.repo_root,
+            ours=is_platform_plan(plan.resources),
         )
         locate = _plan_locator(settings.stack_file, options)
         objects, _ = render_objects(plan.resources, locate)
