@@ -9,27 +9,49 @@ export UV_PYTHON_DOWNLOADS := never
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup plan gate test lint typecheck docs bench clean
+.PHONY: setup setup-gate plan gate test lint typecheck docs bench clean
+
+# The environment in two sizes: `make gate`/`make plan` sync the project without the dev group (pytest, ruff, mypy,
+# moto, ...; pyproject.toml [dependency-groups]) and run with --no-sync (a plain `uv run` would sync the dev group
+# back); `make setup` (test, lint, typecheck, ...) syncs everything. --inexact: a gate after a test run keeps the
+# dev tools installed, so switching between the two reinstalls nothing. Not --quiet: the first run downloads
+# several hundred MB and uv's progress is the only sign of life.
+# PYTHON=python3.12: the interpreter for .venv and the tool envs (uv reads UV_PYTHON; python3 when unset).
+ifdef PYTHON
+export UV_PYTHON := $(PYTHON)
+endif
+define setup_env
+	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(or $(PYTHON),python3)" .ci/tools/install-uv >/dev/null
+	@echo "setup: project environment .venv ($(1)); first run: see README Quick start for the download size" >&2
+	@$(UV) sync --frozen $(2)
+	@UV="$(UV)" .ci/tools/install checkov
+endef
 
 setup:
-	@$(UV) --version >/dev/null 2>&1 || .ci/tools/install-uv >/dev/null
-	@$(UV) sync --frozen --all-packages --quiet
-	@UV="$(UV)" .ci/tools/install checkov
+	$(call setup_env,all packages and the dev tools,--all-packages)
 
-plan: setup
-	$(RUN) ai-platform plan --stack $(STACK)
+setup-gate:
+	$(call setup_env,what the gate and the plan run,--no-dev --inexact)
 
-# make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir
-gate: setup
+GATE_RUN := $(UV) run --frozen --no-sync
+# make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir; GATE_ARGS: more gate
+# options (python -m policies.gate --help), e.g. GATE_ARGS=--no-checkov.
 ifdef PLAN
-	$(RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else ifdef MANIFESTS
-	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else
-	$(RUN) ai-platform plan --stack $(STACK)
-	$(RUN) python -m infra.placement build/$(STACK)/plan.json --json build/$(STACK)/placement.json
-	$(RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml --out build/$(STACK)
+TOOL_CMD_gate = $(GATE_RUN) ai-platform plan --stack $(STACK) \
+  && $(GATE_RUN) python -m infra.placement build/$(STACK)/plan.json --json build/$(STACK)/placement.json \
+  && $(GATE_RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml \
+  --out build/$(STACK) $(GATE_ARGS)
 endif
+# make plan STACK=prod [OUT=dir]: the plan alone (default build/<stack>/plan.json).
+TOOL_CMD_plan = $(GATE_RUN) ai-platform plan --stack $(STACK) $(if $(OUT),--out $(OUT))
+TOOL_GOALS := gate plan
+TOOL_DEPS := setup-gate
+# make's own exit code is the tool's (0/1/2), not make's 2 for any failing recipe: mk/exit-code.mk says how.
+include mk/exit-code.mk
 
 # Two sessions, each with fresh workers: a worker that runs the policy suite and everything else grows past
 # 9 GiB (memory the Rego engines keep across modules; see the issue 8 note), one session per half stays lower.
