@@ -18,7 +18,7 @@ from pathlib import Path
 
 from policies.engines import ENGINE_NAMES
 from policies.gate.errors import GateInputError
-from policies.gate.inputs.preflight import check_out_dir, check_waivers_file
+from policies.gate.inputs.preflight import check_engine, check_out_dir, check_waivers_file
 from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, GateResult, run_gate
 from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
@@ -114,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_out_dir(options.out, REPORT_FILES)
         check_waivers_file(options.waivers)
+        check_engine(options.engine)
         result = run_gate(options)
     except GateInputError as error:
         print(f"gate: error: {error}", file=sys.stderr)
