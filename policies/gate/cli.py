@@ -23,9 +23,13 @@ from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, 
 from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
-from policies.gate.verdict import EXIT_BAD_INPUT
+from policies.gate.verdict import EXIT_BAD_INPUT, EXIT_BLOCKING, EXIT_COMPLIANT
 
 _SHOWN_BLOCKING = 50
+EPILOG = f"""exit codes:
+  {EXIT_COMPLIANT}  compliant: no blocking finding
+  {EXIT_BLOCKING}  blocking findings (or an engine error: never read as a pass)
+  {EXIT_BAD_INPUT}  bad input or usage (one line on stderr naming the file or setting)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Gate a plan document or a directory of Kubernetes manifests against the policy packs, "
             "or an image's vulnerability scan against the image-scan threshold."
         ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--plan", type=Path, help="plan document (offline plan or `pulumi preview --json` output)")
