@@ -16,12 +16,13 @@ RUN := $(UV) run --frozen
 # back); `make setup` (test, lint, typecheck, ...) syncs everything. --inexact: a gate after a test run keeps the
 # dev tools installed, so switching between the two reinstalls nothing. Not --quiet: the first run downloads
 # several hundred MB and uv's progress is the only sign of life.
-# PYTHON=python3.12: the interpreter for .venv and the tool envs (uv reads UV_PYTHON; python3 when unset).
-ifdef PYTHON
+# PYTHON: the interpreter for .venv and the tool envs, any of 3.11-3.13 (pyproject.toml requires-python), e.g.
+# `make gate PYTHON=python3.12`. uv reads it as UV_PYTHON, which overrides .python-version (3.11, the developers'
+# default): without it a machine whose python3 is 3.12 or 3.13 would be refused for want of a 3.11.
+PYTHON ?= python3
 export UV_PYTHON := $(PYTHON)
-endif
 define setup_env
-	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(or $(PYTHON),python3)" .ci/tools/install-uv >/dev/null
+	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(PYTHON)" .ci/tools/install-uv >/dev/null
 	@echo "setup: project environment .venv ($(1)); first run: see README Quick start for the download size" >&2
 	@$(UV) sync --frozen $(2)
 	@UV="$(UV)" .ci/tools/install checkov

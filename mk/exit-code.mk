@@ -42,8 +42,13 @@ $(TOOL_EXIT_FILE): $(TOOL_DEPS) tool-exit-force
 	echo "TOOL_EXIT := $$rc" > $@
 $(foreach g,$(TOOL_GOALS),$(eval $(g): ; @:))
 else
-# After the restart: the recorded code is make's.
-include $(TOOL_EXIT_FILE)
+# After the restart: the recorded code is make's. The file has served its purpose once read (-include: make
+# does not look for a rule to remake it once it is gone).
+-include $(TOOL_EXIT_FILE)
+$(shell rm -f $(TOOL_EXIT_FILE))
+ifeq ($(TOOL_EXIT),)
+$(error $(TOOL_GOALS_ASKED): no exit code recorded in $(TOOL_EXIT_FILE))
+endif
 $(foreach g,$(TOOL_GOALS),$(eval $(g): ; @:))
 ifeq ($(TOOL_EXIT),0)
 else ifeq ($(TOOL_EXIT),1)
