@@ -19,7 +19,8 @@ RUN := $(UV) run --frozen
 # PYTHON: the interpreter for .venv and the tool envs, any of 3.11-3.13 (pyproject.toml requires-python), e.g.
 # `make gate PYTHON=python3.12`. uv reads it as UV_PYTHON, which overrides .python-version (3.11, the developers'
 # default): without it a machine whose python3 is 3.12 or 3.13 would be refused for want of a 3.11.
-PYTHON ?= python3
+# A UV_PYTHON already in the environment is kept (a developer's choice, or a make run from the tests).
+PYTHON ?= $(or $(UV_PYTHON),python3)
 export UV_PYTHON := $(PYTHON)
 define setup_env
 	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(PYTHON)" .ci/tools/install-uv >/dev/null
