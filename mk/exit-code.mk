@@ -33,14 +33,17 @@ else ifeq ($(TOOL_GOALS_ASKED),)
 $(foreach g,$(TOOL_GOALS),$(eval $(g): $(TOOL_DEPS) ; $$(TOOL_CMD_$(g))))
 else ifeq ($(MAKE_RESTARTS),)
 # First pass: run the tools (as the recipe that remakes $(TOOL_EXIT_FILE)) and record their code; make restarts.
--include $(TOOL_EXIT_FILE)
+# `include`, not `-include`: make ignores a failure to remake an optional makefile, so a failed set-up would
+# end in the no-op goals below with exit 0.
+include $(TOOL_EXIT_FILE)
 .PHONY: tool-exit-force
 $(TOOL_EXIT_FILE): $(TOOL_DEPS) tool-exit-force
 	@mkdir -p $(@D); rc=0; \
 	$(foreach g,$(TOOL_GOALS_ASKED),if [ $$rc -eq 0 ]; then \
 	  printf '%s\n' '$(subst ','\'',$(TOOL_CMD_$(g)))'; ( $(TOOL_CMD_$(g)) ) || rc=$$?; fi; ) \
 	echo "TOOL_EXIT := $$rc" > $@
-$(foreach g,$(TOOL_GOALS),$(eval $(g): ; @:))
+# Reached only when make did not restart, i.e. the tools never ran: never a success.
+$(foreach g,$(TOOL_GOALS),$(eval $(g): ; @echo "make: $$@: did not run (see the errors above)" >&2; exit 2))
 else
 # After the restart: the recorded code is make's. The file has served its purpose once read (-include: make
 # does not look for a rule to remake it once it is gone).

@@ -102,3 +102,12 @@ def test_dry_run_prints_the_commands_and_runs_nothing(tmp_path: Path) -> None:
     assert "ai-platform plan --stack prod" in run.stdout
     assert "python -m policies.gate --plan build/prod/plan.json" in run.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_set_up_is_not_a_success(tmp_path: Path) -> None:
+    # The tools run as the recipe of an included makefile; a failure before them must not end in the no-op goal.
+    missing = tmp_path / "no-python3"
+    run = make("gate", f"PLAN={write_bad_plan(tmp_path / 'plan.json')}", f"OUT={tmp_path / 'out'}", f"PYTHON={missing}")
+    assert run.returncode == EXIT_BAD_INPUT, run.stdout + run.stderr
+    assert str(missing) in run.stderr
+    assert not (tmp_path / "out").exists()
