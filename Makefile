@@ -24,7 +24,7 @@ PYTHON ?= $(or $(UV_PYTHON),python3)
 export UV_PYTHON := $(PYTHON)
 define setup_env
 	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(PYTHON)" .ci/tools/install-uv >/dev/null
-	@echo "setup: project environment .venv ($(1)); first run: see README Quick start for the download size" >&2
+	@[ -d "$${UV_PROJECT_ENVIRONMENT:-.venv}" ] || echo "setup: creating the project environment ($(1)): a few hundred MB to download (README, Quick start)" >&2
 	@$(UV) sync --frozen $(2)
 	@UV="$(UV)" .ci/tools/install checkov
 endef
