@@ -20,14 +20,18 @@ from pathlib import Path
 
 from policies.engines import ENGINE_NAMES
 from policies.gate.errors import GateInputError
-from policies.gate.inputs.preflight import check_out_dir, check_waivers_file
+from policies.gate.inputs.preflight import check_engine, check_out_dir, check_waivers_file
 from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, GateResult, run_gate
 from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
-from policies.gate.verdict import EXIT_BAD_INPUT
+from policies.gate.verdict import EXIT_BAD_INPUT, EXIT_BLOCKING, EXIT_COMPLIANT
 
 _SHOWN_BLOCKING = 50
+EPILOG = f"""exit codes:
+  {EXIT_COMPLIANT}  compliant: no blocking finding
+  {EXIT_BLOCKING}  blocking findings (or an engine error: never read as a pass)
+  {EXIT_BAD_INPUT}  bad input or usage (one line on stderr naming the file or setting)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Gate a plan document or a directory of Kubernetes manifests against the policy packs, "
             "or an image's vulnerability scan against the image-scan threshold."
         ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--plan", type=Path, help="plan document (offline plan or `pulumi preview --json` output)")
@@ -133,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_out_dir(options.out, REPORT_FILES)
         check_waivers_file(options.waivers)
+        check_engine(options.engine)
         result = run_gate(options)
     except GateInputError as error:
         print(f"gate: error: {error}", file=sys.stderr)
