@@ -84,10 +84,19 @@ class StackFileLocator:
             # A written key beats a default; among either, the deepest (most specific) one, first listed on a tie.
             best = max(reached, key=lambda r: (r.complete, r.depth))
             return best.line
-        table_key = _config_key_for(resource.type)
-        if table_key is None:
-            return None
-        found = self._reach([table_key, ENTRY], hints)
+        for table_key in _config_keys_for(resource.type):
+            line = self._table_line(table_key.split("."), hints)
+            if line is not None:
+                return line
+        return None
+
+    def _table_line(self, parts: list[str], hints: list[str]) -> int | None:
+        if parts[-1] == ENTRY:
+            # `teams.*`: only a resource of one of the entries derives from it (a cert-manager object is no team's).
+            entry = self._reach(parts, hints)
+            return entry.line if entry is not None and entry.complete else None
+        # A section (`storage`): its line, or the line of the child the resource names (`storage.backup`).
+        found = self._reach([*parts, ENTRY], hints)
         return found.line if found is not None else None
 
     def _reach(self, parts: list[str], hints: list[str]) -> _Reached | None:
@@ -105,11 +114,9 @@ class StackFileLocator:
         return _Reached(line, depth, complete=True)
 
 
-def _config_key_for(type_: str) -> str | None:
-    for patterns, key in _location_table():
-        if any(fnmatch.fnmatchcase(type_, pattern) for pattern in patterns):
-            return key
-    return None
+def _config_keys_for(type_: str) -> list[str]:
+    """The table's keys for a resource type, in order: the first that places the resource wins."""
+    return [key for patterns, key in _location_table() if any(fnmatch.fnmatchcase(type_, p) for p in patterns)]
 
 
 def _name_hints(resource: CloudResource) -> list[str]:
