@@ -62,8 +62,8 @@ def _declared_keys() -> list[tuple[str, str]]:
     for manifest in sorted(PACKS.glob("*/PulumiPolicy.yaml")):
         for rule in load_pack(manifest.parent).rules:
             declared.extend((rule.policy_id, key) for key in rule.config_keys)
-    for rule in checkov_mapping().rules.values():
-        declared.extend((rule.check_id, key) for key in rule.config_keys)
+    for check in checkov_mapping().rules.values():
+        declared.extend((check.check_id, key) for key in check.config_keys)
     return declared
 
 
