@@ -24,7 +24,7 @@ eks_public_cidrs := cidr_values(object.get(eks_vpc_config, "publicAccessCidrs", 
 #     Set vpcConfig.endpointPrivateAccess to true, and either endpointPublicAccess to false or
 #     publicAccessCidrs to specific allow-listed ranges whose union stays below
 #     data.aws_network.worldShare of public address space (never 0.0.0.0/0, ::/0 or its halves).
-#   config_keys: [cluster.endpoint.publicAccess, cluster.endpoint.publicAccessCidrs]
+#   config_keys: [cluster.endpoint.publicAccessCidrs, cluster.endpoint.publicAccess]
 deny_eks_endpoint_access contains msg if {
 	eks_cluster
 	not eks_vpc_config.endpointPrivateAccess == true
