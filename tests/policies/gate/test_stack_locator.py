@@ -81,6 +81,8 @@ def test_a_written_key_beats_a_deeper_default_and_the_deepest_written_key_wins(l
     assert locator.stack_line(namespace, keys) == _line("      quota: {gpus: 4}")  # gpus sits on the quota line
     risk = _resource(NAMESPACE, "risk", {"metadata": {"name": "risk"}})
     assert locator.stack_line(risk, keys) == _line("      publicAccess: true")
+    # risk's quota is a default: the written `cluster.endpoint` wins over the team entry, as deep as it.
+    assert locator.stack_line(risk, ("teams.*.quota.gpus", "cluster.endpoint")) == _line("    endpoint:")
 
 
 def test_a_rule_without_keys_points_at_the_entry_of_the_resources_type(locator: StackFileLocator) -> None:
