@@ -278,7 +278,7 @@ class _Resolver:
     def resolve(self, check: CheckResult, config_keys: tuple[str, ...] = ()) -> tuple[ResourceRef, Location]:
         here = Location(check.file, max(check.lines[0], 1))
         if check.framework == "kubernetes":
-            return self._object(check, here)
+            return self._object(check, here, config_keys)
         if check.framework == "terraform_plan":
             return self._cloud(check, here, config_keys)
         if check.framework == "dockerfile":
@@ -288,10 +288,13 @@ class _Resolver:
         name = f"{check.file}:{check.job}" if check.job else check.file
         return ResourceRef(type=WORKFLOW_TYPE, kind="Workflow", name=name), here
 
-    def _object(self, check: CheckResult, here: Location) -> tuple[ResourceRef, Location]:
+    def _object(self, check: CheckResult, here: Location, config_keys: tuple[str, ...]) -> tuple[ResourceRef, Location]:
         kind, namespace, name = _kube_id(check.resource)
         for obj in self.objects.get(check.file, []):
             if obj.kind == kind and obj.name == name and (obj.namespace or "default") == namespace:
+                rendered_from = self.by_urn.get(obj.urn or "")
+                if rendered_from is not None and self.locate is not None and config_keys:
+                    return obj.ref, self.locate(rendered_from, config_keys)
                 return obj.ref, obj.location
         return ResourceRef(type=kind, kind=kind, namespace=namespace, name=name), here
 
