@@ -79,16 +79,25 @@ class StackFileLocator:
     def stack_line(self, resource: CloudResource, config_keys: Sequence[str] = ()) -> int | None:
         """The stack-file line behind a finding of a rule with these keys on this resource; None: not config-driven."""
         hints = _name_hints(resource)
-        reached = [r for r in (self._reach(key.split("."), hints) for key in config_keys) if r is not None]
-        if reached:
-            # A written key beats a default; among either, the deepest (most specific) one, first listed on a tie.
-            best = max(reached, key=lambda r: (r.complete, r.depth))
-            return best.line
+        line = self._keys_line(config_keys, hints)
+        if line is not None:
+            return line
         for table_key in _config_keys_for(resource.type):
             line = self._table_line(table_key.split("."), hints)
             if line is not None:
                 return line
         return None
+
+    def key_line(self, config_keys: Sequence[str]) -> int | None:
+        """For a finding about the stack as a whole: the line of the rule's keys, `*` left unresolved."""
+        return self._keys_line(config_keys, [])
+
+    def _keys_line(self, config_keys: Sequence[str], hints: list[str]) -> int | None:
+        reached = [r for r in (self._reach(key.split("."), hints) for key in config_keys) if r is not None]
+        if not reached:
+            return None
+        # A written key beats a default; among either, the deepest (most specific) one, first listed on a tie.
+        return max(reached, key=lambda r: (r.complete, r.depth)).line
 
     def _table_line(self, parts: list[str], hints: list[str]) -> int | None:
         if parts[-1] == ENTRY:

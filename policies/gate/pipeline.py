@@ -162,7 +162,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
             tools.update(result.tools)
             details.update(result.details)
             policy_files.update(result.policy_files)
-        findings = _with_code_location(_with_default_location(findings, subject, options), subject)
+        findings = _with_code_location(_with_default_location(findings, subject, options, rules), subject)
         findings = sorted(findings, key=Finding.sort_key)
         # What the gate cannot see into blocks or warns by environment (data/opaque.yaml).
         findings, rules = weigh(findings, rules, subject.settings.environment)
@@ -279,11 +279,21 @@ def _helm_release_notes(subject: GateSubject, locate: Locate) -> list[Finding]:
     return notes
 
 
-def _with_default_location(findings: list[Finding], subject: GateSubject, options: GateOptions) -> list[Finding]:
-    """Findings about the stack as a whole (or an engine) point at the stack file, else at the input."""
-    target = subject.settings.stack_file or subject.input_path
-    default = Location(display_path(target, options.repo_root), 1)
-    return [f if f.location is not None else replace(f, location=default) for f in findings]
+def _with_default_location(
+    findings: list[Finding], subject: GateSubject, options: GateOptions, rules: dict[str, RuleInfo]
+) -> list[Finding]:
+    """Findings about the stack as a whole (or an engine) point at the stack file (at the line of the rule's
+    config keys when it has some), else at the input."""
+    stack_file = subject.settings.stack_file
+    shown = display_path(stack_file or subject.input_path, options.repo_root)
+    locator = StackFileLocator(stack_file, shown) if stack_file is not None else None
+
+    def default(finding: Finding) -> Location:
+        rule = rules.get(finding.policy_id)
+        line = locator.key_line(rule.config_keys) if locator is not None and rule is not None else None
+        return Location(shown, line or 1)
+
+    return [f if f.location is not None else replace(f, location=default(f)) for f in findings]
 
 
 def _with_code_location(findings: list[Finding], subject: GateSubject) -> list[Finding]:

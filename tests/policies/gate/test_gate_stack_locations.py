@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gate_support import REAL_PACKS, REPO_ROOT, GateRun, GateRunner, write_plan
+from gate_support import REAL_PACKS, REPO_ROOT, GateRun, GateRunner, plan_document, step, write_plan
 
-from infra.offline.plan import plan_document, run_program
+from infra.offline.plan import plan_document as offline_plan_document
+from infra.offline.plan import run_program
 from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
 from policies.gate.reports.sarif import CODE_LOCATION_MESSAGE
@@ -47,7 +48,7 @@ def test_one_edited_stack_line_is_where_the_finding_points(tmp_path: Path, gate:
     stack_file = project / "stacks" / "Pulumi.prod.yaml"
     stack_file.write_text(edited, encoding="utf-8")
     recorded, config = run_program("prod", project)
-    plan_path = write_plan(tmp_path, plan_document(recorded, config))
+    plan_path = write_plan(tmp_path, offline_plan_document(recorded, config))
 
     run = _gate_prod(gate, plan_path, stack_file)
 
@@ -72,7 +73,7 @@ def test_one_edited_stack_line_is_where_the_finding_points(tmp_path: Path, gate:
 @pytest.mark.slow
 def test_prod_findings_on_stack_derived_resources_carry_both_locations(tmp_path: Path, gate: GateRunner) -> None:
     recorded, config = run_program("prod", REPO_ROOT)
-    plan_path = write_plan(tmp_path, plan_document(recorded, config))
+    plan_path = write_plan(tmp_path, offline_plan_document(recorded, config))
     run = _gate_prod(gate, plan_path, PROD_STACK, checkov=True)
     assert run.exit_code == 0, run.stdout
 
@@ -99,3 +100,37 @@ def test_prod_findings_on_stack_derived_resources_carry_both_locations(tmp_path:
     assert any(policy.startswith("CKV") for policy in stack_derived), stack_derived
     assert any(policy.startswith("schema.") for policy in stack_derived), stack_derived
     assert from_code, "no finding kept its code location"
+
+
+STACK_RULE_PACK = """\
+package located
+
+import rego.v1
+
+# METADATA
+# title: The stack has two regions
+# description: A finding about the stack as a whole, not about one resource.
+# custom:
+#   severity: high
+#   controls: [NIST-800-53:CP-7]
+#   message: Add a region.
+#   config_keys: [regions]
+stack_deny_one_region contains "the stack declares one region"
+"""
+
+
+def test_a_finding_about_the_whole_stack_points_at_its_rules_config_key(tmp_path: Path, gate: GateRunner) -> None:
+    pack = tmp_path / "packs" / "located"
+    pack.mkdir(parents=True)
+    (pack / "PulumiPolicy.yaml").write_text("runtime: opa\nversion: 0.0.1\n", encoding="utf-8")
+    (pack / "located.rego").write_text(STACK_RULE_PACK, encoding="utf-8")
+    stack_file = tmp_path / "Pulumi.test.yaml"
+    stack_file.write_text(
+        "config:\n  ai-platform:environment: dev\n  ai-platform:regions:\n    - name: eu-west-1\n", encoding="utf-8"
+    )
+    plan = write_plan(tmp_path, plan_document(step("aws:s3/bucket:Bucket", "b")))
+    run = gate("--stack-file", str(stack_file), plan=plan, packs=pack.parent)
+    (finding,) = [f for f in run.findings if f["policyId"] == "located.stack_deny_one_region"]
+    assert finding["resource"] is None
+    assert Path(finding["location"]["file"]).resolve() == stack_file.resolve()
+    assert finding["location"]["line"] == 3  # `ai-platform:regions:`, not line 1
