@@ -113,6 +113,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
                 "message": {"text": CODE_LOCATION_MESSAGE},
             }
         ]
+    # SARIF §3.27.24; set on every result or none (a run with --baseline marks all). The baseline's `absent`
+    # findings are left out of the SARIF on purpose: GitHub code scanning does not read baselineState (it is not
+    # in its supported subset of the result object) and tracks alerts itself by partialFingerprints, so an absent
+    # result would read as present and keep a fixed alert open; the fix closes it when the result disappears.
+    if finding.baseline is not None:
+        result["baselineState"] = finding.baseline
     if finding.resource is not None:
         result["properties"]["resource"] = finding.resource.key
     if finding.waiver is not None:

@@ -11,6 +11,7 @@ import rego.v1
 #   each such accelerator: otherwise one team can take every GPU of the cluster. Extended resources only
 #   take `requests.` quota items.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:SC-6, NIST-800-53:AC-6, ISO-27001:A.8.6]
 #   message: >-
@@ -18,6 +19,7 @@ import rego.v1
 #     hold requests.<accelerator resource> (e.g. requests.nvidia.com/gpu: "0" for a team without GPUs).
 #   config_keys: [nodePools.*.accelerator, teams.*.quota.gpus]
 stack_deny_team_namespace_without_gpu_quota contains msg if {
+	platform_stack
 	not contract_unusable
 	some acc_name in accelerators_in_plan
 	resource := node_accelerators[acc_name].resource
@@ -27,6 +29,7 @@ stack_deny_team_namespace_without_gpu_quota contains msg if {
 }
 
 stack_deny_team_namespace_without_gpu_quota contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }
@@ -43,7 +46,7 @@ team_namespaces contains namespace if {
 namespace_has_quota(namespace, item) if {
 	some quota in resources
 	quota.__type == "kubernetes:core/v1:ResourceQuota"
-	object.get(quota, "__provider", "") == object.get(namespace, "__provider", "")
+	plan_provider_reference(quota) == plan_provider_reference(namespace)
 	object.get(metadata_of(quota), "namespace", null) == object.get(metadata_of(namespace), "name", "")
 	spec := as_object(object.get(quota, "spec", {}))
 	count(as_array(object.get(spec, "scopes", []))) == 0
@@ -60,6 +63,7 @@ namespace_has_quota(namespace, item) if {
 #   its pods never land on the GPU nodes. The chart's defaults are not counted: they change between chart
 #   versions and do not know the platform's pool taints. Unreadable values fail closed.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:SI-4, ISO-27001:A.8.6]
 #   message: >-
@@ -67,6 +71,7 @@ namespace_has_quota(namespace, item) if {
 #     accelerator_placement) so that they cover every taint of the accelerator's pools.
 #   config_keys: [nodePools.*.accelerator, nodePools.*.taints]
 stack_deny_gpu_release_tolerations contains msg if {
+	platform_stack
 	not contract_unusable
 	some release in releases
 	chart := gpu_chart(release)
@@ -78,6 +83,7 @@ stack_deny_gpu_release_tolerations contains msg if {
 }
 
 stack_deny_gpu_release_tolerations contains msg if {
+	platform_stack
 	not contract_unusable
 	some release in releases
 	chart := gpu_chart(release)
@@ -86,6 +92,7 @@ stack_deny_gpu_release_tolerations contains msg if {
 }
 
 stack_deny_gpu_release_tolerations contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }
@@ -109,6 +116,7 @@ release_tolerations(release, chart) := as_array(object.get(
 #   (data.node_scheduling accelerators.<name>.amiTypesWithOwnDevicePlugin: Bottlerocket's NVIDIA
 #   variants) need no release.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:CM-2, ISO-27001:A.8.9]
 #   message: >-
@@ -116,6 +124,7 @@ release_tolerations(release, chart) := as_array(object.get(
 #     next to the DCGM exporter), on that cluster's Kubernetes provider.
 #   config_keys: [nodePools.*.accelerator]
 stack_deny_accelerator_without_device_plugin contains msg if {
+	platform_stack
 	not contract_unusable
 	some entry in accelerator_groups
 	not ships_own_plugin(entry.group, entry.accelerator)
@@ -124,6 +133,7 @@ stack_deny_accelerator_without_device_plugin contains msg if {
 }
 
 stack_deny_accelerator_without_device_plugin contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }

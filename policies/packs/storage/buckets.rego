@@ -45,6 +45,7 @@ deny_bucket_without_versioning contains msg if {
 #   before storage.backup.retentionDays. Both numbers come from the platform profile ConfigMap of the same
 #   cluster (section storage.backup); a missing or unreadable profile or contract fails closed.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CP-9, NIST-800-53:AU-11, NIST-800-53:SI-12, ISO-27001:A.8.13]
 #   message: >-
@@ -52,6 +53,7 @@ deny_bucket_without_versioning contains msg if {
 #     lifecycle expiry of at least storage.backup.retentionDays (storage_jobs.contract via the buckets component).
 #   config_keys: [storage.backup.objectLockDays, storage.backup.retentionDays]
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -61,6 +63,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	lock := object.get(entry.bucket, "object_lock", null)
@@ -69,6 +72,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	backup := backup_settings(entry.map)
@@ -78,6 +82,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	backup := backup_settings(entry.map)
@@ -90,6 +95,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -98,6 +104,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -106,6 +113,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains unreadable_contracts_message if {
+	platform_stack
 	contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
