@@ -15,6 +15,8 @@ from infra.offline.fake_cloud import call_result, digest, outputs_for
 from infra.offline.normalize import normalize
 
 DEFAULT_REGION = "us-east-1"
+# The checkout this program runs from: infra/offline/recorder.py → the repository root.
+CODE_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -115,10 +117,16 @@ class RecordingMonitor(MockMonitor):
         position = request.sourcePosition
         if not position.uri:
             return None
-        path = Path(position.uri.removeprefix("file://"))
-        try:
-            relative = path.resolve().relative_to(self.project_root)
-        except ValueError:
+        path = Path(position.uri.removeprefix("file://")).resolve()
+        # The program's code lives in this checkout even when `plan --root` reads the stack from another project
+        # root (a copy of a stack with one edit): its positions are as valid there.
+        for root in (self.project_root, CODE_ROOT):
+            try:
+                relative = path.relative_to(root.resolve())
+                break
+            except ValueError:
+                continue
+        else:
             return None
         if relative.parts[:1] != ("infra",):
             return None  # frames inside the SDK or the venv say nothing about which code declared it

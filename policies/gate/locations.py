@@ -1,34 +1,60 @@
-"""Where a finding points: the resource's recorded source position, else the stack-file line that drives it.
+"""Where a finding points: the stack-file line of the config key behind it, else the resource's source position.
 
-GitHub code scanning shows a result at a file and line of the repository; for a plan resource the line a
-user edits is the stack config key behind it (found by the table in data/config_locations.yaml), for a
-manifest the line of the object's document.
+GitHub code scanning annotates a PR at a file and line of the repository. For a plan resource that
+derives from the stack config, the line a user edits is the config key that produced the finding: the
+rule's `config_keys` (METADATA `custom.config_keys`, checkov mapping `config_keys`), with `*` resolved to
+the entry (node pool, team, model, region, receiver) the resource belongs to; the deepest of those keys
+written in the stack file wins, and when none is written (a default applies) the nearest written
+ancestor. A rule without config keys points at the entry or section of the resource's type (the table in
+data/config_locations.yaml). A resource no config key drives keeps its source position. The pipeline
+adds the source position alongside (Finding.code_location) whenever the primary location is elsewhere.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
 from infra.bounds import BoundsError, compose_yaml, read_text
+from infra.config.errors import NAMESPACE
 from policies.gate.errors import GateInputError
 from policies.gate.findings import Location
 from policies.gate.subject import CloudResource
 
 _TABLE = Path(__file__).parent / "data" / "config_locations.yaml"
-CONFIG_NAMESPACE = "ai-platform:"
+# In a config key path, the entry of a collection (node pool, team, model…) the resource belongs to.
+ENTRY = "*"
+
+
+class Locate(Protocol):
+    """The primary location of a finding on a plan resource, given the rule's stack config keys."""
+
+    def __call__(self, resource: CloudResource, config_keys: Sequence[str] = (), /) -> Location: ...
+
+
+def source_or(fallback: Location) -> Locate:
+    """A locator for inputs without a stack file: the resource's source position, else `fallback`."""
+
+    def locate(resource: CloudResource, config_keys: Sequence[str] = (), /) -> Location:
+        return resource.source_position or fallback
+
+    return locate
 
 
 @dataclass(frozen=True)
-class _KeyLines:
-    line: int
-    children: dict[str, int]  # child key (mapping) or entry `name` (list of mappings) → line
+class _Reached:
+    """How far a config key path got in the stack file."""
+
+    line: int  # 1-based line of the deepest key (or list entry) written in the file
+    depth: int  # how many parts of the path are written
+    complete: bool  # the whole path is written
 
 
 @cache
@@ -42,31 +68,68 @@ class StackFileLocator:
 
     def __init__(self, stack_file: Path, shown_as: str) -> None:
         self.shown_as = shown_as
-        self._keys = _config_key_lines(stack_file)
+        self._config = _config_node(stack_file)
 
-    def locate(self, resource: CloudResource) -> Location:
-        if resource.source_position is not None:
-            return resource.source_position
-        key = _config_key_for(resource.type)
-        lines = self._keys.get(key) if key else None
-        if lines is None:
-            return Location(self.shown_as, 1)
+    def locate(self, resource: CloudResource, config_keys: Sequence[str] = (), /) -> Location:
+        line = self.stack_line(resource, config_keys)
+        if line is not None:
+            return Location(self.shown_as, line)
+        return resource.source_position or Location(self.shown_as, 1)
+
+    def stack_line(self, resource: CloudResource, config_keys: Sequence[str] = ()) -> int | None:
+        """The stack-file line behind a finding of a rule with these keys on this resource; None: not config-driven."""
         hints = _name_hints(resource)
-        for child, line in lines.children.items():
-            if _mentions(hints, child):
-                return Location(self.shown_as, line)
-        return Location(self.shown_as, lines.line)
+        line = self._keys_line(config_keys, hints)
+        if line is not None:
+            return line
+        for table_key in _config_keys_for(resource.type):
+            line = self._table_line(table_key.split("."), hints)
+            if line is not None:
+                return line
+        return None
+
+    def key_line(self, config_keys: Sequence[str]) -> int | None:
+        """For a finding about the stack as a whole: the line of the rule's keys, `*` left unresolved."""
+        return self._keys_line(config_keys, [])
+
+    def _keys_line(self, config_keys: Sequence[str], hints: list[str]) -> int | None:
+        reached = [r for r in (self._reach(key.split("."), hints) for key in config_keys) if r is not None]
+        if not reached:
+            return None
+        # A written key beats a default; among either, the deepest (most specific) one, first listed on a tie.
+        return max(reached, key=lambda r: (r.complete, r.depth)).line
+
+    def _table_line(self, parts: list[str], hints: list[str]) -> int | None:
+        if parts[-1] == ENTRY:
+            # `teams.*`: only a resource of one of the entries derives from it (a cert-manager object is no team's).
+            entry = self._reach(parts, hints)
+            return entry.line if entry is not None and entry.complete else None
+        # A section (`storage`): its line, or the line of the child the resource names (`storage.backup`).
+        found = self._reach([*parts, ENTRY], hints)
+        return found.line if found is not None else None
+
+    def _reach(self, parts: list[str], hints: list[str]) -> _Reached | None:
+        if self._config is None or not parts:
+            return None
+        key_node, node = _entry_of_mapping(self._config, f"{NAMESPACE}:{parts[0]}")
+        if key_node is None:
+            return None
+        line, depth = key_node.start_mark.line + 1, 1
+        for part in parts[1:]:
+            found = _entry_by_hint(node, hints) if part == ENTRY else _entry_of_mapping(node, part)
+            if found[0] is None:
+                return _Reached(line, depth, complete=False)
+            line, node, depth = found[0].start_mark.line + 1, found[1], depth + 1
+        return _Reached(line, depth, complete=True)
 
 
-def _config_key_for(type_: str) -> str | None:
-    for patterns, key in _location_table():
-        if any(fnmatch.fnmatchcase(type_, pattern) for pattern in patterns):
-            return key
-    return None
+def _config_keys_for(type_: str) -> list[str]:
+    """The table's keys for a resource type, in order: the first that places the resource wins."""
+    return [key for patterns, key in _location_table() if any(fnmatch.fnmatchcase(type_, p) for p in patterns)]
 
 
 def _name_hints(resource: CloudResource) -> list[str]:
-    """Text that may name the config entry behind a resource: its name, namespace and label values."""
+    """Text that may name the config entry behind a resource, most telling first: name, namespace, labels, tags."""
     hints = [resource.name]
     metadata = resource.inputs.get("metadata")
     if isinstance(metadata, dict):
@@ -82,49 +145,48 @@ def _name_hints(resource: CloudResource) -> list[str]:
     return hints
 
 
-def _mentions(hints: list[str], name: str) -> bool:
-    pattern = re.compile(rf"(?:^|[^A-Za-z0-9]){re.escape(name)}(?:$|[^A-Za-z0-9])")
-    return any(pattern.search(hint) for hint in hints)
+def _mentions(hint: str, name: str) -> bool:
+    return re.search(rf"(?:^|[^A-Za-z0-9]){re.escape(name)}(?:$|[^A-Za-z0-9])", hint) is not None
 
 
-def _config_key_lines(stack_file: Path) -> dict[str, _KeyLines]:
-    """Line of each `ai-platform:<key>` under `config:`, and of its children, from the YAML node marks."""
+def _entry_by_hint(node: Any, hints: list[str]) -> tuple[yaml.Node | None, Any]:
+    """The entry of a collection (mapping by key, list by `name`) that the resource's hints name.
+
+    The first hint naming any entry decides (a resource's own name before its namespace and labels); within
+    it the longest name wins, so `gpu-large` is not taken for `gpu`.
+    """
+    entries: list[tuple[str, yaml.Node, Any]] = []
+    if isinstance(node, yaml.MappingNode):
+        entries = [(str(k.value), k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            name_node = _entry_of_mapping(item, "name")[1]
+            if isinstance(name_node, yaml.ScalarNode):
+                entries.append((str(name_node.value), item, item))
+    for hint in hints:
+        named = [entry for entry in entries if _mentions(hint, entry[0])]
+        if named:
+            _, line_node, value = max(named, key=lambda entry: len(entry[0]))
+            return line_node, value
+    return None, None
+
+
+def _entry_of_mapping(node: Any, key: str) -> tuple[yaml.Node | None, Any]:
+    """The key node (its line is the line a user edits) and the value node of `key` in a mapping node."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node, value_node
+    return None, None
+
+
+def _config_node(stack_file: Path) -> yaml.MappingNode | None:
+    """The `config:` mapping node of a stack file (with line marks); None when the file has none."""
     try:
         root = compose_yaml(read_text(stack_file, "stack"), str(stack_file))
     except BoundsError as error:  # the same limits as the stack config loader: a hostile stack file is exit 2
         raise GateInputError(error.file, error.detail, where=str(error.line) if error.line else None) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    config = _mapping_value(root, "config")
-    if not isinstance(config, yaml.MappingNode):
-        return {}
-    found: dict[str, _KeyLines] = {}
-    for key_node, value_node in config.value:
-        key = str(key_node.value)
-        if not key.startswith(CONFIG_NAMESPACE):
-            continue
-        found[key.removeprefix(CONFIG_NAMESPACE)] = _KeyLines(
-            line=key_node.start_mark.line + 1, children=_children_lines(value_node)
-        )
-    return found
-
-
-def _children_lines(node: Any) -> dict[str, int]:
-    children: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            children[str(key_node.value)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            name = _mapping_value(item, "name")
-            if isinstance(name, yaml.ScalarNode):
-                children[str(name.value)] = item.start_mark.line + 1
-    return children
-
-
-def _mapping_value(node: Any, key: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                return value_node
-    return None
+        return None
+    config = _entry_of_mapping(root, "config")[1]
+    return config if isinstance(config, yaml.MappingNode) else None

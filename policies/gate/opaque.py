@@ -9,7 +9,7 @@ same way, so one table says how much "the gate cannot see this" counts in each e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from policies.gate.catalog import gate_finding
-from policies.gate.findings import Effect, Finding, Location, RuleInfo
+from policies.gate.findings import Effect, Finding, RuleInfo
+from policies.gate.locations import Locate
 from policies.gate.subject import CloudResource, KubeObject
 
 _DATA = Path(__file__).parent / "data" / "opaque.yaml"
@@ -81,7 +82,7 @@ def is_patch(resource: CloudResource) -> bool:
     return len(parts) == 3 and parts[0] == "kubernetes" and "/" in parts[1] and parts[2].endswith(suffix)
 
 
-def opaque_findings(resources: list[CloudResource], locate: Callable[[CloudResource], Location]) -> list[Finding]:
+def opaque_findings(resources: list[CloudResource], locate: Locate) -> list[Finding]:
     """One finding per Patch, per opaque resource and per component with no child in the plan."""
     table = opaque_table()
     parents = {r.parent for r in resources if r.parent}
@@ -123,9 +124,7 @@ def opaque_object_findings(objects: list[KubeObject]) -> list[Finding]:
     return findings
 
 
-def _finding(
-    policy_id: str, message: str, resource: CloudResource, locate: Callable[[CloudResource], Location]
-) -> Finding:
+def _finding(policy_id: str, message: str, resource: CloudResource, locate: Locate) -> Finding:
     return gate_finding(policy_id, message, resource=resource.ref, location=locate(resource))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError
@@ -20,7 +20,7 @@ from policies.gate.image_scan_policy import IMAGE_SCAN_INPUT, split_waivers
 from policies.gate.inputs.image_scan import load_image_scan_subject
 from policies.gate.inputs.manifests import display_path, read_manifests
 from policies.gate.inputs.plan import load_plan
-from policies.gate.locations import StackFileLocator
+from policies.gate.locations import Locate, StackFileLocator, source_or
 from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
 from policies.gate.scope import is_platform_plan
@@ -167,7 +167,8 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
             tools.update(result.tools)
             details.update(result.details)
             policy_files.update(result.policy_files)
-        findings = sorted(_with_default_location(findings, subject, options), key=Finding.sort_key)
+        findings = _with_code_location(_with_default_location(findings, subject, options, rules), subject)
+        findings = sorted(findings, key=Finding.sort_key)
         # What the gate cannot see into blocks or warns by environment (data/opaque.yaml).
         findings, rules = weigh(findings, rules, subject.settings.environment)
         engines_failed = any(f.policy_id == ENGINE_ERROR for f in findings)
@@ -227,13 +228,13 @@ def _load_baseline(options: GateOptions, subject: GateSubject) -> Baseline | Non
     return baseline
 
 
-def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudResource], Location]]:
+def _load_subject(options: GateOptions) -> tuple[GateSubject, Locate]:
     if options.image_scan is not None:
         if not options.image:
             raise ValueError("GateOptions needs the image reference of an image scan")
         subject = load_image_scan_subject(options.image_scan, options.image, options.overrides, options.repo_root)
         shown = display_path(options.image_scan, options.repo_root)
-        return subject, lambda resource: Location(shown, 1)
+        return subject, _fixed(Location(shown, 1))
     if options.plan is not None:
         plan = load_plan(options.plan)
         settings = resolve_settings(
@@ -271,17 +272,24 @@ def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudRes
         hidden=found.hidden,
     )
     shown = display_path(options.manifests, options.repo_root)
-    return subject, lambda resource: resource.source_position or Location(shown, 1)
+    return subject, source_or(Location(shown, 1))
 
 
-def _plan_locator(stack_file: Path | None, options: GateOptions) -> Callable[[CloudResource], Location]:
+def _plan_locator(stack_file: Path | None, options: GateOptions) -> Locate:
     if stack_file is not None:
         return StackFileLocator(stack_file, display_path(stack_file, options.repo_root)).locate
     plan_shown = display_path(options.plan, options.repo_root) if options.plan else "plan.json"
-    return lambda resource: resource.source_position or Location(plan_shown, 1)
+    return source_or(Location(plan_shown, 1))
 
 
-def _helm_release_notes(subject: GateSubject, locate: Callable[[CloudResource], Location]) -> list[Finding]:
+def _fixed(location: Location) -> Locate:
+    def locate(resource: CloudResource, config_keys: Sequence[str] = (), /) -> Location:
+        return location
+
+    return locate
+
+
+def _helm_release_notes(subject: GateSubject, locate: Locate) -> list[Finding]:
     notes: list[Finding] = []
     for release in (r for r in subject.resources if r.type in HELM_RELEASE_TYPES):
         chart = release.inputs.get("chart", "?")
@@ -297,11 +305,32 @@ def _helm_release_notes(subject: GateSubject, locate: Callable[[CloudResource], 
     return notes
 
 
-def _with_default_location(findings: list[Finding], subject: GateSubject, options: GateOptions) -> list[Finding]:
-    """Findings about the stack as a whole (or an engine) point at the stack file, else at the input."""
-    target = subject.settings.stack_file or subject.input_path
-    default = Location(display_path(target, options.repo_root), 1)
-    return [f if f.location is not None else replace(f, location=default) for f in findings]
+def _with_default_location(
+    findings: list[Finding], subject: GateSubject, options: GateOptions, rules: dict[str, RuleInfo]
+) -> list[Finding]:
+    """Findings about the stack as a whole (or an engine) point at the stack file (at the line of the rule's
+    config keys when it has some), else at the input."""
+    stack_file = subject.settings.stack_file
+    shown = display_path(stack_file or subject.input_path, options.repo_root)
+    locator = StackFileLocator(stack_file, shown) if stack_file is not None else None
+
+    def default(finding: Finding) -> Location:
+        rule = rules.get(finding.policy_id)
+        line = locator.key_line(rule.config_keys) if locator is not None and rule is not None else None
+        return Location(shown, line or 1)
+
+    return [f if f.location is not None else replace(f, location=default(f)) for f in findings]
+
+
+def _with_code_location(findings: list[Finding], subject: GateSubject) -> list[Finding]:
+    """Beside a primary location elsewhere (the stack line), where the program registers the resource."""
+    positions = {r.urn: r.source_position for r in subject.resources if r.source_position is not None}
+    placed: list[Finding] = []
+    for finding in findings:
+        code = positions.get(finding.resource.urn or "") if finding.resource is not None else None
+        keep = finding.code_location is not None or code is None or code == finding.location
+        placed.append(finding if keep else replace(finding, code_location=code))
+    return placed
 
 
 def _input_hash(subject: GateSubject) -> str:

@@ -9,14 +9,13 @@ verdicts as gating the plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from policies.gate.findings import Location
 from policies.gate.kube_types import api_version_and_kind
+from policies.gate.locations import Locate
 from policies.gate.opaque import is_opaque_type
 from policies.gate.subject import CloudResource, KubeObject
 
@@ -25,9 +24,7 @@ HELM_RELEASE_TYPES = frozenset({"kubernetes:helm.sh/v3:Release", "kubernetes:hel
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def render_objects(
-    resources: list[CloudResource], locate: Callable[[CloudResource], Location]
-) -> tuple[list[KubeObject], list[CloudResource]]:
+def render_objects(resources: list[CloudResource], locate: Locate) -> tuple[list[KubeObject], list[CloudResource]]:
     """Kubernetes objects of the plan (with the location of the resource behind each), and its Helm releases."""
     clusters = _cluster_names(resources)
     objects: list[KubeObject] = []

@@ -23,6 +23,8 @@ class CheckovRule:
     adopted: bool = True
     reason: str | None = None  # why a check is not adopted
     mapped: bool = True  # False: the id is not in the table; severity is the default
+    # Stack config key paths that decide the checked value (as a Rego rule's custom.config_keys): where findings point.
+    config_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,14 @@ def _rule(path: Path, check_id: str, entry: Any, levels: set[str]) -> CheckovRul
     reason = entry.get("reason")
     if adopted is False and not (isinstance(reason, str) and reason.strip()):
         raise MappingError(f"{path}: {check_id}: adopted: false needs a reason")
+    config_keys = entry.get("config_keys") or []
+    if not isinstance(config_keys, list) or not all(isinstance(k, str) and k for k in config_keys):
+        raise MappingError(f"{path}: {check_id}: config_keys must be a list of stack config key paths")
     return CheckovRule(
         check_id=check_id,
         severity=severity,
         controls=tuple(controls),
         adopted=bool(adopted),
         reason=" ".join(reason.split()) if isinstance(reason, str) else None,
+        config_keys=tuple(config_keys),
     )

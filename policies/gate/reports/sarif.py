@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from policies.gate.findings import Finding, RuleInfo
+from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import checkov_summary
 from policies.gate.severity import severity_scale
@@ -21,6 +21,8 @@ from policies.gate.severity import severity_scale
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "aiPlatformGateFinding/v1"
 TOOL_NAME = "ai-platform-gate"
+# A related location's text: where the program registers the resource a stack-line finding is about.
+CODE_LOCATION_MESSAGE = "registered here"
 
 
 def sarif_document(result: GateResult) -> dict[str, Any]:
@@ -102,6 +104,15 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.policy_id in index:
         result["ruleIndex"] = index[finding.policy_id]
+    if finding.code_location is not None:
+        # The primary location is the stack line a PR edits; the line that registers the resource goes alongside.
+        result["relatedLocations"] = [
+            {
+                "id": 1,
+                **_physical(finding.code_location),
+                "message": {"text": CODE_LOCATION_MESSAGE},
+            }
+        ]
     # SARIF §3.27.24; set on every result or none (a run with --baseline marks all). The baseline's `absent`
     # findings are left out of the SARIF on purpose: GitHub code scanning does not read baselineState (it is not
     # in its supported subset of the result object) and tracks alerts itself by partialFingerprints, so an absent
@@ -134,10 +145,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 def _location(finding: Finding) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if finding.location is not None:
-        location["physicalLocation"] = {
-            "artifactLocation": {"uri": finding.location.file},
-            "region": {"startLine": max(finding.location.line, 1)},
-        }
+        location.update(_physical(finding.location))
     if finding.resource is not None:
         location["logicalLocations"] = [
             {
@@ -147,6 +155,15 @@ def _location(finding: Finding) -> dict[str, Any]:
             }
         ]
     return location
+
+
+def _physical(where: Location) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": where.file},
+            "region": {"startLine": max(where.line, 1)},
+        }
+    }
 
 
 def _kind(finding: Finding) -> str:

@@ -10,7 +10,7 @@ findings that only a waiver accepts; ids missing from the table get the default 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from policies.gate.checkov.targets import WorkspaceError, dockerfiles, workflows
 from policies.gate.checkov.terraform_plan import TerraformPlan, to_terraform_plan
 from policies.gate.findings import Finding, Location, ResourceRef, RuleInfo
 from policies.gate.inputs.manifests import display_path
+from policies.gate.locations import Locate
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
 
@@ -47,7 +48,7 @@ class CheckovSource:
         out: Path,
         repo_root: Path,
         *,
-        locate: Callable[[CloudResource], Location] | None = None,
+        locate: Locate | None = None,
         manifest_files: Mapping[Path, KubeObject] | None = None,
         settings: CheckovSettings | None = None,
         mapping: CheckovMapping | None = None,
@@ -199,6 +200,7 @@ def not_run_result() -> SourceResult:
             severity=rule.severity,
             controls=rule.controls,
             remediation=REMEDIATION_FALLBACK.format(check_id=rule.check_id),
+            config_keys=rule.config_keys,
             evaluated=False,
         )
         for rule in mapping.rules.values()
@@ -227,11 +229,12 @@ def _rule_info(check: CheckResult, rule: CheckovRule) -> RuleInfo:
         # A check we do not adopt serves no control: its silence must not make a control pass.
         controls=rule.controls if rule.adopted else (),
         remediation=check.guideline or REMEDIATION_FALLBACK.format(check_id=check.check_id),
+        config_keys=rule.config_keys,
     )
 
 
 def _finding(check: CheckResult, rule: CheckovRule, resolver: _Resolver) -> Finding:
-    resource, location = resolver.resolve(check)
+    resource, location = resolver.resolve(check, rule.config_keys)
     message = check.check_name
     if check.status == "skipped":
         message += ": " + SUPPRESSED_MESSAGE.format(reason=check.suppress_comment or "no reason given")
@@ -257,7 +260,7 @@ class _Resolver:
         subject: GateSubject,
         manifest_files: Mapping[Path, KubeObject],
         plan: TerraformPlan | None,
-        locate: Callable[[CloudResource], Location] | None,
+        locate: Locate | None,
         repo_root: Path,
     ) -> None:
         self.repo_root = repo_root
@@ -272,12 +275,12 @@ class _Resolver:
             for obj in subject.objects:
                 self.objects.setdefault(obj.location.file, []).append(obj)
 
-    def resolve(self, check: CheckResult) -> tuple[ResourceRef, Location]:
+    def resolve(self, check: CheckResult, config_keys: tuple[str, ...] = ()) -> tuple[ResourceRef, Location]:
         here = Location(check.file, max(check.lines[0], 1))
         if check.framework == "kubernetes":
-            return self._object(check, here)
+            return self._object(check, here, config_keys)
         if check.framework == "terraform_plan":
-            return self._cloud(check, here)
+            return self._cloud(check, here, config_keys)
         if check.framework == "dockerfile":
             instruction = check.resource.rsplit(".", 1)[-1] if "." in check.resource else ""
             name = f"{check.file}:{instruction}" if instruction else check.file
@@ -285,18 +288,21 @@ class _Resolver:
         name = f"{check.file}:{check.job}" if check.job else check.file
         return ResourceRef(type=WORKFLOW_TYPE, kind="Workflow", name=name), here
 
-    def _object(self, check: CheckResult, here: Location) -> tuple[ResourceRef, Location]:
+    def _object(self, check: CheckResult, here: Location, config_keys: tuple[str, ...]) -> tuple[ResourceRef, Location]:
         kind, namespace, name = _kube_id(check.resource)
         for obj in self.objects.get(check.file, []):
             if obj.kind == kind and obj.name == name and (obj.namespace or "default") == namespace:
+                rendered_from = self.by_urn.get(obj.urn or "")
+                if rendered_from is not None and self.locate is not None and config_keys:
+                    return obj.ref, self.locate(rendered_from, config_keys)
                 return obj.ref, obj.location
         return ResourceRef(type=kind, kind=kind, namespace=namespace, name=name), here
 
-    def _cloud(self, check: CheckResult, here: Location) -> tuple[ResourceRef, Location]:
+    def _cloud(self, check: CheckResult, here: Location, config_keys: tuple[str, ...]) -> tuple[ResourceRef, Location]:
         resource = self.by_urn.get(self.addresses.get(check.resource, ""))
         if resource is None:
             return ResourceRef(type=check.resource.split(".", 1)[0], name=check.resource), here
-        location = self.locate(resource) if self.locate else resource.source_position
+        location = self.locate(resource, config_keys) if self.locate else resource.source_position
         return resource.ref, location or here
 
 

@@ -8,7 +8,7 @@ resource. Unknown values are probed (see policies/gate/unknowns.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from policies.gate.catalog import ENGINE_ERROR, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, ResourceRef, RuleInfo, Status
 from policies.gate.hashing import sha256_file
 from policies.gate.kube_types import group_version_kind
+from policies.gate.locations import Locate
 from policies.gate.scope import PLATFORM_SCOPE, is_platform_plan
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
@@ -36,11 +37,28 @@ class _Target:
     location: Location | None
     variants: list[Mapping[str, Any]]
     opaque: Split | None = None  # set when the input holds opaque values
+    # The plan resource behind the target (an object rendered from the plan too) and the locator that places a
+    # rule's finding on it at the stack line of the rule's config keys (policies/gate/locations.py).
+    cloud: CloudResource | None = None
+    locate: Locate | None = None
 
     @classmethod
-    def of(cls, resource: ResourceRef | None, location: Location | None, document: Mapping[str, Any]) -> _Target:
+    def of(
+        cls,
+        resource: ResourceRef | None,
+        location: Location | None,
+        document: Mapping[str, Any],
+        *,
+        cloud: CloudResource | None = None,
+        locate: Locate | None = None,
+    ) -> _Target:
         documents = variants(document)
-        return cls(resource, location, documents, split(document) if len(documents) > 1 else None)
+        return cls(resource, location, documents, split(document) if len(documents) > 1 else None, cloud, locate)
+
+    def location_for(self, rule: RuleMeta) -> Location | None:
+        if self.cloud is None or self.locate is None or not rule.config_keys:
+            return self.location
+        return self.locate(self.cloud, rule.config_keys)
 
 
 class RegoSource:
@@ -51,7 +69,7 @@ class RegoSource:
         packs_root: Path,
         engine_name: str | None,
         *,
-        locate: Callable[[CloudResource], Location] | None = None,
+        locate: Locate | None = None,
         repo_root: Path | None = None,
     ) -> None:
         self.packs_root = packs_root
@@ -95,7 +113,8 @@ class RegoSource:
                 compiled = _compile(engine, pack, data)
                 if isinstance(compiled, Finding):
                     return [compiled]
-                targets = [self._object_target(obj, subject) for obj in objects]
+                by_urn = {resource.urn: resource for resource in subject.resources}
+                targets = [self._object_target(obj, subject, by_urn.get(obj.urn or "")) for obj in objects]
                 findings.extend(_evaluate_targets(compiled, pack, _rules(pack, "resource"), targets))
             return findings
         compiled = _compile(engine, pack, None)
@@ -112,11 +131,13 @@ class RegoSource:
         return self.locate(resource) if self.locate else resource.source_position
 
     def _resource_target(self, resource: CloudResource) -> _Target:
-        return _Target.of(resource.ref, self._location(resource), resource_input(resource))
+        return _Target.of(
+            resource.ref, self._location(resource), resource_input(resource), cloud=resource, locate=self.locate
+        )
 
-    def _object_target(self, obj: KubeObject, subject: GateSubject) -> _Target:
+    def _object_target(self, obj: KubeObject, subject: GateSubject, cloud: CloudResource | None) -> _Target:
         review = admission_review(obj, subject.settings.allowed_registries)
-        return _Target.of(obj.ref, obj.location, review)
+        return _Target.of(obj.ref, obj.location, review, cloud=cloud, locate=self.locate)
 
     def _evaluate_stack(
         self, compiled: CompiledPack, pack: Pack, rules: list[RuleMeta], subject: GateSubject
@@ -164,7 +185,11 @@ class RegoSource:
                 )
                 messages = next(a[key] for a in per_variant if a is not None and key in a)
                 resource = by_urn[key] if key else None
-                target = _Target(resource.ref, self._location(resource), []) if resource else _Target(None, None, [])
+                target = (
+                    _Target(resource.ref, self._location(resource), [], cloud=resource, locate=self.locate)
+                    if resource
+                    else _Target(None, None, [])
+                )
                 findings.extend(_findings(rule, target, messages, status, legitimate=legitimate))
         return findings
 
@@ -426,7 +451,7 @@ def _findings(
             message=prefix + message,
             status=status,
             effect=rule.effect,
-            location=target.location,
+            location=target.location_for(rule),
             legitimately_unknown=legitimate,
         )
         for message in messages

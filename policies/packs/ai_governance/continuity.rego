@@ -54,6 +54,7 @@ provider_regions contains provider.region if {
 #   severity: critical
 #   controls: [NIST-800-53:CP-7, NIST-800-53:CP-2, ISO-27001:A.5.30, ISO-27001:A.8.14]
 #   message: Add a standby region to ai-platform:regions of the prod stack.
+#   config_keys: [regions]
 stack_deny_prod_multi_region contains msg if {
 	platform_stack
 	prod
@@ -166,6 +167,7 @@ dr_fields := [["rtoMinutes", 0], ["rpoMinutes", 1]]
 #   severity: high
 #   controls: [NIST-800-53:CP-2, NIST-800-53:CP-10, ISO-27001:A.5.30]
 #   message: Set ai-platform:dr objectives within the DESIGN §2 bounds for every scenario.
+#   config_keys: [dr.regionOutage, dr.modelCorruption, dr.dataLoss, dr.humanDeletion]
 stack_deny_prod_dr_objectives contains msg if {
 	platform_stack
 	some entry in profiles

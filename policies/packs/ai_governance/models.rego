@@ -14,6 +14,7 @@ import rego.v1
 #   severity: high
 #   controls: [EU-AI-Act:Art.11, ISO-42001:A.6.2.7, NIST-800-53:CM-8]
 #   message: Render data["model.json"] from the model's stack config as a JSON object.
+#   config_keys: [models.*]
 stack_deny_model_card_invalid contains msg if {
 	platform_stack
 	some r in model_card_resources
@@ -29,6 +30,7 @@ stack_deny_model_card_invalid contains msg if {
 #   severity: high
 #   controls: [ISO-42001:A.3.2, EU-AI-Act:Art.17, ISO-27001:A.5.9]
 #   message: Set owner on the model in the stack config (ai-platform:models[].owner).
+#   config_keys: [models.*.owner]
 stack_deny_model_owner contains msg if {
 	platform_stack
 	some model in models
@@ -46,6 +48,7 @@ risk_classes := {"minimal", "limited", "high"}
 #   severity: high
 #   controls: [EU-AI-Act:Art.6, EU-AI-Act:Art.9, ISO-42001:A.5.2]
 #   message: Set riskClass to minimal, limited or high on the model (prohibited practices cannot be deployed).
+#   config_keys: [models.*.riskClass]
 stack_deny_model_risk_class contains msg if {
 	platform_stack
 	some model in models
@@ -63,6 +66,7 @@ stack_deny_model_risk_class contains msg if {
 #   severity: high
 #   controls: [EU-AI-Act:Art.72, ISO-42001:A.6.2.6, NIST-800-53:SI-4]
 #   message: Set drift.frequency (or drop it to get the default) to at least the frequency the model's class requires.
+#   config_keys: [models.*.riskClass, models.*.serving, models.*.drift.frequency, models.*.drift.schedule]
 stack_deny_model_drift_frequency contains msg if {
 	platform_stack
 	some model in models
@@ -86,6 +90,7 @@ drift_frequency_text(declared) := "never (no driftFrequency)" if not declared in
 #   severity: high
 #   controls: [EU-AI-Act:Art.72, ISO-42001:A.6.2.6, NIST-800-53:SI-4, NIST-800-53:CA-7]
 #   message: Declare drift monitoring for the model; the platform creates its CronJob from the same config.
+#   config_keys: [models.*.drift, models.*.drift.frequency, models.*.drift.schedule]
 stack_deny_model_drift_job contains msg if {
 	platform_stack
 	some model in models
@@ -118,6 +123,7 @@ min_high_risk_log_retention_days := 183
 #   severity: high
 #   controls: [EU-AI-Act:Art.12, EU-AI-Act:Art.19, EU-AI-Act:Art.26, ISO-42001:A.6.2.8, NIST-800-53:AU-11]
 #   message: Set logRetentionDays to at least 183 on the high-risk model.
+#   config_keys: [models.*.riskClass, models.*.logRetentionDays]
 stack_deny_high_risk_log_retention contains msg if {
 	platform_stack
 	some model in high_risk_models
@@ -133,6 +139,7 @@ stack_deny_high_risk_log_retention contains msg if {
 #   severity: high
 #   controls: [EU-AI-Act:Art.14, EU-AI-Act:Art.26, ISO-42001:A.9.3]
 #   message: Set humanOversight (an e-mail address) on the high-risk model.
+#   config_keys: [models.*.riskClass, models.*.humanOversight]
 stack_deny_high_risk_human_oversight contains msg if {
 	platform_stack
 	some model in high_risk_models
@@ -150,6 +157,7 @@ approval_fields := ["approvedBy", "approvedAt", "ticket"]
 #   severity: high
 #   controls: [EU-AI-Act:Art.17, EU-AI-Act:Art.43, ISO-42001:A.6.2.5, NIST-800-53:CM-3]
 #   message: Record approval { approvedBy, approvedAt, ticket } on the high-risk model.
+#   config_keys: [models.*.riskClass, models.*.approval]
 stack_deny_high_risk_approval contains msg if {
 	platform_stack
 	some model in high_risk_models

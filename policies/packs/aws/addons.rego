@@ -14,6 +14,7 @@ import rego.v1
 #   message: >-
 #     Set addonVersion from config (ai-platform:addons.versions, defaults in
 #     infra/config/data/addon_versions.yaml) and resolveConflictsOnUpdate, as in infra/components/cluster/addons.py.
+#   config_keys: [kubernetesVersion, addons.versions.*]
 deny_eks_addon_version_pinned contains msg if {
 	input.__type == "aws:eks/addon:Addon"
 	version := object.get(input, "addonVersion", "")

@@ -24,6 +24,7 @@ eks_public_cidrs := cidr_values(object.get(eks_vpc_config, "publicAccessCidrs", 
 #     Set vpcConfig.endpointPrivateAccess to true, and either endpointPublicAccess to false or
 #     publicAccessCidrs to specific allow-listed ranges whose union stays below
 #     data.aws_network.worldShare of public address space (never 0.0.0.0/0, ::/0 or its halves).
+#   config_keys: [cluster.endpoint.publicAccessCidrs, cluster.endpoint.publicAccess]
 deny_eks_endpoint_access contains msg if {
 	eks_cluster
 	not eks_vpc_config.endpointPrivateAccess == true
@@ -154,6 +155,7 @@ node_group_has_taint(taint) if {
 #     Give the node group the accelerator's AMI type, taints and labels from
 #     policies/packs/shared/node_scheduling.data.yaml (for NVIDIA: taint nvidia.com/gpu=true NO_SCHEDULE,
 #     label nvidia.com/gpu.present=true); the program derives them from the pool's `accelerator`.
+#   config_keys: [nodePools.*.accelerator, nodePools.*.taints, nodePools.*.labels]
 deny_gpu_node_group_taint contains msg if {
 	input.__type == "aws:eks/nodeGroup:NodeGroup"
 	some name in node_group_accelerators

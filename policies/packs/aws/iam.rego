@@ -544,6 +544,7 @@ eks_namespace_scoped(association) if {
 #   message: >-
 #     Grant a namespace-scoped access policy (AmazonEKSEditPolicy / AmazonEKSViewPolicy) or Kubernetes
 #     groups with RoleBindings; add administrators through the stack's cluster.adminRoleArns.
+#   config_keys: [cluster.adminRoleArns, teams.*.access.admin]
 stack_deny_eks_cluster_admin_access contains msg if {
 	some association in resources_of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
 	eks_admin_access_policy(object.get(association, "policyArn", ""))

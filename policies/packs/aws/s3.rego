@@ -150,6 +150,7 @@ locked_bucket_references contains reference if {
 #   message: >-
 #     Set objectLockEnabled to true on the backup bucket and add an aws.s3.BucketObjectLockConfiguration
 #     with rule.defaultRetention (mode COMPLIANCE, days or years).
+#   config_keys: [storage.backup.objectLockDays]
 stack_deny_backup_bucket_object_lock contains msg if {
 	platform_stack
 	some bucket in s3_buckets

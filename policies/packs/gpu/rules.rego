@@ -17,6 +17,7 @@ import rego.v1
 #   message: >-
 #     Give the team's GovernedNamespace a quota (teams[].quota.gpus); the ResourceQuota's spec.hard must
 #     hold requests.<accelerator resource> (e.g. requests.nvidia.com/gpu: "0" for a team without GPUs).
+#   config_keys: [nodePools.*.accelerator, teams.*.quota.gpus]
 stack_deny_team_namespace_without_gpu_quota contains msg if {
 	platform_stack
 	not contract_unusable
@@ -68,6 +69,7 @@ namespace_has_quota(namespace, item) if {
 #   message: >-
 #     Derive the release's tolerations from the node pools (infra/components/nodes/spec.py
 #     accelerator_placement) so that they cover every taint of the accelerator's pools.
+#   config_keys: [nodePools.*.accelerator, nodePools.*.taints]
 stack_deny_gpu_release_tolerations contains msg if {
 	platform_stack
 	not contract_unusable
@@ -120,6 +122,7 @@ release_tolerations(release, chart) := as_array(object.get(
 #   message: >-
 #     Install the device plugin release in every cluster with GPU pools (infra/components/in_cluster.py,
 #     next to the DCGM exporter), on that cluster's Kubernetes provider.
+#   config_keys: [nodePools.*.accelerator]
 stack_deny_accelerator_without_device_plugin contains msg if {
 	platform_stack
 	not contract_unusable

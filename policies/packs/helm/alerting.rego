@@ -490,6 +490,7 @@ critical_route_findings contains concat("", [route_where(entry.path), ": critica
 #     Route severity="critical" to an on-call receiver with an integration (PagerDuty, Slack,
 #     webhook, email) at every level of the tree, give the root route a receiver that notifies, and
 #     keep null receivers behind matchers that exclude critical alerts.
+#   config_keys: [monitoring.onCall, monitoring.receivers]
 deny_critical_alerts_not_routed contains msg if {
 	alertmanager_enabled
 	some reason in critical_route_findings

@@ -92,6 +92,7 @@ taint_text(taint) := concat("", [taint.key, "=", taint.value, ":", taint.effect]
 #   message: >-
 #     Add tolerations for the accelerator's taints (policies/packs/shared/node_scheduling.data.yaml; for
 #     NVIDIA {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}) to the pod template.
+#   config_keys: [nodePools.*.accelerator, nodePools.*.taints]
 deny_gpu_without_toleration contains msg if {
 	some entry in containers
 	some acc_name, asked in node_accelerators
@@ -218,6 +219,7 @@ expression_selects(expression, key, _) if {
 #   message: >-
 #     Add the accelerator's taints as tolerations to the DaemonSet's pod template (for NVIDIA
 #     {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}).
+#   config_keys: [nodePools.*.accelerator, nodePools.*.taints]
 deny_gpu_daemonset_toleration contains msg if {
 	kind == "DaemonSet"
 	some pod in pod_specs

@@ -66,6 +66,7 @@ deny_namespace_pod_security_labels contains msg if {
 #   severity: medium
 #   controls: [NIST-800-53:SC-6, ISO-27001:A.8.6]
 #   message: Add a ResourceQuota to the namespace (cpu, memory, nvidia.com/gpu, pods).
+#   config_keys: [teams.*.quota]
 deny_namespace_resource_quota contains msg if {
 	kind == "Namespace"
 	count(namespace_quotas) == 0

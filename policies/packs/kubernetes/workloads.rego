@@ -76,6 +76,7 @@ from_allowed_registry(image) if {
 #   severity: high
 #   controls: [CIS-EKS-5.1.4, NIST-800-53:CM-7, NIST-800-53:SR-3, ISO-27001:A.8.19]
 #   message: Push the image to an allowed registry (or add the registry to gate.allowedRegistries after review).
+#   config_keys: [gate.allowedRegistries]
 deny_image_registry_not_allowed contains msg if {
 	some entry in containers
 	image := object.get(entry.container, "image", "")

@@ -51,6 +51,7 @@ deny_bucket_without_versioning contains msg if {
 #   message: >-
 #     Render the backups bucket with object_lock {mode: COMPLIANCE, days: storage.backup.objectLockDays} and
 #     lifecycle expiry of at least storage.backup.retentionDays (storage_jobs.contract via the buckets component).
+#   config_keys: [storage.backup.objectLockDays, storage.backup.retentionDays]
 stack_deny_backups_without_object_lock contains msg if {
 	platform_stack
 	not contracts_unreadable
@@ -138,6 +139,7 @@ locked_buckets contains {"map": contract_map, "bucket": bucket} if {
 #   message: >-
 #     Keep a bucket-wide expiry on the inference-logs bucket (storage.buckets.inference-logs.expireAfterDays
 #     greater than 0).
+#   config_keys: [models.*.logRetentionDays, storage.buckets.*.expireAfterDays]
 deny_inference_logs_without_expiry contains msg if {
 	bucket_contract_map(input)
 	not contracts_unreadable

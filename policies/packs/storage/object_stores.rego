@@ -384,6 +384,7 @@ named_pools(store) := {name |
 #   controls: [NIST-800-53:SA-22, NIST-800-53:SI-2, ISO-27001:A.8.8]
 #   message: >-
 #     Migrate the stack to storage.backend ceph (docs/storage-minio.md, "Migrating to Ceph").
+#   config_keys: [storage.backend]
 stack_warn_minio_in_prod contains msg if {
 	platform_stack
 	prod_stack

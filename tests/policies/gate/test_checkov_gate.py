@@ -109,7 +109,9 @@ def test_a_bucket_stripped_of_encryption_versioning_and_access_block_fails_check
         assert (finding["status"], finding["blocking"]) == (("fail", True) if rule.adopted else ("info", False))
         if not rule.adopted:
             assert str(rule.reason) in finding["message"]
-        assert finding["location"]["file"].startswith("infra/")  # where the Rego source points for this bucket
+        # The bucket derives from the stack's storage section: the stack line first, the code that registers it beside.
+        assert finding["location"]["file"] == "stacks/Pulumi.prod.yaml"
+        assert finding["codeLocation"]["file"].startswith("infra/")
     assert sum(table.rule(check_id).adopted for check_id in BUCKET_CHECKS) >= 2
     rego_on_bucket = {f["policyId"] for f in run.findings if f["engine"] == "rego" and f["blocking"]}
     assert REGO_ENCRYPTION_RULE in rego_on_bucket  # the encryption itself is enforced by the Rego rule
