@@ -26,9 +26,7 @@ ifdef PLAN
 else ifdef MANIFESTS
 	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate)
 else
-	$(RUN) ai-platform plan --stack $(STACK)
-	$(RUN) python -m infra.placement build/$(STACK)/plan.json --json build/$(STACK)/placement.json
-	$(RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml --out build/$(STACK)
+	$(RUN) python -m policies.gate --stack $(STACK)
 endif
 
 # Two sessions, each with fresh workers: a worker that runs the policy suite and everything else grows past

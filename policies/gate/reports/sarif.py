@@ -1,21 +1,24 @@
 """report.sarif: SARIF 2.1.0 for GitHub code scanning.
 
 Rules carry `security-severity` (GitHub's severity for security results), results carry a stable
-partial fingerprint (rule + resource + message), waived findings are `suppressions` with their
-justification, and each result points at the stack-file line, the source line or the manifest document
-behind it. Result kinds follow SARIF §3.27.9: `fail` with a level, `open` for unknown verdicts and
-`informational` for notes, the latter two with level `none`.
+partial fingerprint (Finding.fingerprint: rule + resource + message, and the file for anything without a URN),
+waived findings are `suppressions` with their justification, and each result points at the stack-file line,
+the source line or the manifest document behind it, as a repository-relative URI against `%SRCROOT%`
+(sarif_location.py); a file outside the repository is left out (a logical location only), never written as a
+machine's absolute path. Result kinds follow SARIF §3.27.9: `fail` with a level, `open` for unknown verdicts
+and `informational` for notes, the latter two with level `none`.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from policies.gate.findings import Finding, RuleInfo
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import checkov_summary
+from policies.gate.reports.sarif_location import artifact_location
 from policies.gate.severity import severity_scale
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -48,7 +51,7 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
                 ],
             }
         ],
-        "results": [_result(finding, index) for finding in result.findings],
+        "results": [_result(finding, index, result.options.repo_root) for finding in result.findings],
         "properties": {
             "verdict": result.verdict.verdict,
             "failOn": result.verdict.fail_on,
@@ -85,13 +88,13 @@ def _rule(rule: RuleInfo, unmapped: set[str]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], repo_root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.policy_id,
         "kind": _kind(finding),
         "level": _level(finding),
         "message": {"text": finding.message},
-        "locations": [_location(finding)],
+        "locations": [_location(finding, repo_root)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
             "status": finding.status,
@@ -125,11 +128,12 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def _location(finding: Finding) -> dict[str, Any]:
+def _location(finding: Finding, repo_root: Path) -> dict[str, Any]:
     location: dict[str, Any] = {}
-    if finding.location is not None:
+    artifact = artifact_location(finding.location.file, repo_root) if finding.location is not None else None
+    if finding.location is not None and artifact is not None:
         location["physicalLocation"] = {
-            "artifactLocation": {"uri": finding.location.file},
+            "artifactLocation": artifact,
             "region": {"startLine": max(finding.location.line, 1)},
         }
     if finding.resource is not None:
@@ -140,6 +144,9 @@ def _location(finding: Finding) -> dict[str, Any]:
                 "kind": "resource",
             }
         ]
+    elif finding.location is not None and artifact is None:
+        # Outside the repository (a plan in /tmp): its file name only, so the result still says what it is about.
+        location["logicalLocations"] = [{"name": PurePosixPath(finding.location.file).name, "kind": "file"}]
     return location
 
 
