@@ -221,3 +221,26 @@ def test_the_same_object_in_two_manifest_files_gets_two_fingerprints(gate: GateR
     assert [file.rsplit("/", 1)[-1] for file, _ in first] == ["a.yaml", "b.yaml"]
     assert first[0][1] != first[1][1]
     assert prints() == first  # stable across runs of the same input (what --baseline matches on)
+
+
+@pytest.mark.slow
+def test_a_placement_failure_still_gets_the_reports_and_fails_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every dev pool tainted with a key nothing tolerates: valid config, compliant plan, unplaceable workloads.
+    text = (REPO_ROOT / "stacks" / "Pulumi.dev.yaml").read_text(encoding="utf-8")
+    taint = "      taints:\n        - key: dedicated\n          value: ml\n          effect: NoSchedule\n"
+    tainted = re.sub(r"(      diskSizeGib: \d+\n)", lambda m: m.group(1) + taint, text)
+    assert tainted.count(taint) >= 2
+    root = _project(tmp_path, PROD.read_text(encoding="utf-8"))
+    (root / "stacks" / "Pulumi.dev.yaml").write_text(tainted, encoding="utf-8")
+    capsys.readouterr()
+    code = main(["--stack", "dev", "--root", str(root), "--today", TODAY, "--engine", "regorus", "--no-checkov"])
+    captured = capsys.readouterr()
+    out = root / "build" / "dev"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    placement = json.loads((out / "placement.json").read_text(encoding="utf-8"))
+    assert report["exitCode"] == 0  # the gate itself passes: the failure is the placement check's
+    assert code == 1  # placement's "unsatisfiable", as `python -m infra.placement` exits
+    assert all((out / name).is_file() for name in REPORT_FILES)
+    assert placement["problems"] and "taint dedicated=ml:NoSchedule not tolerated" in captured.err
