@@ -244,3 +244,27 @@ def test_a_placement_failure_still_gets_the_reports_and_fails_the_command(
     assert code == 1  # placement's "unsatisfiable", as `python -m infra.placement` exits
     assert all((out / name).is_file() for name in REPORT_FILES)
     assert placement["problems"] and "taint dedicated=ml:NoSchedule not tolerated" in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--plan", "plan.json"],  # --out is only optional with --stack
+        ["--plan", "plan.json", "--out", "x", "--root", "."],  # --root goes with --stack
+        ["--stack", "prod", "--stack-file", "stacks/Pulumi.prod.yaml"],  # --stack sets the stack file itself
+        ["--stack", "prod", "--plan", "plan.json"],  # one input
+    ],
+)
+def test_stack_mode_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_help_names_stack_mode_and_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--stack STACK" in text and "exit codes: 0 compliant; 1 blocking findings" in text
+    assert "invalid stack config" in text
