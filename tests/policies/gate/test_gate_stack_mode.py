@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
-from gate_support import REPO_ROOT, TINY_PACKS, TODAY, GateRunner, plan_document, step, write_plan
+from gate_support import HERE, REPO_ROOT, TINY_PACKS, TODAY, GateRunner, plan_document, step, write_plan
 
 from infra.config import ConfigError, load_stack_file
 from infra.config.errors import FILE_PROBLEM
@@ -25,6 +26,7 @@ from policies.gate.reports.sarif import FINGERPRINT_KEY
 from policies.gate.reports.sarif_location import SRCROOT, repository_uri
 
 PROD = REPO_ROOT / "stacks" / "Pulumi.prod.yaml"
+SARIF_SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -99,6 +101,7 @@ def test_an_invalid_stack_config_writes_all_five_reports_naming_each_problem_at_
         (p.describe(), {"file": shown, "line": p.line}) for p in expected
     ]
     assert all(f["blocking"] and f["severity"] == "critical" for f in findings)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(run.json("report.sarif"))
     results = [r for r in run.json("report.sarif")["runs"][0]["results"] if r["ruleId"] == CONFIG_INVALID]
     assert [r["locations"][0]["physicalLocation"] for r in results] == [
         {"artifactLocation": {"uri": "stacks/Pulumi.prod.yaml", "uriBaseId": SRCROOT}, "region": {"startLine": p.line}}
@@ -173,6 +176,7 @@ def test_a_file_outside_the_repository_gets_no_physical_location_and_no_absolute
     run = gate(plan=plan, packs=TINY_PACKS)
     assert any(f["location"]["file"] == plan.as_posix() for f in run.findings)  # the JSON audit keeps the path
     text = (run.out / "report.sarif").read_text(encoding="utf-8")
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(text))
     results = json.loads(text)["runs"][0]["results"]
     assert results and all("physicalLocation" not in r["locations"][0] for r in results)
     assert all(r["locations"][0]["logicalLocations"] for r in results)
@@ -268,3 +272,12 @@ def test_help_names_stack_mode_and_the_exit_codes(capsys: pytest.CaptureFixture[
     text = " ".join(capsys.readouterr().out.split())
     assert "--stack STACK" in text and "exit codes: 0 compliant; 1 blocking findings" in text
     assert "invalid stack config" in text
+
+
+def test_with_plan_the_stack_file_only_locates_findings_and_is_not_validated(gate: GateRunner, tmp_path: Path) -> None:
+    """A plan exists only if the program accepted its config: --plan runs never report gate.config_invalid."""
+    invalid = tmp_path / "Pulumi.prod.yaml"
+    invalid.write_text(_unknown_key(PROD.read_text(encoding="utf-8")), encoding="utf-8")
+    plan = write_plan(tmp_path, plan_document(step("aws:s3/bucket:Bucket", "site", {"acl": "public-read"})))
+    run = gate("--stack-file", str(invalid), plan=plan, packs=TINY_PACKS)
+    assert run.exit_code == 1 and CONFIG_INVALID not in run.policy_ids()
