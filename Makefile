@@ -20,13 +20,14 @@ plan: setup
 	$(RUN) ai-platform plan --stack $(STACK)
 
 # make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir
+# GATE_ARGS: more gate options, e.g. GATE_ARGS="--baseline base/report.json" (the PR workflow's merge-base report).
 gate: setup
 ifdef PLAN
-	$(RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate)
+	$(RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else ifdef MANIFESTS
-	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate)
+	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else
-	$(RUN) python -m policies.gate --stack $(STACK)
+	$(RUN) python -m policies.gate --stack $(STACK) $(GATE_ARGS)
 endif
 
 # Two sessions, each with fresh workers: a worker that runs the policy suite and everything else grows past

@@ -39,6 +39,9 @@ BINARIES: dict[str, Binary] = {
     "monmaptool": Binary("ceph-base", ("monmaptool",)),
     # gh's --jq filters, applied by the stand-in gh of tests/test_ci_gh.py as GitHub's CLI would.
     "jq": Binary("jq", ("jq",)),
+    # Lays out report.html at 1280 px (tests/policies/gate/test_gate_html_layout.py). Ubuntu's `chromium` package is a
+    # snap stub, but GitHub's Ubuntu runners ship Google Chrome (the same engine, the same flags) on PATH.
+    "chromium": Binary("chromium", ("chromium", "chromium-browser", "google-chrome")),
 }
 
 

@@ -38,6 +38,7 @@ def test_check_fails_in_ci_and_only_warns_elsewhere(
         "ceph-common",
         "ceph-base",
         "jq",
+        "chromium",
     ]
 
 

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 GITHUB_BODY_LIMIT = 65_536  # characters; GitHub's limit for issue and comment bodies
+# Bytes; GitHub's limit for one step's $GITHUB_STEP_SUMMARY (the publish-gate action appends report.md there).
+GITHUB_STEP_SUMMARY_LIMIT = 1024 * 1024
 
 
 def marker_line(marker: str) -> str:

@@ -41,6 +41,14 @@ def gate_rules() -> dict[str, RuleInfo]:
     return rules
 
 
+@cache
+def baseline_exempt_rules() -> frozenset[str]:
+    """Gate rules whose findings block even when the baseline already had them (`baseline_exempt: true`): a run
+    that could not assess its input has nothing a baseline could excuse."""
+    data: dict[str, dict[str, Any]] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return frozenset(policy_id for policy_id, entry in data.items() if entry.get("baseline_exempt") is True)
+
+
 def gate_finding(
     policy_id: str,
     message: str,

@@ -5,7 +5,8 @@ Exit codes (DESIGN §5.4): 0 compliant, 1 blocking findings, 2 bad input or usag
 line on stderr naming the file and what is wrong, never a traceback. An invalid stack config under --stack is
 bad input too (one line per problem), and its problems are also findings in the five reports. `--out` and
 `--waivers` are checked before evaluation; a report that cannot be written is named on stderr, the others are
-still written, and the exit code is 2 (the verdict line is still printed).
+still written, and the exit code is 2 (the verdict line is still printed). With `--baseline`, only findings new
+since that report block (1); `--fail-on-existing` makes the unchanged ones block too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -92,6 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="report findings that depend on values unknown before apply without blocking on them",
     )
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="REPORT_JSON",
+        help=(
+            "report.json of an earlier run of the same stack and input kind (the merge base's): each finding is "
+            "marked new or unchanged, the baseline's others absent, and only new findings block (engine errors "
+            "always do); a missing, malformed or other-stack baseline is exit 2"
+        ),
+    )
+    parser.add_argument(
+        "--fail-on-existing",
+        action="store_true",
+        help="with --baseline: unchanged findings block too (strict mode); absent ones never block",
+    )
+    parser.add_argument(
         "--no-checkov",
         action="store_true",
         help="debugging only: skip checkov (its checks and the controls only they serve read not-evaluated)",
@@ -136,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         today=args.today or dt.date.today(),
         allow_unknown=args.allow_unknown,
         checkov=not args.no_checkov,
+        baseline=args.baseline,
+        fail_on_existing=args.fail_on_existing,
         repo_root=root,
     )
     if args.stack_file is not None and not args.stack_file.is_file():
@@ -170,6 +189,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_code
 
 
+def baseline_summary(result: GateResult, baseline: Path) -> str:
+    """One line: how this run's findings compare with the --baseline report."""
+    states = Counter(f.baseline for f in result.findings)
+    existing = len(result.verdict.existing_blocking)
+    strict = f" ({existing} would block under --fail-on-existing)" if existing else ""
+    return (
+        f"baseline {result.shown(baseline)}: {states['new']} new, "
+        f"{states['unchanged']} unchanged{strict}, {len(result.absent)} absent"
+    )
+
+
 def _print_summary(result: GateResult) -> None:
     verdict = result.verdict
     print(
@@ -182,6 +212,8 @@ def _print_summary(result: GateResult) -> None:
         print(f"  {finding.status.upper()} {finding.severity} {finding.policy_id} {resource}: {finding.message}")
     if len(verdict.blocking) > _SHOWN_BLOCKING:
         print(f"  … {len(verdict.blocking) - _SHOWN_BLOCKING} more in report.md")
+    if result.options.baseline is not None:
+        print(baseline_summary(result, result.options.baseline))
     if result.waivers.malformed:
         waiver_file = result.hashes["waivers"]["path"] if result.hashes.get("waivers") else "waivers"
         for problem in result.waivers.malformed:

@@ -12,6 +12,7 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
+from policies.gate.baseline import Baseline, compare, load_baseline
 from policies.gate.catalog import ENGINE_ERROR, HELM_NOT_RENDERED, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.hashing import sha256_file, sha256_files
@@ -22,6 +23,7 @@ from policies.gate.inputs.plan import load_plan
 from policies.gate.locations import StackFileLocator
 from policies.gate.opaque import opaque_findings, opaque_object_findings, weigh
 from policies.gate.render import HELM_RELEASE_TYPES, render_objects, write_manifests
+from policies.gate.scope import is_platform_plan
 from policies.gate.settings import Overrides, enforce_fail_on_floor, resolve_settings
 from policies.gate.sources.base import FindingSource, SourceResult
 from policies.gate.sources.checkov import CheckovSource, not_run_result
@@ -51,6 +53,8 @@ class GateOptions:
     allow_unknown: bool = False
     repo_root: Path = field(default_factory=Path.cwd)
     checkov: bool = True  # False (--no-checkov) only for debugging: checkov's controls read not-evaluated
+    baseline: Path | None = None  # an earlier run's report.json (the merge base's): findings new/unchanged/absent
+    fail_on_existing: bool = False  # with a baseline: unchanged findings block too, not only new ones
 
 
 @dataclass
@@ -112,6 +116,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
             exceptions=waiver_file.exceptions,
             today=options.today,
         )
+        baseline = _load_baseline(options, subject)
     if subject.input_kind == "plan":
         with watch.stage("render"):
             written = write_manifests(subject.objects, options.out / "manifests")
@@ -178,7 +183,17 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         )
         waiver_outcome.out_of_scope.extend(other_inputs)
         waiver_outcome.exceptions_applied = [fail_on_exception] if fail_on_exception else []
-        verdict = decide(findings, rules.values(), subject.settings.fail_on, allow_unknown=options.allow_unknown)
+        absent: list[Finding] = []
+        if baseline is not None:
+            comparison = compare(findings, baseline)
+            findings, absent = comparison.findings, comparison.absent
+        verdict = decide(
+            findings,
+            rules.values(),
+            subject.settings.fail_on,
+            allow_unknown=options.allow_unknown,
+            fail_on_existing=options.fail_on_existing,
+        )
     hashes = {
         "policies": dict(sorted(policy_files.items())),
         "input": {"path": display_path(subject.input_path, options.repo_root), "sha256": _input_hash(subject)},
@@ -201,7 +216,17 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         options=options,
         manifests_written=written,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        absent=absent,
     )
+
+
+def _load_baseline(options: GateOptions, subject: GateSubject) -> Baseline | None:
+    """Read before the expensive stages: a bad --baseline, or one of another stack, is exit 2 at once."""
+    if options.baseline is None:
+        return None
+    baseline = load_baseline(options.baseline, display_path(options.baseline, options.repo_root))
+    baseline.check_applies(input_kind=subject.input_kind, stack=subject.settings.stack)
+    return baseline
 
 
 def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudResource], Location]]:
@@ -219,6 +244,7 @@ def _load_subject(options: GateOptions) -> tuple[GateSubject, Callable[[CloudRes
             stack=plan.stack,
             overrides=options.overrides,
             repo_root=options.repo_root,
+            ours=is_platform_plan(plan.resources),
         )
         locate = _plan_locator(settings.stack_file, options)
         objects, _ = render_objects(plan.resources, locate)

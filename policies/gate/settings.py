@@ -38,14 +38,28 @@ def _defaults() -> dict[str, Any]:
 
 
 def resolve_settings(
-    *, source: Path, config: dict[str, Any], stack: str | None, overrides: Overrides, repo_root: Path
+    *,
+    source: Path,
+    config: dict[str, Any],
+    stack: str | None,
+    overrides: Overrides,
+    repo_root: Path,
+    ours: bool = True,
 ) -> GateSettings:
+    """`ours` False (another Pulumi project's plan, policies/gate/scope.py): stacks/ holds no stack file of it."""
     environment = config.get(f"{CONFIG_PREFIX}environment")
     environment = environment if isinstance(environment, str) else None
     gate = config.get(f"{CONFIG_PREFIX}gate") or {}
     if not isinstance(gate, dict):
         raise GateInputError(source, "`ai-platform:gate` is not an object", where=f"/config/{CONFIG_PREFIX}gate")
-    fail_on = overrides.fail_on or gate.get("failOn") or severity_scale().default_fail_on(environment)
+    # With no environment the stack's name stands in, as it does for the floor (enforce_fail_on_floor): a
+    # stack called prod without ai-platform config (another project's preview) gets prod's default, not a
+    # default weaker than prod's floor that the gate would then refuse.
+    fail_on = (
+        overrides.fail_on
+        or gate.get("failOn")
+        or severity_scale().default_fail_on(environment if environment is not None else stack)
+    )
     if fail_on not in BLOCKING_SEVERITIES:
         raise GateInputError(
             source,
@@ -72,7 +86,7 @@ def resolve_settings(
         fail_on=str(fail_on),
         allowed_registries=registries,
         kubernetes_version=version,
-        stack_file=overrides.stack_file or _conventional_stack_file(stack, repo_root),
+        stack_file=overrides.stack_file or (_conventional_stack_file(stack, repo_root) if ours else None),
     )
 
 

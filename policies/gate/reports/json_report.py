@@ -8,11 +8,9 @@ from typing import Any
 
 from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.pipeline import GateResult
+from policies.gate.report_schema import REPORT_SCHEMA_VERSION
 from policies.gate.sources.checkov import DETAILS_KEY
-from policies.gate.verdict import is_blocking
 from policies.gate.waivers import Waiver
-
-REPORT_SCHEMA_VERSION = 1
 
 
 def report_document(result: GateResult) -> dict[str, Any]:
@@ -38,6 +36,8 @@ def report_document(result: GateResult) -> dict[str, Any]:
         "settings": {
             "failOn": settings.fail_on,
             "allowUnknown": verdict.allow_unknown,
+            "baseline": result.shown(result.options.baseline) if result.options.baseline is not None else None,
+            "failOnExisting": verdict.fail_on_existing,
             "allowedRegistries": list(settings.allowed_registries),
             "kubernetesVersion": settings.kubernetes_version,
             "today": result.options.today.isoformat(),
@@ -47,6 +47,9 @@ def report_document(result: GateResult) -> dict[str, Any]:
             "byStatus": verdict.by_status,
             "bySeverity": verdict.by_severity,
             "rules": len(result.rules),
+            # With --baseline: findings per state, and the unchanged ones that block only under --fail-on-existing.
+            "byBaseline": _by_baseline(result) if result.options.baseline is not None else None,
+            "existingBlocking": len(verdict.existing_blocking),
         },
         "controls": [
             {
@@ -89,7 +92,7 @@ def finding_json(finding: Finding, result: GateResult) -> dict[str, Any]:
         "status": finding.status,
         "legitimatelyUnknown": finding.legitimately_unknown,
         "effect": finding.effect,
-        "blocking": is_blocking(finding, result.verdict.fail_on, allow_unknown=result.verdict.allow_unknown),
+        "blocking": result.verdict.blocks(finding),
         "controls": list(finding.controls),
         "resource": finding.resource.to_json() if finding.resource else None,
         "message": finding.message,
@@ -100,6 +103,11 @@ def finding_json(finding: Finding, result: GateResult) -> dict[str, Any]:
         "waiver": _waiver_json(finding),
         "fingerprint": finding.fingerprint,
     }
+
+
+def _by_baseline(result: GateResult) -> dict[str, int]:
+    states = [f.baseline for f in result.findings]
+    return {"new": states.count("new"), "unchanged": states.count("unchanged"), "absent": len(result.absent)}
 
 
 def rule_json(rule: RuleInfo) -> dict[str, Any]:

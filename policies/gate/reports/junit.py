@@ -1,7 +1,7 @@
 """report.xml: JUnit XML, one test suite per pack (or engine) and one test case per rule.
 
-A rule's test case fails when it has blocking findings (each listed), errors when its engine failed,
-and passes otherwise; non-blocking and waived findings are listed in its system-out.
+A rule's test case fails when it has blocking findings (the rule's fix, then each finding), errors when its engine
+failed, and passes otherwise; non-blocking and waived findings are listed in its system-out.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from pathlib import Path
 
 from policies.gate.findings import Finding, RuleInfo
 from policies.gate.pipeline import GateResult
-from policies.gate.verdict import is_blocking
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def junit_tree(result: GateResult) -> ET.ElementTree[ET.Element]:
     by_rule: dict[str, list[Finding]] = {}
-    for finding in result.findings:
+    # Absent findings (in the --baseline report only) never block: listed in their rule's system-out, never failures.
+    for finding in [*result.findings, *result.absent]:
         by_rule.setdefault(finding.policy_id, []).append(finding)
     suites: dict[str, list[RuleInfo]] = {}
     for rule in result.rules.values():
@@ -48,7 +48,7 @@ def _testcase(suite: ET.Element, rule: RuleInfo, findings: list[Finding], result
     case = ET.SubElement(suite, "testcase", classname=suite.get("name", ""), name=f"{rule.policy_id}: {rule.title}")
     case.set("time", "0")
     verdict = result.verdict
-    flags = [is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown) for f in findings]
+    flags = [verdict.blocks(f) for f in findings]
     blocking = [f for f, flag in zip(findings, flags, strict=True) if flag]
     others = [f for f, flag in zip(findings, flags, strict=True) if not flag]
     outcome: str | None = None
@@ -66,7 +66,8 @@ def _testcase(suite: ET.Element, rule: RuleInfo, findings: list[Finding], result
             type="/".join(kinds),
             message=f"{len(failures)} blocking finding(s), severity {rule.severity}",
         )
-        element.text = _xml_text("\n".join(_line(f) for f in failures))
+        fix = [f"Fix: {rule.remediation}"] if rule.remediation else []
+        element.text = _xml_text("\n".join([*fix, *(_line(f) for f in failures)]))
         outcome = "failures"
     if others:
         ET.SubElement(case, "system-out").text = _xml_text("\n".join(_line(f) for f in others))
@@ -77,7 +78,8 @@ def _line(finding: Finding) -> str:
     resource = finding.resource.key if finding.resource else "(stack)"
     where = f" [{finding.location.file}:{finding.location.line}]" if finding.location else ""
     waived = f" (waived by {finding.waiver.id}: {finding.waiver.justification})" if finding.waiver else ""
-    return f"{finding.status.upper()} {finding.severity} {resource}: {finding.message}{where}{waived}"
+    state = f" [baseline: {finding.baseline}]" if finding.baseline else ""
+    return f"{finding.status.upper()} {finding.severity} {resource}: {finding.message}{where}{waived}{state}"
 
 
 def _xml_text(text: str) -> str:

@@ -1,14 +1,21 @@
-"""report.md: the PR comment and `$GITHUB_STEP_SUMMARY`, kept under GitHub's 65,536-character limit."""
+"""report.md: the PR comment and `$GITHUB_STEP_SUMMARY`, kept under GitHub's step summary limit.
+
+Findings come grouped by rule with the fix (reports/groups.py), the ones that block first; against a baseline the
+new findings lead and the unchanged and fixed ones are counted, then listed folded. Summaries, controls and notes
+follow, so a cut to the comment limit (.ci/gh/body.py) loses the least important part.
+"""
 
 from __future__ import annotations
 
-from policies.gate.findings import Finding
+from policies.gate.findings import Location
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import COUNT_COLUMNS, checkov_summary, rule_engines
-from policies.gate.severity import severity_scale
-from policies.gate.verdict import is_blocking
+from policies.gate.reports.groups import Entry, Grouping, RuleGroup, group_findings
 
-MAX_CHARS = 65_000
+# The step summary (the publish-gate action appends report.md to $GITHUB_STEP_SUMMARY) takes 1 MiB: at most 4 bytes
+# a character, 250,000 characters always fit. The PR comment and the compliance issue take 65,536 characters:
+# .ci/gh/body.py cuts report.md there at a line and links the run's artifacts (the full reports).
+MAX_CHARS = 250_000
 _MAX_MESSAGE = 600
 _VERDICT_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "error": "💥"}
 _CONTROL_ICON = {"pass": "✅", "fail": "❌", "unknown": "❔", "waived": "🟡", "error": "💥", "not-evaluated": "⚪"}
@@ -19,8 +26,10 @@ def markdown_report(result: GateResult, max_chars: int = MAX_CHARS) -> str:
 
 
 def _lines(result: GateResult) -> list[str]:
+    """The verdict and what the PR must fix first; summaries and everything else after (truncation cuts the end)."""
     settings = result.subject.settings
     verdict = result.verdict
+    grouping = group_findings(result)
     target = (
         f"stack `{settings.stack}`"
         if settings.stack
@@ -29,44 +38,121 @@ def _lines(result: GateResult) -> list[str]:
     lines = [
         f"## {_VERDICT_ICON[verdict.verdict]} Policy gate: {verdict.verdict.upper()} — {target}",
         "",
-        f"Blocking threshold: **{settings.fail_on}** and above · blocking findings: **{len(verdict.blocking)}** · "
-        f"resources: {len(result.subject.resources)} · Kubernetes objects: {len(result.subject.objects)} · "
-        f"exit code {result.exit_code}",
+        *_headline(result, grouping),
+        f"Blocking threshold: **{settings.fail_on}** and above · resources: {len(result.subject.resources)} · "
+        f"Kubernetes objects: {len(result.subject.objects)} · exit code {result.exit_code}",
         "",
-        "| Severity | Fail | Unknown | Error | Waived | Info |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for severity, counts in verdict.by_severity.items():
-        cells = " | ".join(str(counts[status]) for status in ("fail", "unknown", "error", "waived", "info"))
-        lines.append(f"| {severity} | {cells} |")
-    lines.append("")
+    lines += _input_note_lines(result)
+    lines += _waiver_lines(result)
+    what = "New findings" if grouping.has_baseline else "Findings"
+    if grouping.lead_blocking:
+        count = Grouping.count(grouping.lead_blocking)
+        lines += [f"### ❌ {what} that block ({count}, {len(grouping.lead_blocking)} rules)", ""]
+        for group in grouping.lead_blocking:
+            lines += _group_lines(group)
+    if grouping.lead_other:
+        count = Grouping.count(grouping.lead_other)
+        title = (
+            f"{what} that do not block ({count}, {len(grouping.lead_other)} rules): "
+            "advisory, waived or below the threshold"
+        )
+        # Without a baseline these are old news on most PRs: folded. New ones of a PR are shown open.
+        lines += [f"<details{' open' if grouping.has_baseline else ''}><summary>{title}</summary>", ""]
+        for group in grouping.lead_other:
+            lines += _group_lines(group)
+        lines += ["</details>", ""]
+    lines += _severity_lines(result)
     lines += _validation_lines(result)
     lines += _checkov_lines(result)
-    lines += _input_note_lines(result)
-    flags = [is_blocking(f, verdict.fail_on, allow_unknown=verdict.allow_unknown) for f in result.findings]
-    blocking = [f for f, flag in zip(result.findings, flags, strict=True) if flag]
-    others = [f for f, flag in zip(result.findings, flags, strict=True) if not flag and f.status != "info"]
-    notes = [f for f in result.findings if f.status == "info"]
-    lines += _waiver_lines(result)
-    if blocking:
-        lines += [f"### Blocking findings ({len(blocking)})", "", *_finding_table(blocking), ""]
+    for title, groups in (
+        (f"Unchanged findings, already on the base branch ({Grouping.count(grouping.unchanged)})", grouping.unchanged),
+        (f"Fixed: in the baseline, gone now ({Grouping.count(grouping.fixed)})", grouping.fixed),
+    ):
+        if groups:
+            # Folded unless some block (when existing findings count, --fail-on-existing).
+            lines += [f"<details{' open' if Grouping.blocking(groups) else ''}><summary>{title}</summary>", ""]
+            for group in groups:
+                lines += _group_lines(group)
+            lines += ["</details>", ""]
     lines += _control_lines(result)
-    if others:
-        lines += [
-            f"<details><summary>Non-blocking and waived findings ({len(others)})</summary>",
-            "",
-            *_finding_table(others),
-            "",
-            "</details>",
-            "",
-        ]
-    if notes:
-        lines += [f"<details><summary>Notes ({len(notes)})</summary>", ""]
-        lines += [f"- {_cell(f.message)}" for f in notes]
+    if grouping.notes:
+        lines += [f"<details><summary>Notes ({len(grouping.notes)})</summary>", ""]
+        lines += [f"- {_cell(f.message)}" for f in grouping.notes]
         lines += ["", "</details>", ""]
     engines = ", ".join(f"{name} {version}" for name, version in sorted(result.tools.items()))
     lines.append(f"<sub>Tools: {_cell(engines)} · input sha256 `{result.hashes['input']['sha256'][:16]}…`</sub>")
     return lines
+
+
+def _headline(result: GateResult, grouping: Grouping) -> list[str]:
+    if not grouping.has_baseline:
+        blocking = len(result.verdict.blocking)
+        return [f"**{blocking} blocking finding{'s' if blocking != 1 else ''}**", ""]
+    new = Grouping.count(grouping.lead)
+    text = (
+        f"**{new} new finding{'s' if new != 1 else ''}, {Grouping.blocking(grouping.lead)} blocking** · "
+        f"{Grouping.count(grouping.unchanged)} unchanged, {Grouping.count(grouping.fixed)} fixed (against the baseline)"
+    )
+    if unchanged_blocking := Grouping.blocking(grouping.unchanged):
+        text += f" · {unchanged_blocking} unchanged blocking too"
+    elif grouping.existing_blocking:
+        text += f" · {grouping.existing_blocking} unchanged would block with `--fail-on-existing`"
+    return [text, ""]
+
+
+def _group_lines(group: RuleGroup) -> list[str]:
+    blocking = f"{group.blocking} blocking" if group.blocking else "not blocking"
+    lines = [
+        f"#### `{group.policy_id}` — {_cell(group.title)}",
+        "",
+        f"**{group.severity}** · {group.effect} · {group.engine} · {blocking} · "
+        f"{len(group.entries)} finding{'s' if len(group.entries) != 1 else ''}"
+        + (f" · controls: {_cell(', '.join(group.controls))}" if group.controls else ""),
+        "",
+    ]
+    if group.remediation:
+        lines += [f"> **Fix:** {_cell(group.remediation)}", ""]
+    lines += [
+        "| Status | Resource | Stack / region | Location | Message |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for entry in group.entries:
+        lines.append(_entry_row(entry))
+    return [*lines, ""]
+
+
+def _entry_row(entry: Entry) -> str:
+    f = entry.finding
+    status = f"waived ({_cell(f.waiver.id)})" if f.waiver else f.status
+    if entry.blocking:
+        status += " · **blocking**"
+    if f.baseline:
+        status = f"{f.baseline} · {status}"
+    resource = _cell(f.resource.name or f.resource.key) if f.resource else "(stack)"
+    where = _cell(entry.placement.text()) or "—"
+    location = _where(f.location)
+    if f.code_location and f.code_location != f.location:
+        location += f" (code {_where(f.code_location)})"
+    message = f.message if len(f.message) <= _MAX_MESSAGE else f.message[:_MAX_MESSAGE] + "…"
+    return f"| {status} | {resource} | {where} | {location or '—'} | {_cell(message)} |"
+
+
+def _where(location: Location | None) -> str:
+    return f"`{_cell(location.file)}:{location.line}`" if location else ""
+
+
+def _severity_lines(result: GateResult) -> list[str]:
+    lines = [
+        "All findings of this run by severity:",
+        "",
+        "| Severity | Fail | Unknown | Error | Waived | Info |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for severity, counts in result.verdict.by_severity.items():
+        cells = " | ".join(str(counts[status]) for status in ("fail", "unknown", "error", "waived", "info"))
+        lines.append(f"| {severity} | {cells} |")
+    return [*lines, ""]
 
 
 def _validation_lines(result: GateResult) -> list[str]:
@@ -181,19 +267,6 @@ def _control_lines(result: GateResult) -> list[str]:
     return [*lines, "", "</details>", ""]
 
 
-def _finding_table(findings: list[Finding]) -> list[str]:
-    """Most severe first; within a severity, by policy and resource."""
-    findings = sorted(findings, key=lambda f: (-severity_scale().rank(f.severity), f.sort_key()))
-    lines = ["| Severity | Status | Policy | Resource | Message | Location |", "| --- | --- | --- | --- | --- | --- |"]
-    for f in findings:
-        status = f"waived ({f.waiver.id})" if f.waiver else f.status
-        resource = _cell(f.resource.name or f.resource.key) if f.resource else "(stack)"
-        location = f"`{_cell(f.location.file)}:{f.location.line}`" if f.location else ""
-        message = f.message if len(f.message) <= _MAX_MESSAGE else f.message[:_MAX_MESSAGE] + "…"
-        lines.append(f"| {f.severity} | {status} | `{f.policy_id}` | {resource} | {_cell(message)} | {location} |")
-    return lines
-
-
 def _cell(text: str) -> str:
     """Table-safe text: no pipes or newlines, HTML-significant characters escaped (GitHub renders HTML)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -217,7 +290,7 @@ def _truncate(lines: list[str], max_chars: int) -> str:
     omitted = len(lines) - len(kept)
     closing = ["", "</details>"] * max(open_details, 0)
     notice = (
-        f"\n> ⚠️ **Report truncated** to fit GitHub's comment limit: {omitted} more lines omitted. "
+        f"\n> ⚠️ **Report truncated** to fit GitHub's step summary limit: {omitted} more lines omitted. "
         "The full report is in `report.html` and `report.json`."
     )
     return "\n".join([*kept, *closing, notice]) + "\n"

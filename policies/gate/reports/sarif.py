@@ -105,6 +105,12 @@ def _result(finding: Finding, index: dict[str, int], repo_root: Path) -> dict[st
     }
     if finding.policy_id in index:
         result["ruleIndex"] = index[finding.policy_id]
+    # SARIF §3.27.24; set on every result or none (a run with --baseline marks all). The baseline's `absent`
+    # findings are left out of the SARIF on purpose: GitHub code scanning does not read baselineState (it is not
+    # in its supported subset of the result object) and tracks alerts itself by partialFingerprints, so an absent
+    # result would read as present and keep a fixed alert open; the fix closes it when the result disappears.
+    if finding.baseline is not None:
+        result["baselineState"] = finding.baseline
     if finding.resource is not None:
         result["properties"]["resource"] = finding.resource.key
     if finding.waiver is not None:

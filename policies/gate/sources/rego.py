@@ -19,6 +19,7 @@ from policies.gate.catalog import ENGINE_ERROR, gate_finding, gate_rules
 from policies.gate.findings import Finding, Location, ResourceRef, RuleInfo, Status
 from policies.gate.hashing import sha256_file
 from policies.gate.kube_types import group_version_kind
+from policies.gate.scope import PLATFORM_SCOPE, is_platform_plan
 from policies.gate.sources.base import SourceResult
 from policies.gate.subject import CloudResource, GateSubject, KubeObject
 from policies.gate.unknowns import Split, depends_on_other, max_refined_paths, refinement, split, variants
@@ -69,11 +70,19 @@ class RegoSource:
             return result
         packs, load_errors = _load_each_pack(self.packs_root)
         result.findings.extend(load_errors)
+        # Governance scope (policies/gate/scope.py): on a plan that is not one of ours, platform-scope rules read
+        # not-evaluated. Their Rego bodies are guarded by the same test; dropping their findings here as well
+        # keeps the verdict right should a guard go missing (tests/policies/gate/test_gate_scope.py catches that).
+        ours = is_platform_plan(subject.resources)
         for pack in packs:
             evaluated = bool(subject.objects if pack.input_format == "kubernetes-admission" else subject.resources)
-            result.rules.extend(rule_info(rule, self.repo_root, evaluated=evaluated) for rule in pack.rules)
+            out_of_scope = set() if ours else {r.policy_id for r in pack.rules if r.scope == PLATFORM_SCOPE}
+            result.rules.extend(
+                rule_info(rule, self.repo_root, evaluated=evaluated and rule.policy_id not in out_of_scope)
+                for rule in pack.rules
+            )
             result.policy_files.update(self._policy_file_hashes(pack))
-            result.findings.extend(self._run_pack(engine, pack, subject))
+            result.findings.extend(f for f in self._run_pack(engine, pack, subject) if f.policy_id not in out_of_scope)
         if any(f.policy_id == ENGINE_ERROR for f in result.findings):
             result.rules.append(gate_rules()[ENGINE_ERROR])
         return result

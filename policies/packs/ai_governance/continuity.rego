@@ -10,21 +10,25 @@ environments := {"dev", "staging", "prod"}
 #   Every ai-platform-profile ConfigMap holds a JSON object with an environment (dev, staging or
 #   prod), and the stack has at least one: the continuity rules read the environment from it.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CM-8, ISO-27001:A.5.9]
 #   message: Render the ai-platform-profile ConfigMap (namespace ai-platform-system) with data["profile.json"].
 stack_deny_platform_profile contains msg if {
+	platform_stack
 	count(profile_resources) == 0
 	msg := "stack declares no ai-platform-profile ConfigMap: environment and continuity objectives cannot be checked"
 }
 
 stack_deny_platform_profile contains msg if {
+	platform_stack
 	some r in profile_resources
 	not config_map_json(r, "profile.json")
 	msg := concat("", [r.__urn, ": platform profile has no readable JSON object in data[\"profile.json\"]"])
 }
 
 stack_deny_platform_profile contains msg if {
+	platform_stack
 	some entry in profiles
 	not object.get(entry.profile, "environment", "") in environments
 	msg := concat("", [entry.resource.__urn, ": platform profile has no environment (dev, staging or prod)"])
@@ -46,16 +50,19 @@ provider_regions contains provider.region if {
 #   A prod stack deploys to at least two AWS regions (active-passive) and its profile declares
 #   them, so that a region outage is recoverable (RTO 4 h, RPO 1 h).
 # custom:
+#   scope: platform
 #   severity: critical
 #   controls: [NIST-800-53:CP-7, NIST-800-53:CP-2, ISO-27001:A.5.30, ISO-27001:A.8.14]
 #   message: Add a standby region to ai-platform:regions of the prod stack.
 stack_deny_prod_multi_region contains msg if {
+	platform_stack
 	prod
 	count(provider_regions) < 2
 	msg := concat("", ["prod deploys to ", format_int(count(provider_regions), 10), " AWS region(s); at least two are required"])
 }
 
 stack_deny_prod_multi_region contains msg if {
+	platform_stack
 	prod
 	count(declared_regions) < 2
 	msg := concat("", ["prod platform profile declares ", format_int(count(declared_regions), 10), " region(s); at least two are required"])
@@ -80,7 +87,7 @@ enabled_replication(config) if {
 	object.get(rule, "status", "Enabled") == "Enabled"
 }
 
-property_dependencies(config, property) := as_array(object.get(as_object(object.get(config, "__propertyDependencies", {})), property, []))
+property_dependencies(config, property) := as_array(object.get(plan_property_dependencies(config), property, []))
 
 replication_source(config, bucket) if object.get(config, "bucket", "") == bucket_name(bucket)
 
@@ -120,16 +127,19 @@ replicated_off_region(bucket) if {
 #   In prod, every backup bucket (tag ai-platform/data-class backup) replicates to a bucket of the
 #   stack in another region, or is that off-region replica (3-2-1 rule, data-loss RTO 2 h).
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CP-9, NIST-800-53:CP-6, ISO-27001:A.8.13, ISO-27001:A.5.30]
 #   message: Add a BucketReplicationConfig from the backup bucket to the backup bucket of the standby region.
 stack_deny_prod_backup_replication contains msg if {
+	platform_stack
 	prod
 	count(backup_buckets) == 0
 	msg := "prod declares no backup bucket (tag ai-platform/data-class: backup)"
 }
 
 stack_deny_prod_backup_replication contains msg if {
+	platform_stack
 	prod
 	some bucket in backup_buckets
 	not replicated_off_region(bucket)
@@ -152,10 +162,12 @@ dr_fields := [["rtoMinutes", 0], ["rpoMinutes", 1]]
 #   The prod platform profile declares RTO and RPO for region outage (4 h / 1 h), model corruption
 #   (30 min / 0), data loss (2 h / 24 h) and human deletion (1 h / 24 h), each within those bounds.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CP-2, NIST-800-53:CP-10, ISO-27001:A.5.30]
 #   message: Set ai-platform:dr objectives within the DESIGN §2 bounds for every scenario.
 stack_deny_prod_dr_objectives contains msg if {
+	platform_stack
 	some entry in profiles
 	entry.profile.environment == "prod"
 	some scenario, bounds in dr_objectives

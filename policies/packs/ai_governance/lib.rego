@@ -147,5 +147,5 @@ provider_ref_matches(ref, urn) if startswith(ref, concat("", [urn, "::"]))
 
 region_of(resource) := provider.region if {
 	some provider in aws_providers
-	provider_ref_matches(object.get(resource, "__provider", ""), provider.__urn)
+	provider_ref_matches(plan_provider_reference(resource), provider.__urn)
 }

@@ -40,18 +40,21 @@ trail_is_sound(trail) if {
 #   enableLogFileValidation and a KMS key (kmsKeyId). A trail whose settings are secret or unknown
 #   cannot be assessed and counts as missing.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:AU-2, NIST-800-53:AU-9, ISO-27001:A.8.15]
 #   message: >-
 #     Add an aws.cloudtrail.Trail with isMultiRegionTrail true, enableLogFileValidation true and kmsKeyId
 #     set to a customer-managed key, writing to an object-locked bucket (infra/components/security/audit.py).
 stack_deny_cloudtrail_trail contains msg if {
+	platform_stack
 	deploys_cluster
 	count(resources_of_type(trail_type)) == 0
 	msg := "the stack deploys an EKS cluster but declares no CloudTrail trail"
 }
 
 stack_deny_cloudtrail_trail contains msg if {
+	platform_stack
 	some trail in resources_of_type(trail_type)
 	some flag in trail_required_flags
 	value := object.get(trail, flag, false)
@@ -60,6 +63,7 @@ stack_deny_cloudtrail_trail contains msg if {
 }
 
 stack_deny_cloudtrail_trail contains msg if {
+	platform_stack
 	some trail in resources_of_type(trail_type)
 	some flag in trail_required_flags
 	value := object.get(trail, flag, false)
@@ -69,6 +73,7 @@ stack_deny_cloudtrail_trail contains msg if {
 }
 
 stack_deny_cloudtrail_trail contains msg if {
+	platform_stack
 	some trail in resources_of_type(trail_type)
 	key := object.get(trail, "kmsKeyId", "")
 	key in opaque_values
@@ -76,6 +81,7 @@ stack_deny_cloudtrail_trail contains msg if {
 }
 
 stack_deny_cloudtrail_trail contains msg if {
+	platform_stack
 	some trail in resources_of_type(trail_type)
 	key := object.get(trail, "kmsKeyId", "")
 	not key in opaque_values

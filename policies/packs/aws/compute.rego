@@ -184,7 +184,7 @@ node_group_template_resolved(group) if {
 	refs := imds_template_refs(group, node_group_properties)
 	count(refs) > 0
 	spec := as_object(object.get(group, "launchTemplate", {}))
-	count([urn | some urn in refs; iam_known_and_different(object.get(spec, "name", ""), object.get(imds_templates[urn], "name", ""))]) == 0
+	count([urn | some urn in refs; iam_known_and_different(object.get(spec, "name", ""), plan_input(imds_templates[urn], "name", ""))]) == 0
 }
 
 # METADATA

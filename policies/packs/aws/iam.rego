@@ -10,7 +10,7 @@ is_break_glass(resource) if object.get(tags_of(resource), break_glass_tag, "") =
 break_glass_role_refs contains ref if {
 	some role in resources_of_type("aws:iam/role:Role")
 	is_break_glass(role)
-	some ref in [object.get(role, "name", ""), role.__name, role.__urn]
+	some ref in [plan_input(role, "name", ""), role.__name, role.__urn]
 	ref != ""
 }
 
@@ -39,7 +39,7 @@ iam_literal_name(value) if {
 	not contains(value, "*")
 }
 
-iam_property_dependencies(resource, property) := as_array(object.get(as_object(object.get(resource, "__propertyDependencies", {})), property, []))
+iam_property_dependencies(resource, property) := as_array(object.get(plan_property_dependencies(resource), property, []))
 
 # The resource's `role` input names the break-glass role, or resolves (through the plan's property
 # dependencies) to exactly that role while its literal value says nothing else.

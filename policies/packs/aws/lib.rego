@@ -38,7 +38,8 @@ stack_resources := as_array(object.get(input, "resources", []))
 
 resources_of_type(type_token) := [r | some r in stack_resources; r.__type == type_token]
 
-# `__provider` is "<provider URN>::<provider id>" in a preview (or the bare URN). Lookups go through
+# A provider reference (plan_provider_reference, input_shapes.rego) is "<provider URN>::<provider id>" in a
+# preview, or the bare URN (the analyzer's provider object, or no id). Lookups go through
 # objects keyed by provider URN: scanning the resources once per resource made the stack rules
 # quadratic (minutes on regopy for a few thousand resources).
 provider_urn(ref) := ref if ref in object.keys(aws_provider_regions)
@@ -60,7 +61,7 @@ aws_provider_default_tags := {provider.__urn: tags |
 	tags := as_object(object.get(as_object(provider_default_tags_block(provider)), "tags", {}))
 }
 
-region_of(resource) := aws_provider_regions[provider_urn(object.get(resource, "__provider", ""))]
+region_of(resource) := aws_provider_regions[provider_urn(plan_provider_reference(resource))]
 
 provider_default_tags_block(provider) := provider.defaultTags if is_object(provider.defaultTags)
 
@@ -69,9 +70,9 @@ provider_default_tags_block(provider) := parsed_json(provider.defaultTags) if is
 provider_default_tags_block(provider) := {} if not provider.defaultTags
 
 effective_tags(resource) := object.union(default_tags, tags_of(resource)) if {
-	default_tags := aws_provider_default_tags[provider_urn(object.get(resource, "__provider", ""))]
+	default_tags := aws_provider_default_tags[provider_urn(plan_provider_reference(resource))]
 }
 
 effective_tags(resource) := tags_of(resource) if {
-	not aws_provider_default_tags[provider_urn(object.get(resource, "__provider", ""))]
+	not aws_provider_default_tags[provider_urn(plan_provider_reference(resource))]
 }

@@ -143,7 +143,7 @@ pod_identity_roles_by_urn := {role.__urn: role |
 
 pod_identity_role_names contains name if {
 	some role in pod_identity_roles_by_urn
-	name := object.get(role, "name", "")
+	name := plan_input(role, "name", "")
 	iam_literal_name(name)
 }
 
@@ -161,7 +161,7 @@ on_pod_identity_role(attachment) if {
 	urns := iam_property_dependencies(attachment, "role")
 	count(urns) == 1
 	role := pod_identity_roles_by_urn[urns[0]]
-	not iam_known_and_different(object.get(attachment, "role", ""), object.get(role, "name", ""))
+	not iam_known_and_different(object.get(attachment, "role", ""), plan_input(role, "name", ""))
 }
 
 on_pod_identity_role(attachment) if object.get(attachment, "role", "") in pod_identity_role_names

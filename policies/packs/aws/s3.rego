@@ -144,12 +144,14 @@ locked_bucket_references contains reference if {
 #   Buckets tagged ai-platform/data-class "backup" must be created with object lock and carry a
 #   default retention, so that backups survive accidental or malicious deletion (3-2-1 rule).
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CP-9, NIST-800-53:SI-7, ISO-27001:A.8.13, ISO-27001:A.5.33]
 #   message: >-
 #     Set objectLockEnabled to true on the backup bucket and add an aws.s3.BucketObjectLockConfiguration
 #     with rule.defaultRetention (mode COMPLIANCE, days or years).
 stack_deny_backup_bucket_object_lock contains msg if {
+	platform_stack
 	some bucket in s3_buckets
 	is_backup_bucket(bucket)
 	not is_true(object.get(bucket, "objectLockEnabled", false))
@@ -157,6 +159,7 @@ stack_deny_backup_bucket_object_lock contains msg if {
 }
 
 stack_deny_backup_bucket_object_lock contains msg if {
+	platform_stack
 	some bucket in s3_buckets
 	is_backup_bucket(bucket)
 	not configured(bucket, locked_bucket_references)

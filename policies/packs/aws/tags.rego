@@ -50,12 +50,14 @@ required_tags(resource) := cost_allocation_tags if resource.__type != "aws:eks/n
 #   (node groups also ai-platform/pool), on the resource or through its provider's defaultTags,
 #   so that cost is attributable per stack, region, team and pool.
 # custom:
+#   scope: platform
 #   severity: low
 #   controls: [NIST-800-53:CM-8, ISO-27001:A.5.9]
 #   message: >-
 #     Add the missing tags to the resource, or to the AWS provider's defaultTags so that every
 #     resource of the region inherits them.
 stack_deny_cost_allocation_tags contains msg if {
+	platform_stack
 	some resource in stack_resources
 	taggable(resource)
 	tags := effective_tags(resource)

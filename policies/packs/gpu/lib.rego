@@ -184,15 +184,15 @@ provider_ref_matches(ref, urn) if ref == urn
 provider_ref_matches(ref, urn) if startswith(ref, concat("", [urn, "::"]))
 
 # The EKS cluster URNs a resource reaches through an input (the plan's property dependencies).
-dependency_urns(resource, key) := as_array(object.get(as_object(object.get(resource, "__propertyDependencies", {})), key, []))
+dependency_urns(resource, key) := as_array(object.get(plan_property_dependencies(resource), key, []))
 
 # What a release's Kubernetes provider was built from: every URN any of its inputs depends on (the
 # program's provider reaches its EKS cluster through the credentials input). Only the plan's dependency
 # lists are read, never an input's value (which is a secret).
 release_clusters(release) := {urn |
 	some provider in kubernetes_providers
-	provider_ref_matches(object.get(release, "__provider", ""), provider.__urn)
-	dependencies := as_object(object.get(provider, "__propertyDependencies", {}))
+	provider_ref_matches(plan_provider_reference(release), provider.__urn)
+	dependencies := plan_property_dependencies(provider)
 	some input_name in object.keys(dependencies)
 	some urn in as_array(dependencies[input_name])
 }

@@ -11,12 +11,14 @@ import rego.v1
 #   each such accelerator: otherwise one team can take every GPU of the cluster. Extended resources only
 #   take `requests.` quota items.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:SC-6, NIST-800-53:AC-6, ISO-27001:A.8.6]
 #   message: >-
 #     Give the team's GovernedNamespace a quota (teams[].quota.gpus); the ResourceQuota's spec.hard must
 #     hold requests.<accelerator resource> (e.g. requests.nvidia.com/gpu: "0" for a team without GPUs).
 stack_deny_team_namespace_without_gpu_quota contains msg if {
+	platform_stack
 	not contract_unusable
 	some acc_name in accelerators_in_plan
 	resource := node_accelerators[acc_name].resource
@@ -26,6 +28,7 @@ stack_deny_team_namespace_without_gpu_quota contains msg if {
 }
 
 stack_deny_team_namespace_without_gpu_quota contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }
@@ -42,7 +45,7 @@ team_namespaces contains namespace if {
 namespace_has_quota(namespace, item) if {
 	some quota in resources
 	quota.__type == "kubernetes:core/v1:ResourceQuota"
-	object.get(quota, "__provider", "") == object.get(namespace, "__provider", "")
+	plan_provider_reference(quota) == plan_provider_reference(namespace)
 	object.get(metadata_of(quota), "namespace", null) == object.get(metadata_of(namespace), "name", "")
 	spec := as_object(object.get(quota, "spec", {}))
 	count(as_array(object.get(spec, "scopes", []))) == 0
@@ -59,12 +62,14 @@ namespace_has_quota(namespace, item) if {
 #   its pods never land on the GPU nodes. The chart's defaults are not counted: they change between chart
 #   versions and do not know the platform's pool taints. Unreadable values fail closed.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:SI-4, ISO-27001:A.8.6]
 #   message: >-
 #     Derive the release's tolerations from the node pools (infra/components/nodes/spec.py
 #     accelerator_placement) so that they cover every taint of the accelerator's pools.
 stack_deny_gpu_release_tolerations contains msg if {
+	platform_stack
 	not contract_unusable
 	some release in releases
 	chart := gpu_chart(release)
@@ -76,6 +81,7 @@ stack_deny_gpu_release_tolerations contains msg if {
 }
 
 stack_deny_gpu_release_tolerations contains msg if {
+	platform_stack
 	not contract_unusable
 	some release in releases
 	chart := gpu_chart(release)
@@ -84,6 +90,7 @@ stack_deny_gpu_release_tolerations contains msg if {
 }
 
 stack_deny_gpu_release_tolerations contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }
@@ -107,12 +114,14 @@ release_tolerations(release, chart) := as_array(object.get(
 #   (data.node_scheduling accelerators.<name>.amiTypesWithOwnDevicePlugin: Bottlerocket's NVIDIA
 #   variants) need no release.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CM-6, NIST-800-53:CM-2, ISO-27001:A.8.9]
 #   message: >-
 #     Install the device plugin release in every cluster with GPU pools (infra/components/in_cluster.py,
 #     next to the DCGM exporter), on that cluster's Kubernetes provider.
 stack_deny_accelerator_without_device_plugin contains msg if {
+	platform_stack
 	not contract_unusable
 	some entry in accelerator_groups
 	not ships_own_plugin(entry.group, entry.accelerator)
@@ -121,6 +130,7 @@ stack_deny_accelerator_without_device_plugin contains msg if {
 }
 
 stack_deny_accelerator_without_device_plugin contains unusable_contract_message if {
+	platform_stack
 	contract_unusable
 	count(node_groups) > 0
 }

@@ -201,12 +201,14 @@ ha_targets contains {"resource": resource, "name": c.name, "where": concat(".", 
 #   so a node loss drops alerts and history. Replica counts that are not numbers (a secret, an
 #   unknown, a text other than digits) fail closed.
 # custom:
+#   scope: platform
 #   severity: medium
 #   controls: [NIST-800-53:SI-4, NIST-800-53:CP-10, ISO-27001:A.8.14, ISO-27001:A.8.16]
 #   message: >-
 #     Set replicas to 2 or more and a volumeClaimTemplate with resources.requests.storage (encrypted
 #     gp3 StorageClass) for Prometheus and Alertmanager in the prod values.
 stack_deny_monitoring_not_highly_available contains msg if {
+	platform_stack
 	some target in ha_targets
 	count_value := object.get(target.spec, "replicas", 1)
 	not replica_count(count_value)
@@ -214,6 +216,7 @@ stack_deny_monitoring_not_highly_available contains msg if {
 }
 
 stack_deny_monitoring_not_highly_available contains msg if {
+	platform_stack
 	some target in ha_targets
 	replicas := replica_count(object.get(target.spec, "replicas", 1))
 	replicas < 2
@@ -221,6 +224,7 @@ stack_deny_monitoring_not_highly_available contains msg if {
 }
 
 stack_deny_monitoring_not_highly_available contains msg if {
+	platform_stack
 	some target in ha_targets
 	not persistent_storage(object.get(target.spec, target.storage, {}))
 	msg := concat("", [target.resource.__urn, ": ", target.name, " has no persistent volume in prod (", target.where, ".", target.storage, ".volumeClaimTemplate with a storage request)"])

@@ -45,12 +45,14 @@ deny_bucket_without_versioning contains msg if {
 #   before storage.backup.retentionDays. Both numbers come from the platform profile ConfigMap of the same
 #   cluster (section storage.backup); a missing or unreadable profile or contract fails closed.
 # custom:
+#   scope: platform
 #   severity: high
 #   controls: [NIST-800-53:CP-9, NIST-800-53:AU-11, NIST-800-53:SI-12, ISO-27001:A.8.13]
 #   message: >-
 #     Render the backups bucket with object_lock {mode: COMPLIANCE, days: storage.backup.objectLockDays} and
 #     lifecycle expiry of at least storage.backup.retentionDays (storage_jobs.contract via the buckets component).
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -60,6 +62,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	lock := object.get(entry.bucket, "object_lock", null)
@@ -68,6 +71,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	backup := backup_settings(entry.map)
@@ -77,6 +81,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some entry in locked_buckets
 	backup := backup_settings(entry.map)
@@ -89,6 +94,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -97,6 +103,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains msg if {
+	platform_stack
 	not contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)
@@ -105,6 +112,7 @@ stack_deny_backups_without_object_lock contains msg if {
 }
 
 stack_deny_backups_without_object_lock contains unreadable_contracts_message if {
+	platform_stack
 	contracts_unreadable
 	some contract_map in resources
 	bucket_contract_map(contract_map)

@@ -122,7 +122,7 @@ profile_document(resource) := document if {
 	is_object(document)
 }
 
-provider_of(resource) := object.get(resource, "__provider", "")
+provider_of(resource) := plan_provider_reference(resource)
 
 # Each cluster's profile, keyed by the Kubernetes provider its objects are declared with (one pass).
 profiles_by_provider[provider] := resource if {

@@ -123,6 +123,7 @@ size_text(size) := "an unreadable number of" if not is_number(size)
 #   poolPlacements entry name (same cluster and namespace; the Ceph name is spec.name, else metadata.name).
 #   A named pool the plan does not declare, or a name that is secret or unknown, fails closed.
 # custom:
+#   scope: platform
 #   severity: medium
 #   controls: [NIST-800-53:CP-9, NIST-800-53:CP-10, ISO-27001:A.8.14]
 #   message: >-
@@ -130,6 +131,7 @@ size_text(size) := "an unreadable number of" if not is_number(size)
 #     a placement's dataPoolName names) and replicated.size 3 on the metadata pool (spec.metadataPool, or the
 #     CephBlockPool named by metadataPoolName); declare every named pool in the same stack.
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -140,6 +142,7 @@ stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -150,6 +153,7 @@ stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -159,6 +163,7 @@ stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -169,6 +174,7 @@ stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -180,6 +186,7 @@ stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_resilient_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -291,11 +298,13 @@ block_pools_named(store, name) := {pool |
 #   data.storage_pack.prodMinMons (3): with fewer, one lost monitor (one zone) stops the cluster's quorum and
 #   every read and write. An unreadable count fails closed.
 # custom:
+#   scope: platform
 #   severity: medium
 #   controls: [NIST-800-53:CP-10, NIST-800-53:SC-36, ISO-27001:A.8.14]
 #   message: >-
 #     Set spec.mon.count to 3 (one per zone) on the prod CephCluster.
 stack_deny_ceph_mons_below_three_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some cluster in resources
 	cluster.__type == ceph_cluster_type
@@ -314,6 +323,7 @@ stack_deny_ceph_mons_below_three_in_prod contains msg if {
 #   protected in Pulumi (deleting a CephBlockPool object deletes the Ceph pool; Rook has no preserve switch
 #   for it).
 # custom:
+#   scope: platform
 #   severity: medium
 #   controls: [NIST-800-53:CP-9, NIST-800-53:CM-3, ISO-27001:A.8.13]
 #   message: >-
@@ -321,6 +331,7 @@ stack_deny_ceph_mons_below_three_in_prod contains msg if {
 #     spec.sharedPools.preserveRadosNamespaceDataOnDelete: true and create each named CephBlockPool with
 #     ResourceOptions(protect=True).
 stack_deny_ceph_pools_not_preserved_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -330,6 +341,7 @@ stack_deny_ceph_pools_not_preserved_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_preserved_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -339,6 +351,7 @@ stack_deny_ceph_pools_not_preserved_in_prod contains msg if {
 }
 
 stack_deny_ceph_pools_not_preserved_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some store in resources
 	store.__type == ceph_object_store_type
@@ -366,11 +379,13 @@ named_pools(store) := {name |
 #   storage.backend minio, gets a warning that names the upstream status of the community MinIO server
 #   (data.object_storage.backends.minio): it receives no security fixes.
 # custom:
+#   scope: platform
 #   severity: medium
 #   controls: [NIST-800-53:SA-22, NIST-800-53:SI-2, ISO-27001:A.8.8]
 #   message: >-
 #     Migrate the stack to storage.backend ceph (docs/storage-minio.md, "Migrating to Ceph").
 stack_warn_minio_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some tenant in resources
 	tenant.__type == minio_tenant_type
@@ -378,6 +393,7 @@ stack_warn_minio_in_prod contains msg if {
 }
 
 stack_warn_minio_in_prod contains msg if {
+	platform_stack
 	prod_stack
 	some resource in resources
 	profile_map(resource)

@@ -115,6 +115,7 @@ def test_junit_parses_with_one_testcase_per_rule_and_failures_listed(gate: GateR
     assert set(cases) == {rule["policyId"] for rule in run.report["rules"]}
     failure = cases["tiny.deny_bucket_public"].find("failure")
     assert failure is not None and HOSTILE in (failure.text or "")
+    assert (failure.text or "").startswith("Fix: Remove the public ACL.")  # the rule's remediation leads
     assert "WVR-7" in (cases["tiny.deny_bucket_public"].findtext("system-out") or "")
     assert int(root.get("failures", "0")) == sum(1 for c in cases.values() if c.find("failure") is not None)
 
@@ -126,8 +127,8 @@ def test_markdown_summarises_the_verdict_and_escapes_html(gate: GateRunner, tmp_
     assert "<script>" not in markdown
 
 
-def test_markdown_is_truncated_under_the_comment_limit_with_a_notice(gate: GateRunner, tmp_path: Path) -> None:
-    buckets = [step("aws:s3/bucket:Bucket", f"bucket-{i:05d}-{'x' * 60}", {"acl": "public-read"}) for i in range(1500)]
+def test_markdown_is_truncated_under_the_step_summary_limit_with_a_notice(gate: GateRunner, tmp_path: Path) -> None:
+    buckets = [step("aws:s3/bucket:Bucket", f"bucket-{i:05d}-{'x' * 60}", {"acl": "public-read"}) for i in range(2500)]
     run = gate("--fail-on", "low", plan=write_plan(tmp_path, plan_document(*buckets)))
     markdown = (run.out / "report.md").read_text(encoding="utf-8")
     assert len(markdown) <= MAX_CHARS
@@ -141,7 +142,7 @@ def test_html_is_self_contained_and_escapes_user_text(gate: GateRunner, tmp_path
     assert not re.search(r"<(script|link|img|iframe)\b", html)
     assert not re.search(r"(src|href)\s*=", html)
     assert "&lt;script&gt;" in html
-    for section in ("Controls coverage by framework", "Findings by severity", "Waivers"):
+    for section in ("Controls coverage by framework", "Findings that block", "Waivers", "Provenance"):
         assert section in html
 
 
