@@ -212,7 +212,7 @@ def _print_summary(result: GateResult) -> None:
         print(f"  {finding.status.upper()} {finding.severity} {finding.policy_id} {resource}: {finding.message}")
     if len(verdict.blocking) > _SHOWN_BLOCKING:
         print(f"  … {len(verdict.blocking) - _SHOWN_BLOCKING} more in report.md")
-    if result.options.baseline is not None:
+    if result.options.baseline is not None and not result.input_invalid:  # an invalid config is never compared
         print(baseline_summary(result, result.options.baseline))
     if result.waivers.malformed:
         waiver_file = result.hashes["waivers"]["path"] if result.hashes.get("waivers") else "waivers"
