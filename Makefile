@@ -9,26 +9,49 @@ export UV_PYTHON_DOWNLOADS := never
 UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup plan gate test lint typecheck docs bench clean
+.PHONY: setup setup-gate plan gate test lint typecheck docs bench clean
+
+# The environment in two sizes: `make gate`/`make plan` sync the project without the dev group (pytest, ruff, mypy,
+# moto, ...; pyproject.toml [dependency-groups]) and run with --no-sync (a plain `uv run` would sync the dev group
+# back); `make setup` (test, lint, typecheck, ...) syncs everything. --inexact: a gate after a test run keeps the
+# dev tools installed, so switching between the two reinstalls nothing. Not --quiet: the first run downloads
+# several hundred MB and uv's progress is the only sign of life.
+# PYTHON: the interpreter for .venv and the tool envs, any of 3.11-3.13 (pyproject.toml requires-python), e.g.
+# `make gate PYTHON=python3.12`. uv reads it as UV_PYTHON, which overrides .python-version (3.11, the developers'
+# default): without it a machine whose python3 is 3.12 or 3.13 would be refused for want of a 3.11.
+# A UV_PYTHON already in the environment is kept (a developer's choice, or a make run from the tests).
+PYTHON ?= $(or $(UV_PYTHON),python3)
+export UV_PYTHON := $(PYTHON)
+define setup_env
+	@$(UV) --version >/dev/null 2>&1 || PYTHON="$(PYTHON)" .ci/tools/install-uv >/dev/null
+	@[ -d "$${UV_PROJECT_ENVIRONMENT:-.venv}" ] || echo "setup: creating the project environment ($(1)): a few hundred MB to download (README, Quick start)" >&2
+	@$(UV) sync --frozen $(2)
+	@UV="$(UV)" .ci/tools/install checkov
+endef
 
 setup:
-	@$(UV) --version >/dev/null 2>&1 || .ci/tools/install-uv >/dev/null
-	@$(UV) sync --frozen --all-packages --quiet
-	@UV="$(UV)" .ci/tools/install checkov
+	$(call setup_env,all packages and the dev tools,--all-packages)
 
-plan: setup
-	$(RUN) ai-platform plan --stack $(STACK)
+setup-gate:
+	$(call setup_env,what the gate and the plan run,--no-dev --inexact)
 
-# make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir
-# GATE_ARGS: more gate options, e.g. GATE_ARGS="--baseline base/report.json" (the PR workflow's merge-base report).
-gate: setup
+GATE_RUN := $(UV) run --frozen --no-sync
+# make gate STACK=prod | make gate PLAN=file OUT=dir | make gate MANIFESTS=dir OUT=dir; GATE_ARGS: more gate
+# options (python -m policies.gate --help), e.g. GATE_ARGS="--baseline base/report.json" (the PR workflow's
+# merge-base report) or GATE_ARGS=--no-checkov.
 ifdef PLAN
-	$(RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate) $(GATE_ARGS)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --plan $(PLAN) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else ifdef MANIFESTS
-	$(RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate) $(GATE_ARGS)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else
-	$(RUN) python -m policies.gate --stack $(STACK) $(GATE_ARGS)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --stack $(STACK) $(GATE_ARGS)
 endif
+# make plan STACK=prod [OUT=dir]: the plan alone (default build/<stack>/plan.json).
+TOOL_CMD_plan = $(GATE_RUN) ai-platform plan --stack $(STACK) $(if $(OUT),--out $(OUT))
+TOOL_GOALS := gate plan
+TOOL_DEPS := setup-gate
+# make's own exit code is the tool's (0/1/2), not make's 2 for any failing recipe: mk/exit-code.mk says how.
+include mk/exit-code.mk
 
 # Two sessions, each with fresh workers: a worker that runs the policy suite and everything else grows past
 # 9 GiB (memory the Rego engines keep across modules; see the issue 8 note), one session per half stays lower.

@@ -50,9 +50,18 @@ def render(marker: str, report: str | None, run_url: str, limit: int = GITHUB_BO
     return head + cut + note(len(cut))
 
 
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EPILOG = f"""exit codes:
+  {EXIT_OK}  body written to stdout
+  {EXIT_BAD_INPUT}  bad usage, or a --limit that leaves no room for the report"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python3 .ci/gh/body.py", description="Body of a sticky PR comment or compliance issue."
+        prog="python3 .ci/gh/body.py",
+        description="Body of a sticky PR comment or compliance issue.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--marker", required=True, help="hidden marker that identifies the comment or issue")
     parser.add_argument("--report", type=Path, required=True, help="the gate's report.md (may be missing)")
@@ -64,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render(args.marker, report, args.run_url, args.limit))
     except ValueError as error:
         print(f"body: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 if __name__ == "__main__":

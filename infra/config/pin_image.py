@@ -30,6 +30,9 @@ from infra.config.model import IMAGE_DIGEST, PlatformConfig
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EPILOG = f"""exit codes:
+  {EXIT_OK}  written (or already pinned)
+  {EXIT_BAD_INPUT}  bad input (the file, the key and what is wrong on stderr)"""
 IMAGE_FIELD = "image"
 
 
@@ -113,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m infra.config.pin_image",
         description="Set an image pinned by digest in the stack files (every stack file unless files are given).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--key", required=True, choices=image_keys(), help="the config key to set")
     parser.add_argument("--image", required=True, help="<registry>/<repository>[:<tag>]@sha256:<64 hex digits>")

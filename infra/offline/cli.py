@@ -18,12 +18,25 @@ from infra.config import ConfigError
 from infra.offline.plan import write_plan
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EPILOG = f"""exit codes:
+  {EXIT_OK}  plan written
+  {EXIT_BAD_INPUT}  invalid stack config or usage (one line per problem: file, line, key path)"""
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ai-platform", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="ai-platform",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    plan = commands.add_parser("plan", help="write build/<stack>/plan.json from the program under mocks")
+    plan = commands.add_parser(
+        "plan",
+        help="write build/<stack>/plan.json from the program under mocks",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     plan.add_argument("--stack", required=True, help="stack name: stacks/Pulumi.<stack>.yaml")
     plan.add_argument("--out", type=Path, default=None, help="output directory (default: build/<stack>)")
     plan.add_argument(

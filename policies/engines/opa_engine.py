@@ -26,6 +26,42 @@ MANAGED_DATA_KEYS: tuple[str, ...] = ("inventory",)
 STRICT_QUERY: dict[str, bool] = {"strict-builtin-errors": True}
 
 
+EXAMPLE_URL = "http://localhost:8181"
+# Reachability is a connection check, not a query: a live server answers in milliseconds.
+REACHABILITY_TIMEOUT_S = 5.0
+
+
+def url_problem(url: str) -> str | None:
+    """What makes `url` unusable as OPA's address (read as "OPA_URL=<url> <problem>"), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"is not an http(s) URL (e.g. {EXAMPLE_URL})"
+    try:
+        parts.port  # noqa: B018  # raises for a port that is not a number or out of range
+    except ValueError as error:
+        return f"has an invalid port: {error}"
+    return None
+
+
+def _root_cause(error: BaseException) -> str:
+    """The innermost reason of a requests error ("Connection refused", "Name or service not known")."""
+    current: BaseException | None = error
+    reason = str(error)
+    while current is not None:
+        strerror = getattr(current, "strerror", None)
+        if strerror:
+            return str(strerror)
+        reason = str(current)
+        inner = getattr(current, "reason", None)
+        if isinstance(inner, BaseException):
+            current = inner
+        elif current.args and isinstance(current.args[0], BaseException):
+            current = current.args[0]
+        else:
+            current = current.__cause__ or current.__context__
+    return reason
+
+
 class OpaEngine:
     name = "opa"
     runs_rego_tests = True
@@ -33,16 +69,34 @@ class OpaEngine:
     def __init__(self, url: str | None = None, *, timeout_s: float = 30.0) -> None:
         self.url = url or os.environ.get(OPA_URL_VARIABLE) or ""
         if not self.url:
-            raise EngineError(f"the remote OPA engine needs {OPA_URL_VARIABLE} (e.g. http://localhost:8181)")
+            raise EngineError(f"the remote OPA engine needs {OPA_URL_VARIABLE} (e.g. {EXAMPLE_URL})")
+        problem = url_problem(self.url)
+        if problem:
+            raise EngineError(f"{OPA_URL_VARIABLE}={self.url!r} {problem}")
         parts = urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise EngineError(f"{OPA_URL_VARIABLE}={self.url!r} is not an http(s) URL")
+        self._timeout_s = timeout_s
         self._client = OpaClient(
             host=parts.hostname,
             port=parts.port or (443 if parts.scheme == "https" else 8181),
             ssl=parts.scheme == "https",
             timeout=timeout_s,
         )
+
+    def unreachable(self) -> str | None:
+        """Why the server cannot be reached at all, or None: any HTTP answer, even an error, means it can.
+
+        Asked once before evaluation so that a wrong OPA_URL is a usage error (exit 2), not one engine-error
+        finding per pack (exit 1, the same code as a policy violation). /health is OPA's own liveness endpoint.
+        """
+        try:
+            requests.get(f"{self.url.rstrip('/')}/health", timeout=min(self._timeout_s, REACHABILITY_TIMEOUT_S))
+        except requests.exceptions.SSLError as error:
+            return f"TLS handshake failed: {_root_cause(error)}"
+        except requests.exceptions.Timeout:
+            return f"no answer within {REACHABILITY_TIMEOUT_S:g} s"
+        except requests.exceptions.RequestException as error:
+            return f"unreachable: {_root_cause(error)}"
+        return None
 
     def version(self) -> str:
         return f"opa-python-client {package_version('opa-python-client')} at {self.url}"

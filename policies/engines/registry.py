@@ -18,9 +18,14 @@ EMBEDDED_ENGINES: tuple[str, ...] = ("regopy", "regorus")
 ENGINE_NAMES: tuple[str, ...] = (*EMBEDDED_ENGINES, "opa")
 
 
+def engine_name(name: str | None = None) -> str:
+    """The engine `name` stands for: `None` means `opa` when `OPA_URL` is set, else the default embedded one."""
+    return name or ("opa" if os.environ.get(OPA_URL_VARIABLE) else DEFAULT_EMBEDDED)
+
+
 def get_engine(name: str | None = None) -> Engine:
-    """Return the named engine; `None` means `opa` when `OPA_URL` is set, else the default embedded one."""
-    chosen = name or ("opa" if os.environ.get(OPA_URL_VARIABLE) else DEFAULT_EMBEDDED)
+    """Return the named engine (`engine_name`)."""
+    chosen = engine_name(name)
     if chosen == "regopy":
         return RegopyEngine()
     if chosen == "regorus":

@@ -21,15 +21,21 @@ from pathlib import Path
 
 from policies.engines import ENGINE_NAMES
 from policies.gate.errors import GateInputError
-from policies.gate.inputs.preflight import check_out_dir, check_waivers_file
+from policies.gate.inputs.preflight import check_engine, check_out_dir, check_waivers_file
 from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, GateResult, run_gate
 from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
 from policies.gate.stack_mode import default_out, run_stack
-from policies.gate.verdict import EXIT_BAD_INPUT
+from policies.gate.verdict import EXIT_BAD_INPUT, EXIT_BLOCKING, EXIT_COMPLIANT
 
 _SHOWN_BLOCKING = 50
+EPILOG = f"""exit codes:
+  {EXIT_COMPLIANT}  compliant: no blocking finding
+  {EXIT_BLOCKING}  blocking findings (or an engine error: never read as a pass); with --stack also a workload
+     the placement check cannot place
+  {EXIT_BAD_INPUT}  bad input or usage (one line on stderr naming the file or setting); with --stack also an
+     invalid stack config, whose problems are findings in the five reports, written all the same"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Gate a stack (its offline plan), a plan document or a directory of Kubernetes manifests against the "
             "policy packs, or an image's vulnerability scan against the image-scan threshold."
         ),
-        epilog=(
-            "exit codes: 0 compliant; 1 blocking findings (or, with --stack, a workload the placement check cannot "
-            "place); 2 bad input or usage (with --stack an invalid stack config: its problems are findings in all "
-            "five reports, which are still written)"
-        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument(
@@ -164,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_out_dir(options.out, REPORT_FILES)
         check_waivers_file(options.waivers)
+        check_engine(options.engine)
         if args.stack is not None:
             stack_run = run_stack(args.stack, options)
             result, placement_exit = stack_run.result, stack_run.placement_exit

@@ -112,8 +112,20 @@ def _check_order(check_id: str) -> tuple[str, int]:
     return (prefix, int(number)) if number.isdigit() else (check_id, 0)
 
 
+EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+EPILOG = f"""exit codes:
+  {EXIT_OK}  written (or, with --check, up to date)
+  {EXIT_STALE}  --check: the committed file is stale
+  {EXIT_USAGE}  bad usage"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policies.gate.docs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m policies.gate.docs",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help=f"output file (default: {DEFAULT_OUTPUT})")
     parser.add_argument("--packs", type=Path, default=DEFAULT_PACKS, help="policy packs directory")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is not up to date")
@@ -123,12 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
             print(f"{args.out} is stale: run `uv run python -m policies.gate.docs`", file=sys.stderr)
-            return 1
-        return 0
+            return EXIT_STALE
+        return EXIT_OK
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Any
 from drift_jobs import __version__
 from drift_jobs.commands import cmd_merge, cmd_profile, cmd_run, write_error_report
 from drift_jobs.config import JobConfig, load_config_text, merge_overrides, parse_config
-from drift_jobs.contract import EXIT_INTERNAL
+from drift_jobs.contract import EXIT_BAD_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL, EXIT_OK
 from drift_jobs.errors import BadInputError, DriftJobError
 from drift_jobs.logs import setup_logging
 from drift_jobs.storage import Storage
@@ -84,18 +84,48 @@ def _evaluation(p: argparse.ArgumentParser) -> None:
     )
 
 
+# Ctrl-C: the shell's convention (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+EPILOG = f"""exit codes:
+  {EXIT_OK}  done
+  {EXIT_INTERNAL}  internal error (a bug)
+  {EXIT_BAD_INPUT}  bad input: data, config or arguments unusable (retrying will not help)
+  {EXIT_DEPENDENCY}  storage or the Pushgateway unreachable after bounded retries
+  {EXIT_INTERRUPTED}  interrupted"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="drift-job", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="drift-job",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"drift-job {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("profile", help="build and store the reference profile")
+    p = sub.add_parser(
+        "profile",
+        help="build and store the reference profile",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(p)
-    r = sub.add_parser("run", help="compare the current window with the reference")
+    r = sub.add_parser(
+        "run",
+        help="compare the current window with the reference",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(r)
     r.add_argument("--current", help="current window URI (file or directory/prefix)")
     r.add_argument("--shard", type=_shard, default=(0, 1), help="INDEX/COUNT: write a partial summary")
     _evaluation(r)
-    m = sub.add_parser("merge", help="merge shard summaries and report")
+    m = sub.add_parser(
+        "merge",
+        help="merge shard summaries and report",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(m)
     m.add_argument("--inputs", nargs="+", required=True, help="summary files or directories/prefixes")
     _evaluation(m)
@@ -189,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_error_report(out, labels, message, exc.exit_code)
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         log.exception("internal error", extra={"error": repr(exc)})
         print(f"drift-job: internal error: {exc!r}", file=sys.stderr)

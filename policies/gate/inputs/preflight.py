@@ -1,14 +1,18 @@
-"""Checks on the output directory and the waiver file, made before any input is evaluated.
+"""Checks on the output directory, the waiver file and the engine, made before any input is evaluated.
 
-An unusable `--out` or a `--waivers` that is not a file is found in milliseconds with one clear line and
-exit 2, instead of after the whole evaluation (when the verdict would be lost).
+An unusable `--out`, a `--waivers` that is not a file or an `OPA_URL` that is not a reachable URL is found
+before the evaluation with one clear line and exit 2, instead of after it (when the verdict would be lost) or
+as engine-error findings (exit 1, which reads as a policy violation).
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
+from policies.engines.base import OPA_URL_VARIABLE
+from policies.engines.registry import engine_name
 from policies.gate.errors import GateInputError
 
 
@@ -37,3 +41,23 @@ def check_waivers_file(waivers: Path | None) -> None:
         raise GateInputError(waivers, "waiver file does not exist")
     if not waivers.is_file():
         raise GateInputError(waivers, "--waivers is not a regular file (a directory?)")
+
+
+def check_engine(name: str | None) -> None:
+    """The remote OPA engine, when it is the one chosen, has a valid `OPA_URL` and answers on it.
+
+    A reachable server that then fails a query is still an engine-error finding: that is the engine failing,
+    not the gate's configuration.
+    """
+    if engine_name(name) != "opa":
+        return
+    # Imported on demand, as the registry does: opa-python-client's import is slow and embedded runs skip it.
+    from policies.engines.opa_engine import EXAMPLE_URL, OpaEngine, url_problem  # noqa: PLC0415
+
+    url = os.environ.get(OPA_URL_VARIABLE, "")
+    if not url:
+        raise GateInputError(OPA_URL_VARIABLE, f"not set; --engine opa needs the server's URL (e.g. {EXAMPLE_URL})")
+    where = f"{OPA_URL_VARIABLE}={url}"
+    problem = url_problem(url) or OpaEngine(url).unreachable()
+    if problem:
+        raise GateInputError(where, problem)

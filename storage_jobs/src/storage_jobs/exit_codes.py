@@ -10,10 +10,10 @@ EXIT_BAD_INPUT: Final = 2  # the contract (or another input) is unreadable, inva
 EXIT_UNREACHABLE: Final = 3  # the object store did not answer after botocore's retries, or no credentials
 EXIT_MISMATCH: Final = 4  # the store refused a change or cannot be made to match (named in the summary)
 
-EPILOG: Final = """exit codes:
-  0  the store matches the contract
-  1  internal error (a bug)
-  2  bad contract: unreadable, invalid, or asks for something this backend cannot do here
-  3  object store unreachable after retries, or no credentials
-  4  the store refused a change or cannot be made to match (each bucket's error is in the summary)
+EPILOG: Final = f"""exit codes:
+  {EXIT_OK}  the store matches the contract
+  {EXIT_INTERNAL}  internal error (a bug)
+  {EXIT_BAD_INPUT}  bad contract: unreadable, invalid, or asks for something this backend cannot do here
+  {EXIT_UNREACHABLE}  object store unreachable after retries, or no credentials
+  {EXIT_MISMATCH}  the store refused a change or cannot be made to match (each bucket's error is in the summary)
 """

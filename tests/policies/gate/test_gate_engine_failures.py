@@ -93,15 +93,6 @@ def test_a_missing_pack_directory_is_an_error_finding(gate: GateRunner, tmp_path
     assert run.policy_ids("error") == {"gate.engine_error"}
 
 
-def test_the_remote_engine_without_opa_url_is_an_error_not_a_pass(
-    gate: GateRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("OPA_URL", raising=False)
-    run = gate(plan=_plan(tmp_path), engine="opa")
-    assert run.exit_code == 1
-    assert run.report["verdict"] == "error"
-
-
 def test_one_broken_pack_does_not_stop_the_others(gate: GateRunner, tmp_path: Path) -> None:
     packs = tmp_path / "packs"
     shutil.copytree(TINY_PACKS / "tiny", packs / "tiny")

@@ -180,8 +180,17 @@ def rendered() -> dict[str, str]:
     }
 
 
+EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+EPILOG = f"""exit codes:
+  {EXIT_OK}  written (or, with --check, up to date)
+  {EXIT_STALE}  --check: a committed dashboard is stale or extra
+  {EXIT_USAGE}  bad usage"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a committed dashboard is stale")
     args = parser.parse_args(argv)
     expected = rendered()
@@ -194,12 +203,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         for name in [*stale, *extra]:
             print(f"stale: {HERE / name}", file=sys.stderr)
-        return 1 if stale or extra else 0
+        return EXIT_STALE if stale or extra else EXIT_OK
     for name in stale:
         (HERE / name).write_text(expected[name], encoding="utf-8")
     for name in extra:
         (HERE / name).unlink()
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

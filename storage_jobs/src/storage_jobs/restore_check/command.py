@@ -49,7 +49,10 @@ def register(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="storage-jobs restore-check", description="Verify that the latest backup restores."
+        prog="storage-jobs restore-check",
+        description="Verify that the latest backup restores.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     register(p)
     return p
