@@ -44,10 +44,7 @@ TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --plan $(PLAN) --out $(or $(
 else ifdef MANIFESTS
 TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --manifests $(MANIFESTS) --out $(or $(OUT),build/gate) $(GATE_ARGS)
 else
-TOOL_CMD_gate = $(GATE_RUN) ai-platform plan --stack $(STACK) \
-  && $(GATE_RUN) python -m infra.placement build/$(STACK)/plan.json --json build/$(STACK)/placement.json \
-  && $(GATE_RUN) python -m policies.gate --plan build/$(STACK)/plan.json --stack-file stacks/Pulumi.$(STACK).yaml \
-  --out build/$(STACK) $(GATE_ARGS)
+TOOL_CMD_gate = $(GATE_RUN) python -m policies.gate --stack $(STACK) $(GATE_ARGS)
 endif
 # make plan STACK=prod [OUT=dir]: the plan alone (default build/<stack>/plan.json).
 TOOL_CMD_plan = $(GATE_RUN) ai-platform plan --stack $(STACK) $(if $(OUT),--out $(OUT))

@@ -99,8 +99,7 @@ def test_two_tool_goals_stop_at_the_first_failure_with_its_code(tmp_path: Path) 
 def test_dry_run_prints_the_commands_and_runs_nothing(tmp_path: Path) -> None:
     run = make("-n", "gate", "STACK=prod", f"OUT={tmp_path / 'out'}", GATE_ARGS)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "ai-platform plan --stack prod" in run.stdout
-    assert "python -m policies.gate --plan build/prod/plan.json" in run.stdout
+    assert "python -m policies.gate --stack prod" in run.stdout  # plan, placement and gate: one command
     assert not (tmp_path / "out").exists()
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 NAMESPACE = "ai-platform"
+# The key path of a problem with the whole file (unreadable, YAML syntax, over the bounds).
+FILE_PROBLEM = "(file)"
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,11 @@ class ConfigProblem:
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
-        return f"{where}{self.path}: {self.message} (got {_short(self.value)})"
+        return f"{where}{self.describe()}"
+
+    def describe(self) -> str:
+        """The problem without its place: key path, what is wrong and the value found."""
+        return f"{self.path}: {self.message} (got {_short(self.value)})"
 
 
 class ConfigError(Exception):

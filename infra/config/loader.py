@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from infra.bounds import BoundsError, load_yaml, read_text
-from infra.config.errors import MISSING, NAMESPACE, ConfigError, ConfigProblem, key_path
+from infra.config.errors import FILE_PROBLEM, MISSING, NAMESPACE, ConfigError, ConfigProblem, key_path
 from infra.config.locate import line_of
 from infra.config.model import PlatformConfig
 from infra.config.rules import check_platform
@@ -51,20 +51,20 @@ def load_stack_file(stack_file: Path) -> tuple[PlatformConfig, dict[str, Any]]:
         raise ConfigError(
             [
                 ConfigProblem(
-                    path="(file)", value=str(stack_file), message=exc.detail, file=str(stack_file), line=exc.line
+                    path=FILE_PROBLEM, value=str(stack_file), message=exc.detail, file=str(stack_file), line=exc.line
                 )
             ]
         ) from None
     except OSError as exc:
         raise ConfigError(
-            [ConfigProblem(path="(file)", value=str(stack_file), message=f"cannot read: {exc.strerror}")]
+            [ConfigProblem(path=FILE_PROBLEM, value=str(stack_file), message=f"cannot read: {exc.strerror}")]
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
             [
                 ConfigProblem(
-                    path="(file)",
+                    path=FILE_PROBLEM,
                     value=str(stack_file),
                     message=f"invalid YAML: {getattr(exc, 'problem', exc)}",
                     file=str(stack_file),

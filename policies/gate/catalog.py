@@ -18,6 +18,7 @@ SCHEMA_NOT_VALIDATED = "schema.not_validated"
 HELM_NOT_RENDERED = "gate.helm_release_not_rendered"
 ENGINE_ERROR = "gate.engine_error"
 CHECKOV_NOT_RUN = "gate.checkov_not_run"
+CONFIG_INVALID = "gate.config_invalid"
 
 
 @cache

@@ -1,11 +1,12 @@
-"""Command line: `python -m policies.gate --plan FILE --out DIR`, `--manifests DIR --out DIR`, or
-`--image-scan TRIVY_JSON --image REF --out DIR`.
+"""Command line: `python -m policies.gate --stack NAME` (offline plan, placement check and gate in one; reports in
+build/NAME), `--plan FILE --out DIR`, `--manifests DIR --out DIR`, or `--image-scan TRIVY_JSON --image REF --out DIR`.
 
 Exit codes (DESIGN §5.4): 0 compliant, 1 blocking findings, 2 bad input or usage. Bad input is one
-line on stderr naming the file and what is wrong, never a traceback. `--out` and `--waivers` are checked
-before evaluation; a report that cannot be written is named on stderr, the others are still written, and the
-exit code is 2 (the verdict line is still printed). With `--baseline`, only findings new since that report
-block (1); `--fail-on-existing` makes the unchanged ones block too.
+line on stderr naming the file and what is wrong, never a traceback. An invalid stack config under --stack is
+bad input too (one line per problem), and its problems are also findings in the five reports. `--out` and
+`--waivers` are checked before evaluation; a report that cannot be written is named on stderr, the others are
+still written, and the exit code is 2 (the verdict line is still printed). With `--baseline`, only findings new
+since that report block (1); `--fail-on-existing` makes the unchanged ones block too.
 """
 
 from __future__ import annotations
@@ -25,26 +26,33 @@ from policies.gate.pipeline import DEFAULT_PACKS, DEFAULT_WAIVERS, GateOptions, 
 from policies.gate.reports import REPORT_FILES, ReportWriteError, write_reports
 from policies.gate.settings import Overrides
 from policies.gate.severity import BLOCKING_SEVERITIES, severity_scale
+from policies.gate.stack_mode import default_out, run_stack
 from policies.gate.verdict import EXIT_BAD_INPUT, EXIT_BLOCKING, EXIT_COMPLIANT
 
 _SHOWN_BLOCKING = 50
 EPILOG = f"""exit codes:
   {EXIT_COMPLIANT}  compliant: no blocking finding
-  {EXIT_BLOCKING}  blocking findings (or an engine error: never read as a pass)
-  {EXIT_BAD_INPUT}  bad input or usage (one line on stderr naming the file or setting)"""
+  {EXIT_BLOCKING}  blocking findings (or an engine error: never read as a pass); with --stack also a workload
+     the placement check cannot place
+  {EXIT_BAD_INPUT}  bad input or usage (one line on stderr naming the file or setting); with --stack also an
+     invalid stack config, whose problems are findings in the five reports, written all the same"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m policies.gate",
         description=(
-            "Gate a plan document or a directory of Kubernetes manifests against the policy packs, "
-            "or an image's vulnerability scan against the image-scan threshold."
+            "Gate a stack (its offline plan), a plan document or a directory of Kubernetes manifests against the "
+            "policy packs, or an image's vulnerability scan against the image-scan threshold."
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--stack",
+        help="stack name: plan stacks/Pulumi.<stack>.yaml offline, check placement, gate it (reports in build/<stack>)",
+    )
     source.add_argument("--plan", type=Path, help="plan document (offline plan or `pulumi preview --json` output)")
     source.add_argument(
         "--manifests", type=Path, help="directory of Kubernetes YAML (multi-document files, List objects)"
@@ -53,8 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--image-scan", type=Path, help="Trivy JSON report of an image (`trivy image --format json`); needs --image"
     )
     parser.add_argument("--image", help="the scanned image's reference (registry/repository[:tag]@sha256:...)")
-    parser.add_argument("--out", type=Path, required=True, help="directory for the reports (and rendered manifests/)")
-    parser.add_argument("--stack-file", type=Path, help="stacks/Pulumi.<stack>.yaml that findings point at")
+    parser.add_argument(
+        "--out", type=Path, help="directory for the reports (and rendered manifests/); with --stack: build/<stack>"
+    )
+    parser.add_argument(
+        "--root", type=Path, help="with --stack: the project root holding stacks/ and build/ (default: the current one)"
+    )
+    parser.add_argument(
+        "--stack-file",
+        type=Path,
+        help="stacks/Pulumi.<stack>.yaml that findings point at (--stack sets it; with --plan not validated: the plan "
+        "is what the program made of it)",
+    )
     parser.add_argument(
         "--fail-on",
         choices=BLOCKING_SEVERITIES,
@@ -112,8 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.image_scan is None) != (args.image is None):
         parser.error("--image-scan and --image go together")  # exit 2
+    if args.stack is None and args.out is None:
+        parser.error("--out is required with --plan, --manifests and --image-scan")
+    if args.stack is None and args.root is not None:
+        parser.error("--root goes with --stack")
+    if args.stack is not None and args.stack_file is not None:
+        parser.error("--stack sets the stack file itself (stacks/Pulumi.<stack>.yaml): drop --stack-file")
+    root = (args.root or Path.cwd()).resolve()
     options = GateOptions(
-        out=args.out,
+        # Relative when --root is not given, so messages and reports show build/<stack>.
+        out=args.out or default_out(args.root or Path(), args.stack),
         plan=args.plan,
         manifests=args.manifests,
         image_scan=args.image_scan,
@@ -132,19 +158,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         checkov=not args.no_checkov,
         baseline=args.baseline,
         fail_on_existing=args.fail_on_existing,
+        repo_root=root,
     )
     if args.stack_file is not None and not args.stack_file.is_file():
         print(f"gate: error: {args.stack_file}: stack file does not exist", file=sys.stderr)
         return EXIT_BAD_INPUT
+    placement_exit = 0
     try:
         check_out_dir(options.out, REPORT_FILES)
         check_waivers_file(options.waivers)
         check_engine(options.engine)
-        result = run_gate(options)
+        if args.stack is not None:
+            stack_run = run_stack(args.stack, options)
+            result, placement_exit = stack_run.result, stack_run.placement_exit
+        else:
+            result = run_gate(options)
     except GateInputError as error:
         print(f"gate: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    exit_code = result.exit_code
+    exit_code = max(result.exit_code, placement_exit)  # 2 bad input over 1 blocking over 0
     written: list[Path] = []
     try:
         written = write_reports(result, options.out)
@@ -184,7 +216,7 @@ def _print_summary(result: GateResult) -> None:
         print(f"  {finding.status.upper()} {finding.severity} {finding.policy_id} {resource}: {finding.message}")
     if len(verdict.blocking) > _SHOWN_BLOCKING:
         print(f"  … {len(verdict.blocking) - _SHOWN_BLOCKING} more in report.md")
-    if result.options.baseline is not None:
+    if result.options.baseline is not None and not result.input_invalid:  # an invalid config is never compared
         print(baseline_summary(result, result.options.baseline))
     if result.waivers.malformed:
         waiver_file = result.hashes["waivers"]["path"] if result.hashes.get("waivers") else "waivers"

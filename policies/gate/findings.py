@@ -113,10 +113,18 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs: same rule, same resource, same message → same fingerprint."""
+        """Stable across runs: same rule, same resource, same message (and file) → same fingerprint.
+
+        A URN names one resource of a stack, so a plan finding is identified by it alone: its primary location
+        may move between the code and the stack file without the finding changing. Anything else (a manifest's
+        kind/namespace/name, a Dockerfile, a stack-level finding) is identified within its file too, so the same
+        object name in two files stays two results. Never the line: lines move with unrelated edits.
+        """
         resource = self.resource.key if self.resource else ""
-        text = "\x1f".join((self.policy_id, resource, self.message))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        parts = [self.policy_id, resource, self.message]
+        if self.location is not None and not (self.resource is not None and self.resource.urn):
+            parts.append(self.location.file)
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
     def with_waiver(self, waiver: AppliedWaiver) -> Finding:
         return replace(self, waiver=waiver)

@@ -73,11 +73,13 @@ class GateResult:
     generated_at: str = ""
     # With --baseline: the baseline's findings this run no longer has (baseline state `absent`), never blocking.
     absent: list[Finding] = field(default_factory=list)
+    # The input itself is invalid (a stack config the loader refuses): reported as findings, and still exit 2.
+    input_invalid: bool = False
 
     @property
     def exit_code(self) -> int:
-        """2 when the waiver file is malformed (bad input), else the verdict's 0 or 1."""
-        return 2 if self.waivers.malformed else self.verdict.exit_code
+        """2 when the input or the waiver file is malformed (bad input), else the verdict's 0 or 1."""
+        return 2 if self.waivers.malformed or self.input_invalid else self.verdict.exit_code
 
     def shown(self, path: Path) -> str:
         return display_path(path, self.options.repo_root)
@@ -158,7 +160,7 @@ def run_gate(options: GateOptions, extra_sources: Sequence[FindingSource] = ()) 
         opaque = opaque_findings(subject.resources, locate) + opaque_object_findings(subject.objects)
         rules.update({f.policy_id: gate_rules()[f.policy_id] for f in opaque})
         findings.extend(opaque)
-        tools = _base_tools()
+        tools = base_tools()
         details: dict[str, Any] = {}
         policy_files: dict[str, str] = {}
         for result in results:
@@ -339,7 +341,7 @@ def _input_hash(subject: GateSubject) -> str:
     return sha256_files(subject.input_files, subject.input_path)
 
 
-def _base_tools() -> dict[str, str]:
+def base_tools() -> dict[str, str]:
     try:
         gate_version = package_version("ai-platform")
     except PackageNotFoundError:

@@ -1,21 +1,24 @@
 """report.sarif: SARIF 2.1.0 for GitHub code scanning.
 
 Rules carry `security-severity` (GitHub's severity for security results), results carry a stable
-partial fingerprint (rule + resource + message), waived findings are `suppressions` with their
-justification, and each result points at the stack-file line, the source line or the manifest document
-behind it. Result kinds follow SARIF §3.27.9: `fail` with a level, `open` for unknown verdicts and
-`informational` for notes, the latter two with level `none`.
+partial fingerprint (Finding.fingerprint: rule + resource + message, and the file for anything without a URN),
+waived findings are `suppressions` with their justification, and each result points at the stack-file line,
+the source line or the manifest document behind it, as a repository-relative URI against `%SRCROOT%`
+(sarif_location.py); a file outside the repository is left out (a logical location only), never written as a
+machine's absolute path. Result kinds follow SARIF §3.27.9: `fail` with a level, `open` for unknown verdicts
+and `informational` for notes, the latter two with level `none`.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from policies.gate.findings import Finding, Location, RuleInfo
 from policies.gate.pipeline import GateResult
 from policies.gate.reports.checkov_summary import checkov_summary
+from policies.gate.reports.sarif_location import artifact_location
 from policies.gate.severity import severity_scale
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -50,7 +53,7 @@ def sarif_document(result: GateResult) -> dict[str, Any]:
                 ],
             }
         ],
-        "results": [_result(finding, index) for finding in result.findings],
+        "results": [_result(finding, index, result.options.repo_root) for finding in result.findings],
         "properties": {
             "verdict": result.verdict.verdict,
             "failOn": result.verdict.fail_on,
@@ -87,13 +90,13 @@ def _rule(rule: RuleInfo, unmapped: set[str]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], repo_root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.policy_id,
         "kind": _kind(finding),
         "level": _level(finding),
         "message": {"text": finding.message},
-        "locations": [_location(finding)],
+        "locations": [_location(finding, repo_root)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
             "status": finding.status,
@@ -104,15 +107,10 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.policy_id in index:
         result["ruleIndex"] = index[finding.policy_id]
-    if finding.code_location is not None:
+    code = _physical(finding.code_location, repo_root) if finding.code_location is not None else None
+    if code is not None:
         # The primary location is the stack line a PR edits; the line that registers the resource goes alongside.
-        result["relatedLocations"] = [
-            {
-                "id": 1,
-                **_physical(finding.code_location),
-                "message": {"text": CODE_LOCATION_MESSAGE},
-            }
-        ]
+        result["relatedLocations"] = [{"id": 1, **code, "message": {"text": CODE_LOCATION_MESSAGE}}]
     # SARIF §3.27.24; set on every result or none (a run with --baseline marks all). The baseline's `absent`
     # findings are left out of the SARIF on purpose: GitHub code scanning does not read baselineState (it is not
     # in its supported subset of the result object) and tracks alerts itself by partialFingerprints, so an absent
@@ -142,10 +140,11 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def _location(finding: Finding) -> dict[str, Any]:
+def _location(finding: Finding, repo_root: Path) -> dict[str, Any]:
     location: dict[str, Any] = {}
-    if finding.location is not None:
-        location.update(_physical(finding.location))
+    physical = _physical(finding.location, repo_root) if finding.location is not None else None
+    if physical is not None:
+        location.update(physical)
     if finding.resource is not None:
         location["logicalLocations"] = [
             {
@@ -154,16 +153,18 @@ def _location(finding: Finding) -> dict[str, Any]:
                 "kind": "resource",
             }
         ]
+    elif finding.location is not None and physical is None:
+        # Outside the repository (a plan in /tmp): its file name only, so the result still says what it is about.
+        location["logicalLocations"] = [{"name": PurePosixPath(finding.location.file).name, "kind": "file"}]
     return location
 
 
-def _physical(where: Location) -> dict[str, Any]:
-    return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": where.file},
-            "region": {"startLine": max(where.line, 1)},
-        }
-    }
+def _physical(where: Location, repo_root: Path) -> dict[str, Any] | None:
+    """A repository-relative physical location, or None for a file outside the repository."""
+    artifact = artifact_location(where.file, repo_root)
+    if artifact is None:
+        return None
+    return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": max(where.line, 1)}}}
 
 
 def _kind(finding: Finding) -> str:
