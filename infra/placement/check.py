@@ -27,6 +27,8 @@ class Problem:
     rule: str
     pools: dict[str, list[str]]
     """Pool name -> why the workload cannot land there."""
+    urn: str = ""
+    """The plan resource that declares the workload (the object, or the Helm release or add-on that renders it)."""
 
     def __str__(self) -> str:
         where = "; ".join(
@@ -102,5 +104,5 @@ def check(plan: Plan) -> Report:
         verdict = _judge(workload, clusters.get(workload.cluster, []))
         if verdict is not None:
             rule, reasons = verdict
-            report.problems.append(Problem(plan.stack, workload.cluster, workload.ref, rule, reasons))
+            report.problems.append(Problem(plan.stack, workload.cluster, workload.ref, rule, reasons, workload.urn))
     return report

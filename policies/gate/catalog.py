@@ -19,6 +19,7 @@ HELM_NOT_RENDERED = "gate.helm_release_not_rendered"
 ENGINE_ERROR = "gate.engine_error"
 CHECKOV_NOT_RUN = "gate.checkov_not_run"
 CONFIG_INVALID = "gate.config_invalid"
+PLACEMENT_UNSATISFIABLE = "gate.placement_unsatisfiable"
 
 
 @cache
@@ -37,6 +38,7 @@ def gate_rules() -> dict[str, RuleInfo]:
             severity=str(entry["severity"]),
             controls=tuple(entry.get("controls") or ()),
             remediation=str(entry["remediation"]),
+            config_keys=tuple(entry.get("config_keys") or ()),
         )
     return rules
 

@@ -6,9 +6,9 @@
 3. the gate on the plan with the stack file, so findings point at its lines.
 
 An invalid stack config leaves no plan: its problems become `gate.config_invalid` findings (config_invalid.py)
-and the five reports are written all the same, exit 2. A placement failure does not stop the gate either: the
-reports are written and the command exits with the worse of the two codes (placement 1 unsatisfiable or 2 bad
-input, the gate 0/1/2).
+and the five reports are written all the same, exit 2. An unsatisfiable workload is a `gate.placement_unsatisfiable`
+finding (sources/placement.py), judged like any other (blocking, baseline, waivers); a plan placement cannot read
+is exit 2 after the reports are written.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from pathlib import Path
 
 from infra.config import ConfigError
 from infra.offline.plan import write_plan
-from infra.placement.command import EXIT_OK, run_placement
+from infra.placement.command import EXIT_OK, placement_report
 from policies.gate.config_invalid import config_invalid_result
 from policies.gate.errors import GateInputError
 from policies.gate.pipeline import GateOptions, GateResult, run_gate
+from policies.gate.sources.placement import PlacementSource
 
 PLACEMENT_REPORT = "placement.json"
 
@@ -30,7 +31,7 @@ PLACEMENT_REPORT = "placement.json"
 @dataclass(frozen=True)
 class StackRun:
     result: GateResult
-    placement_exit: int  # 0 when consistent, or when there was no plan to check
+    placement_exit: int  # 2 when placement could not read the plan; its problems are findings, so otherwise 0
 
 
 def stack_file_of(root: Path, stack: str) -> Path:
@@ -66,5 +67,8 @@ def run_stack(stack: str, options: GateOptions) -> StackRun:
         print(f"gate: error: {error}", file=sys.stderr)
         return StackRun(config_invalid_result(error, options, stack=stack, stack_file=stack_file), EXIT_OK)
     print(f"plan: {plan} ({len(document['steps'])} resources)", file=sys.stderr)
-    placement_exit = run_placement(plan, options.out / PLACEMENT_REPORT)
-    return StackRun(run_gate(replace(options, plan=plan)), placement_exit)
+    placement_exit, placement = placement_report(plan, options.out / PLACEMENT_REPORT)
+    # Unsatisfiable workloads are findings (their exit 1 is the verdict's); an unreadable plan stays exit 2.
+    sources = [PlacementSource(placement)] if placement is not None else []
+    unreadable = EXIT_OK if placement is not None else placement_exit
+    return StackRun(run_gate(replace(options, plan=plan), extra_sources=sources), unreadable)

@@ -228,7 +228,7 @@ def test_the_same_object_in_two_manifest_files_gets_two_fingerprints(gate: GateR
 
 
 @pytest.mark.slow
-def test_a_placement_failure_still_gets_the_reports_and_fails_the_command(
+def test_an_unschedulable_workload_is_a_blocking_finding_at_the_node_pools_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Every dev pool tainted with a key nothing tolerates: valid config, compliant plan, unplaceable workloads.
@@ -244,10 +244,19 @@ def test_a_placement_failure_still_gets_the_reports_and_fails_the_command(
     out = root / "build" / "dev"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     placement = json.loads((out / "placement.json").read_text(encoding="utf-8"))
-    assert report["exitCode"] == 0  # the gate itself passes: the failure is the placement check's
-    assert code == 1  # placement's "unsatisfiable", as `python -m infra.placement` exits
+    assert code == 1 and report["exitCode"] == 1 and report["verdict"] == "fail"
     assert all((out / name).is_file() for name in REPORT_FILES)
     assert placement["problems"] and "taint dedicated=ml:NoSchedule not tolerated" in captured.err
+    unschedulable = [f for f in report["findings"] if f["policyId"] == "gate.placement_unsatisfiable"]
+    assert len(unschedulable) == len(placement["problems"])
+    assert all(f["blocking"] for f in unschedulable)
+    pools_line = next(
+        n for n, line in enumerate(tainted.splitlines(), 1) if line.startswith("  ai-platform:nodePools:")
+    )
+    assert {f["location"]["line"] for f in unschedulable} == {pools_line}
+    assert any("taint dedicated=ml:NoSchedule not tolerated" in f["message"] for f in unschedulable)
+    declared = {f["resource"].get("urn") for f in unschedulable}
+    assert None not in declared, "every problem names the plan resource that declares the workload"
 
 
 @pytest.mark.parametrize(
