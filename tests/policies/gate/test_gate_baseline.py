@@ -328,3 +328,35 @@ def test_absent_never_blocks_and_unchanged_blocks_only_in_strict_mode() -> None:
     assert strict.blocks(unchanged) and strict.blocking == [unchanged] and strict.existing_blocking == []
     lenient = decide([unchanged], [], "low")
     assert not lenient.blocks(unchanged) and lenient.verdict == "pass" and lenient.existing_blocking == [unchanged]
+
+
+def _with_foreign_image_deployment(plan: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """One bad resource with one fault: a copy of a compliant Deployment of the stack under a new name, its image
+    from a registry outside the stack's allow-list (everything else as the stack's own Deployment has it)."""
+    changed = copy.deepcopy(plan)
+    template = next(s for s in changed["steps"] if s["newState"]["type"] == "kubernetes:apps/v1:Deployment")
+    step = copy.deepcopy(template)
+    urn = step["urn"] + "-copy"
+    step["urn"] = step["newState"]["urn"] = urn
+    step["newState"]["inputs"]["metadata"]["name"] += "-copy"
+    container = step["newState"]["inputs"]["spec"]["template"]["spec"]["containers"][0]
+    container["image"] = "docker.io/example/writer:0.1.0@sha256:" + "1" * 64
+    changed["steps"].append(step)
+    return changed, urn
+
+
+@pytest.mark.slow  # two prod gate runs with checkov: about a minute here
+def test_against_the_unchanged_prod_stack_one_added_bad_resource_is_exactly_one_new_finding_and_blocks_alone(
+    prod_plan: dict[str, Any], prod_gate: Gate
+) -> None:
+    """The issue's acceptance: baseline from the unchanged prod stack; a change that adds one bad resource reports
+    exactly one new finding and blocks only on it (Rego and checkov both run)."""
+    base = prod_gate(prod_plan, "base.json", checkov=True)
+    assert base.exit_code == 0
+    plan, urn = _with_foreign_image_deployment(prod_plan)
+    head = prod_gate(plan, "head.json", "--baseline", str(base.out / "report.json"), checkov=True)
+    new = [f for f in head.findings if f["baselineState"] == "new"]
+    assert [(f["policyId"], f["resource"]["urn"]) for f in new] == [("kubernetes.deny_image_registry_not_allowed", urn)]
+    assert head.exit_code == 1
+    assert [f for f in head.findings if f["blocking"]] == new
+    assert head.report["counts"]["byBaseline"] == {"new": 1, "unchanged": len(base.findings), "absent": 0}
