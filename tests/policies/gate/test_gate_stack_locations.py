@@ -7,6 +7,9 @@ location is that line of the stack file and whose related location is the infra/
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +40,27 @@ def _sarif_results(run: GateRun, rule: str) -> list[dict[str, Any]]:
     return [r for r in sarif["runs"][0]["results"] if r["ruleId"] == rule]
 
 
+@pytest.fixture
+def project_in_checkout() -> Iterator[Path]:
+    """A project directory inside the checkout (under the ignored build/): code scanning annotates files of the
+    repository only, so the gate gives a stack file outside it no physical location at all."""
+    (REPO_ROOT / "build").mkdir(exist_ok=True)
+    project = Path(tempfile.mkdtemp(prefix="stack-locations-", dir=REPO_ROOT / "build"))
+    try:
+        yield project
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
+
+
 @pytest.mark.slow
-def test_one_edited_stack_line_is_where_the_finding_points(tmp_path: Path, gate: GateRunner) -> None:
+def test_one_edited_stack_line_is_where_the_finding_points(
+    tmp_path: Path, gate: GateRunner, project_in_checkout: Path
+) -> None:
     text = PROD_STACK.read_text(encoding="utf-8")
     assert text.count(KEPT) == 1
     edited = text.replace(KEPT, f"{KEPT}{ADDED_LINE}\n")
     edited_line = edited.splitlines().index(ADDED_LINE) + 1
-    project = tmp_path / "project"
+    project = project_in_checkout
     (project / "stacks").mkdir(parents=True)
     stack_file = project / "stacks" / "Pulumi.prod.yaml"
     stack_file.write_text(edited, encoding="utf-8")
@@ -59,14 +76,17 @@ def test_one_edited_stack_line_is_where_the_finding_points(tmp_path: Path, gate:
     for result in results:
         (location,) = result["locations"]
         physical = location["physicalLocation"]
-        assert Path(physical["artifactLocation"]["uri"]).resolve() == stack_file.resolve()
+        assert physical["artifactLocation"] == {
+            "uri": stack_file.relative_to(REPO_ROOT).as_posix(),
+            "uriBaseId": "%SRCROOT%",
+        }
         assert physical["region"]["startLine"] == edited_line
         # The resource's registration in infra/, as the plan records it, goes alongside.
         code = positions[location["logicalLocations"][0]["fullyQualifiedName"]]
         assert code is not None and code.file.startswith("infra/")
         (related,) = result["relatedLocations"]
         assert related["message"]["text"] == CODE_LOCATION_MESSAGE
-        assert related["physicalLocation"]["artifactLocation"]["uri"] == code.file
+        assert related["physicalLocation"]["artifactLocation"] == {"uri": code.file, "uriBaseId": "%SRCROOT%"}
         assert related["physicalLocation"]["region"]["startLine"] == code.line
 
 
