@@ -55,11 +55,8 @@ include mk/exit-code.mk
 
 # Two sessions, each with fresh workers: a worker that runs the policy suite and everything else grows past
 # 9 GiB (memory the Rego engines keep across modules; see the issue 8 note), one session per half stays lower.
-# The policy half runs three workers even on two cores: its workers wait on checkov, make and chromium
-# subprocesses much of the time (load average about 1.3 with two), so a third fills the idle CPU. loadgroup:
-# a module marked xdist_group runs on one worker, so its expensive module fixtures are built once, not per worker.
 test: setup
-	$(RUN) pytest -n 3 --dist loadgroup -q tests/policies
+	$(RUN) pytest -n 2 -q tests/policies
 	$(RUN) pytest -n 2 -q --ignore=tests/policies
 
 lint: setup

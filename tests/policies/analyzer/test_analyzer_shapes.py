@@ -20,10 +20,6 @@ from policies.engines import get_engine, load_packs
 from policies.gate.cli import main
 from policies.gate.inputs.plan import load_plan
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_analyzer_shapes")
-
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PACKS = REPO_ROOT / "policies" / "packs"
 TODAY = "2026-11-20"

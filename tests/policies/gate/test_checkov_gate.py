@@ -17,12 +17,7 @@ from gate_support import HERE, REAL_PACKS, REPO_ROOT, GateRun, GateRunner, write
 from infra.offline.plan import plan_document, run_program
 from policies.gate.checkov.mapping import checkov_mapping
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xdist_group("test_checkov_gate"),
-]  # each gate run of the prod plan with checkov takes 15-30 s here
+pytestmark = pytest.mark.slow  # each gate run of the prod plan with checkov takes 15-30 s here
 
 SARIF_SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 TARGETS = ("manifests", "dockerfiles", "workflows", "plan")

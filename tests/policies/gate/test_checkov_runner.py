@@ -14,10 +14,6 @@ from policies.gate.checkov.settings import checkov_settings
 from policies.gate.checkov.targets import dockerfiles, workflows
 from policies.gate.checkov.toolenv import EXECUTABLE_VARIABLE, pinned_version
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_checkov_runner")
-
 CHECKOV_FIXTURES = FIXTURES / "checkov"
 FILES = (
     CHECKOV_FIXTURES / "Dockerfile",

@@ -21,10 +21,6 @@ from policies.gate.checkov.targets import workflows
 from policies.gate.checkov.toolenv import EXECUTABLE_VARIABLE
 from policies.gate.sources import checkov as checkov_source
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_checkov_source")
-
 MANIFESTS = FIXTURES / "checkov" / "manifests"
 PRIVILEGED_CONTROL = "CIS-EKS-4.2.1"  # kubernetes.deny_privileged_container's first control
 TARGETS = ("manifests", "dockerfiles", "workflows", "plan")

@@ -16,10 +16,6 @@ from gate_support import CORPUS, HERE, REAL_PACKS, REPO_ROOT, GateRunner, write_
 
 from infra.offline.plan import plan_document, run_program
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_gate_acceptance")
-
 STACKS = ("dev", "staging", "prod")
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 SARIF_SCHEMA = json.loads((HERE / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

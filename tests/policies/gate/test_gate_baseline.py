@@ -22,10 +22,6 @@ from policies.gate.findings import Finding, Location, ResourceRef
 from policies.gate.report_schema import REPORT_SCHEMA_VERSION
 from policies.gate.verdict import decide, is_blocking
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_gate_baseline")
-
 PROD_STACK_FILE = REPO_ROOT / "stacks" / "Pulumi.prod.yaml"
 WAIVERS = REPO_ROOT / "policies" / "waivers.yaml"
 SCRATCH = "urn:pulumi:prod::ai-platform::aws:s3/bucket:Bucket::prod-scratch"

@@ -21,9 +21,7 @@ from policies.gate.pipeline import GateResult
 from policies.gate.unknowns import UNKNOWN
 from policies.gate.verdict import decide
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_gate_preview_stacks")]
+pytestmark = pytest.mark.slow
 
 STACKS = ("dev", "staging", "prod")
 ENGINES = ("regorus", "regopy")

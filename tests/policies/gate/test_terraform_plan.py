@@ -34,10 +34,6 @@ from policies.gate.checkov.terraform_plan import PROVIDER_NAME, TerraformPlan, t
 from policies.gate.checkov.toolenv import pinned_version
 from policies.gate.inputs.plan import parse_plan
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_terraform_plan")
-
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform_plan"
 STACKS = ("dev", "staging", "prod")

@@ -19,10 +19,6 @@ from infra.offline.plan import plan_document, run_program
 from policies.engines import Pack
 from policies.gate.pipeline import GateOptions, run_gate
 
-# One xdist worker for the whole module (make test: --dist loadgroup): its module-scoped fixtures (plans, gate
-# runs) are expensive, and xdist would otherwise build them again in every worker that gets one of its tests.
-pytestmark = pytest.mark.xdist_group("test_rego_real_plans")
-
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STACKS = ["dev", "staging", "prod"]
 
