@@ -22,12 +22,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from drift_jobs.config import parse_config
-from drift_jobs.evaluate import evaluate
-from drift_jobs.history import append_run
-from drift_jobs.profile import build_profile, summarise_chunk
-from drift_jobs.readers import Chunk
-from drift_jobs.storage import Storage
-from drift_jobs.summary import WindowSummary
+from drift_jobs.evaluate.evaluator import evaluate
+from drift_jobs.evaluate.history import append_run
+from drift_jobs.read.readers import Chunk
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import build_profile, summarise_chunk
+from drift_jobs.summarise.summary import WindowSummary
 from scipy import stats
 
 N_FEATURES = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from drift_jobs.config import parse_config
-from drift_jobs.prometheus import build_registry, metrics_text
+from drift_jobs.export.prometheus import build_registry, metrics_text
 
 from drift_jobs import contract
 

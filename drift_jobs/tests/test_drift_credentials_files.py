@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from drift_jobs.errors import BadInputError
-from drift_jobs.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV, _s3_client, file_credentials
+from drift_jobs.read.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV, _s3_client, file_credentials
 from drift_testkit import write_parquet
 
 from tests.support.s3_capture import mount_key_files, s3_capture

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drift_jobs.edge_index import BLOCK, MAX_STEPS, EdgeGrid, edge_counts
-from drift_jobs.numeric import NumericSummary
+from drift_jobs.summarise import numeric
+from drift_jobs.summarise.edge_index import BLOCK, MAX_STEPS, EdgeGrid, edge_counts
+from drift_jobs.summarise.numeric import NumericSummary
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
-from drift_jobs import numeric
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 edge_sets = arrays(np.float64, st.integers(2, 300), elements=finite, unique=True).map(np.sort)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from drift_jobs.config import Tier
-from drift_jobs.thresholds import adapt
+from drift_jobs.evaluate.thresholds import adapt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "drift"))
 from false_alarms import measure

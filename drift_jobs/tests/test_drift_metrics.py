@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from drift_jobs.config import parse_config
-from drift_jobs.metrics import (
+from drift_jobs.evaluate.metrics import (
     benjamini_hochberg,
     categorical_metrics,
     js_distance,
@@ -14,10 +14,10 @@ from drift_jobs.metrics import (
     numeric_metrics,
     psi,
 )
-from drift_jobs.profile import build_profile
-from drift_jobs.readers import TableSource
-from drift_jobs.storage import Storage
-from drift_jobs.summary import summarise_window
+from drift_jobs.read.readers import TableSource
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import build_profile
+from drift_jobs.summarise.summary import summarise_window
 from drift_testkit import write_parquet
 from scipy import stats
 from scipy.spatial.distance import jensenshannon

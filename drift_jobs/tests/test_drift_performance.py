@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pytest
-from drift_jobs.latency import LatencyStats
-from drift_jobs.performance import ClassificationStats, RegressionStats
+from drift_jobs.summarise.latency import LatencyStats
+from drift_jobs.summarise.performance import ClassificationStats, RegressionStats
 from drift_testkit import write_parquet
 from scipy import stats
 

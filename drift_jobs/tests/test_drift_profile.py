@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from drift_jobs.config import parse_config
-from drift_jobs.profile import Profile, build_profile
-from drift_jobs.storage import Storage
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import Profile, build_profile
 from drift_testkit import write_parquet
 
 RNG = np.random.default_rng(31)

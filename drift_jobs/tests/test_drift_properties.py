@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 import pyarrow as pa
-from drift_jobs.categorical import CategoricalSummary, CategoryBuckets
-from drift_jobs.metrics import NumericBins, numeric_metrics, psi
-from drift_jobs.numeric import NumericSummary
+from drift_jobs.evaluate.metrics import NumericBins, numeric_metrics, psi
+from drift_jobs.summarise.categorical import CategoricalSummary, CategoryBuckets
+from drift_jobs.summarise.numeric import NumericSummary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays

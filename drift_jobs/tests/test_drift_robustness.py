@@ -7,11 +7,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 from drift_jobs.config import parse_config
-from drift_jobs.metrics import numeric_metrics
-from drift_jobs.profile import build_profile
-from drift_jobs.readers import TableSource
-from drift_jobs.storage import Storage
-from drift_jobs.summary import summarise_window
+from drift_jobs.evaluate.metrics import numeric_metrics
+from drift_jobs.read.readers import TableSource
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import build_profile
+from drift_jobs.summarise.summary import summarise_window
 from drift_testkit import write_parquet
 
 from tests.support.pushgateway import free_port
@@ -228,7 +228,7 @@ def test_wide_row_groups_read_in_column_groups_give_the_same_report(
     ref, cur = acceptance_data
     whole = tmp_path / "whole"
     assert cli("run", "--reference", str(ref), "--current", str(cur), "--out", str(whole)).code == 0
-    monkeypatch.setattr("drift_jobs.readers.READ_BUDGET_BYTES", 3 * 2_500 * 8)  # three columns per read
+    monkeypatch.setattr("drift_jobs.read.readers.READ_BUDGET_BYTES", 3 * 2_500 * 8)  # three columns per read
     split = tmp_path / "split"
     res = cli("run", "--reference", str(ref), "--current", str(cur), "--out", str(split))
     assert res.code == 0, res.stderr

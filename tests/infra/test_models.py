@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from drift_jobs.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV
+from drift_jobs.read.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV
 
 from infra.components.models.drift_schedule import cron_schedule, job_size
 from infra.components.storage.contract import ca_bundle, endpoint_url

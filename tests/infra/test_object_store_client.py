@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-import drift_jobs.storage
+import drift_jobs.read.storage
 import pytest
 import storage_jobs.buckets.store
 import yaml
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_both_jobs_read_the_key_files_the_environment_names() -> None:
     # client.py takes the names from storage_jobs; the drift job's image carries its own copy of them.
     named = {e["name"] for e in object_store_env("ceph", "eu-west-1")}
-    for job in (drift_jobs.storage, storage_jobs.buckets.store):
+    for job in (drift_jobs.read.storage, storage_jobs.buckets.store):
         assert {job.ACCESS_KEY_FILE_ENV, job.SECRET_KEY_FILE_ENV} <= named, job.__name__
 
 

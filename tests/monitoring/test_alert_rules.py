@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from drift_jobs.config import parse_config
-from drift_jobs.performance import HIGHER_IS_BETTER, PRIMARY_METRIC
+from drift_jobs.summarise.performance import HIGHER_IS_BETTER, PRIMARY_METRIC
 
 from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config

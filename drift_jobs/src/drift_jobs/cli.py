@@ -21,7 +21,7 @@ from drift_jobs.config import JobConfig, load_config_text, merge_overrides, pars
 from drift_jobs.contract import EXIT_BAD_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL, EXIT_OK
 from drift_jobs.errors import BadInputError, DriftJobError
 from drift_jobs.logs import setup_logging
-from drift_jobs.storage import Storage
+from drift_jobs.read.storage import Storage
 
 log = logging.getLogger("drift_jobs.cli")
 

@@ -14,15 +14,15 @@ from typing import Any
 from drift_jobs.config import JobConfig
 from drift_jobs.contract import EXIT_DEPENDENCY
 from drift_jobs.errors import BadInputError, DependencyUnavailableError
-from drift_jobs.evaluate import evaluate
-from drift_jobs.history import append_run, history_uri, load_history
+from drift_jobs.evaluate.evaluator import evaluate
+from drift_jobs.evaluate.history import append_run, history_uri, load_history
+from drift_jobs.export.prometheus import build_registry, metrics_text, push
+from drift_jobs.export.report_html import render_html
 from drift_jobs.logs import Progress
-from drift_jobs.profile import Profile, build_profile, default_profile_uri, load_profile, save_profile
-from drift_jobs.prometheus import build_registry, metrics_text, push
-from drift_jobs.readers import Chunk, TableSource
-from drift_jobs.report_html import render_html
-from drift_jobs.storage import Storage, basename, join
-from drift_jobs.summary import WindowSummary, summarise_window, write_summary
+from drift_jobs.read.readers import Chunk, TableSource
+from drift_jobs.read.storage import Storage, basename, join
+from drift_jobs.summarise.profile import Profile, build_profile, default_profile_uri, load_profile, save_profile
+from drift_jobs.summarise.summary import WindowSummary, summarise_window, write_summary
 
 log = logging.getLogger(__name__)
 REPORT_JSON = "drift_report.json"

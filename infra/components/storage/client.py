@@ -4,7 +4,7 @@ One definition for every client (the bucket reconciler, the drift jobs): the end
 the pod through the environment boto3 already reads (AWS_ENDPOINT_URL_S3, AWS_CA_BUNDLE). The keys do not: the
 user's Secret is mounted as files and AWS_ACCESS_KEY_ID_FILE / AWS_SECRET_ACCESS_KEY_FILE name them (checkov
 CKV_K8S_35), so they never sit in the pod's environment, where every child process and crash dump would inherit
-them. Both jobs read those variables (drift_jobs.storage, storage_jobs.buckets.store).
+them. Both jobs read those variables (drift_jobs.read.storage, storage_jobs.buckets.store).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Data-drift alerts of one model, from the thresholds its drift job is configured with.
 
-Agreement with the job: the job tiers a feature with strict `>` (drift_jobs.thresholds.tier_of) against
+Agreement with the job: the job tiers a feature with strict `>` (drift_jobs.evaluate.thresholds.tier_of) against
 the threshold in force, which is the configured one or, with adaptive thresholds, a value raised from past
 runs (never lowered, at most contract.ADAPTIVE_MAX_FACTOR times the static one). The job pushes that value
 as model_drift_threshold{metric, tier, feature}. An alert therefore fires when the score is above the

@@ -16,7 +16,7 @@ from infra.config.model import ModelConfig
 RUNBOOK = "model-quality.md"
 P95 = 0.95
 assert P95 in contract.LATENCY_QUANTILES
-# The performance metrics each task pushes a relative drop for (drift_jobs.performance; rmse: an increase).
+# The performance metrics each task pushes a relative drop for (drift_jobs.summarise.performance; rmse: an increase).
 TASK_METRICS = {"classification": ["accuracy", "f1"], "regression": ["rmse"]}
 ERROR_RATE_WINDOW = "5m"
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drift_jobs import contract
-from drift_jobs.categorical import CategoricalSummary
 from drift_jobs.errors import BadInputError
-from drift_jobs.latency import LatencyStats
-from drift_jobs.numeric import NumericSummary
-from drift_jobs.performance import (
+from drift_jobs.read.readers import Chunk, TableSource, prefetch
+from drift_jobs.summarise.categorical import CategoricalSummary
+from drift_jobs.summarise.latency import LatencyStats
+from drift_jobs.summarise.numeric import NumericSummary
+from drift_jobs.summarise.performance import (
     PerformanceStats,
     empty_like,
     performance_from_dict,
     performance_to_dict,
 )
-from drift_jobs.profile import Profile, summarise_chunk
-from drift_jobs.readers import Chunk, TableSource, prefetch
+from drift_jobs.summarise.profile import Profile, summarise_chunk
 
 
 @dataclass

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from drift_jobs.columns import ColumnData
 from drift_jobs.errors import BadInputError
-from drift_jobs.storage import Storage
+from drift_jobs.read.columns import ColumnData
+from drift_jobs.read.storage import Storage
 
 CSV_NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 # Decoded bytes per Parquet read: a row group wider than this is read in column groups.

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
-from drift_jobs.columns import FloatArray
 from drift_jobs.contract import PSI_EMPTY_BIN_FLOOR
-from drift_jobs.numeric import IntArray, NumericSummary
+from drift_jobs.read.columns import FloatArray
+from drift_jobs.summarise.numeric import IntArray, NumericSummary
 
 # Below this effective sample size the one-sample exact Kolmogorov distribution is cheap and
 # noticeably more accurate than its limit; above it the limit is within ~2e-3 and O(1).

@@ -23,23 +23,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from drift_jobs import contract
-from drift_jobs.arrays import decode, encode
-from drift_jobs.categorical import CategoricalSummary, CategoryBuckets
-from drift_jobs.columns import ColumnData, FloatArray, to_categorical, to_numeric
 from drift_jobs.config import Binning, JobConfig
 from drift_jobs.errors import BadInputError
-from drift_jobs.features import FeatureSpec, Roles, resolve_roles
-from drift_jobs.latency import LatencyStats
-from drift_jobs.metrics import NumericBins
-from drift_jobs.numeric import NumericSummary
-from drift_jobs.performance import (
+from drift_jobs.evaluate.metrics import NumericBins
+from drift_jobs.read.columns import ColumnData, FloatArray, to_categorical, to_numeric
+from drift_jobs.read.features import FeatureSpec, Roles, resolve_roles
+from drift_jobs.read.readers import Chunk, TableSource
+from drift_jobs.read.storage import Storage, join
+from drift_jobs.summarise.arrays import decode, encode
+from drift_jobs.summarise.categorical import CategoricalSummary, CategoryBuckets
+from drift_jobs.summarise.latency import LatencyStats
+from drift_jobs.summarise.numeric import NumericSummary
+from drift_jobs.summarise.performance import (
     ClassificationStats,
     PerformanceStats,
     RegressionStats,
     performance_from_dict,
     performance_to_dict,
 )
-from drift_jobs.quantiles import (
+from drift_jobs.summarise.quantiles import (
     SAMPLE_SIZE,
     BottomKSample,
     bins_of_ranks,
@@ -47,8 +49,6 @@ from drift_jobs.quantiles import (
     needed_ranks,
     quantiles_from_bins,
 )
-from drift_jobs.readers import Chunk, TableSource
-from drift_jobs.storage import Storage, join
 
 log = logging.getLogger(__name__)
 KNOWN_OTHER_MAX = 10_000

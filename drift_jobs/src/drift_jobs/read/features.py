@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from drift_jobs.columns import is_categorical_type, is_numeric_type
 from drift_jobs.config import JobConfig
 from drift_jobs.errors import BadInputError
+from drift_jobs.read.columns import is_categorical_type, is_numeric_type
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from drift_jobs.columns import ColumnData, to_categorical, to_numeric
-from drift_jobs.numeric import IntArray
+from drift_jobs.read.columns import ColumnData, to_categorical, to_numeric
+from drift_jobs.summarise.numeric import IntArray
 
 SCORE_BINS = 1000
 POSITIVE_NAMES = ("1", "true", "True", "yes", "positive")

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from drift_jobs import contract
-from drift_jobs.storage import Storage, join
+from drift_jobs.read.storage import Storage, join
 
 log = logging.getLogger(__name__)
 HISTORY_METRICS = ("psi", "ks_statistic", "js_distance", "wasserstein_normalized", "missing_share_increase")

@@ -1,6 +1,6 @@
 """Mergeable summary of one numeric column against fixed bin edges.
 
-Counts at every edge come from the edge grid (drift_jobs.edge_index: a table lookup and a few
+Counts at every edge come from the edge grid (drift_jobs.summarise.edge_index: a table lookup and a few
 vectorised steps per value), or, where the edges crowd too much for a grid, from sorting the
 chunk once and two binary searches per edge. Two cumulative counts per edge, of values <= edge
 and of values < edge, give the exact empirical CDF on both sides of every edge, which is what
@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from drift_jobs.arrays import decode, encode
-from drift_jobs.columns import FloatArray
-from drift_jobs.edge_index import edge_counts, grid_for
-from drift_jobs.scratch import scratch
+from drift_jobs.read.columns import FloatArray
+from drift_jobs.summarise.arrays import decode, encode
+from drift_jobs.summarise.edge_index import edge_counts, grid_for
+from drift_jobs.summarise.scratch import scratch
 
 IntArray = npt.NDArray[np.int64]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from drift_jobs.columns import FloatArray
-from drift_jobs.numeric import IntArray
+from drift_jobs.read.columns import FloatArray
+from drift_jobs.summarise.numeric import IntArray
 
 SAMPLE_SIZE = 1 << 16
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from drift_jobs.evaluate import Evaluation
+from drift_jobs.evaluate.evaluator import Evaluation
 
 W, H, PAD = 560, 180, 28
 REF_COLOR, CUR_COLOR = "#4e79a7", "#e15759"

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from drift_jobs.columns import ColumnData, to_numeric
-from drift_jobs.numeric import IntArray
+from drift_jobs.read.columns import ColumnData, to_numeric
+from drift_jobs.summarise.numeric import IntArray
 
 LOG10_MIN, LOG10_MAX, PER_DECADE = -9.0, 6.0, 200
 N_BINS = int((LOG10_MAX - LOG10_MIN) * PER_DECADE)

@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drift_jobs import contract
-from drift_jobs.categorical import OTHER, UNSEEN, CategoricalSummary
 from drift_jobs.config import JobConfig
-from drift_jobs.features import FeatureSpec
-from drift_jobs.history import past_values
-from drift_jobs.metrics import benjamini_hochberg, categorical_metrics, numeric_metrics
-from drift_jobs.numeric import NumericSummary
-from drift_jobs.performance import PRIMARY_METRIC, ClassificationStats, relative_drop
-from drift_jobs.profile import Profile
-from drift_jobs.summary import WindowSummary
-from drift_jobs.thresholds import TIER_RANK, ThresholdUsed, adapt, tier_of, worst
+from drift_jobs.evaluate.history import past_values
+from drift_jobs.evaluate.metrics import benjamini_hochberg, categorical_metrics, numeric_metrics
+from drift_jobs.evaluate.thresholds import TIER_RANK, ThresholdUsed, adapt, tier_of, worst
+from drift_jobs.read.features import FeatureSpec
+from drift_jobs.summarise.categorical import OTHER, UNSEEN, CategoricalSummary
+from drift_jobs.summarise.numeric import NumericSummary
+from drift_jobs.summarise.performance import PRIMARY_METRIC, ClassificationStats, relative_drop
+from drift_jobs.summarise.profile import Profile
+from drift_jobs.summarise.summary import WindowSummary
 
 TIERED_METRICS = ("psi", "ks_statistic", "js_distance", "wasserstein_normalized")
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from drift_jobs.columns import FloatArray
-from drift_jobs.scratch import scratch
+from drift_jobs.read.columns import FloatArray
+from drift_jobs.summarise.scratch import scratch
 
 IndexArray = npt.NDArray[np.intp]
 

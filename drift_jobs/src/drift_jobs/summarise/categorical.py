@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from drift_jobs.numeric import IntArray
+from drift_jobs.summarise.numeric import IntArray
 
 OTHER = "__other__"
 UNSEEN = "__unseen__"

@@ -1,0 +1,1 @@
+"""Export: what leaves the run (Prometheus metrics, the HTML report)."""
