@@ -1,7 +1,8 @@
 """`drift-job` command line: profile, run (optionally one shard), merge.
 
 Every config key can be set by a flag; flags win over the file. Errors end with one line
-on stderr and the exit code of DESIGN §5.5 (2 bad input, 3 dependency unavailable).
+on stderr and the exit code of DESIGN §5.5 (2 bad input, 3 dependency unavailable); which
+exception gets which code is decided in one place, `drift_jobs.errors`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from drift_jobs import __version__
-from drift_jobs.commands import cmd_merge, cmd_profile, cmd_run, write_error_report
+from drift_jobs.commands import cmd_merge, cmd_profile, cmd_run
 from drift_jobs.config import JobConfig, load_config_text, merge_overrides, parse_config
 from drift_jobs.contract import EXIT_BAD_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL, EXIT_OK
-from drift_jobs.errors import BadInputError, DriftJobError
+from drift_jobs.errors import BadInputError, as_job_error
+from drift_jobs.export.report_json import OutputFolder
 from drift_jobs.logs import setup_logging
 from drift_jobs.read.storage import Storage
 
@@ -87,11 +89,14 @@ def _evaluation(p: argparse.ArgumentParser) -> None:
 # Ctrl-C: the shell's convention (128 + SIGINT).
 EXIT_INTERRUPTED = 130
 EPILOG = f"""exit codes:
-  {EXIT_OK}  done
+  {EXIT_OK}  done (drift or not)
   {EXIT_INTERNAL}  internal error (a bug)
-  {EXIT_BAD_INPUT}  bad input: data, config or arguments unusable (retrying will not help)
-  {EXIT_DEPENDENCY}  storage or the Pushgateway unreachable after bounded retries
-  {EXIT_INTERRUPTED}  interrupted"""
+  {EXIT_BAD_INPUT}  bad input or usage: data, config, profile or arguments unusable, or a path that
+     cannot be used as given (--out read-only, under a file, no permission); retrying will not help
+  {EXIT_DEPENDENCY}  a dependency unavailable: storage or the Pushgateway after bounded retries,
+     a full disk or quota, an I/O error
+  {EXIT_INTERRUPTED}  interrupted
+reports are written atomically; the JSON report first, then the HTML, metrics and uploads"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,36 +199,44 @@ def load_config(a: argparse.Namespace) -> JobConfig:
     return parse_config(merge_overrides(raw, _drop_empty(_overrides(a))))
 
 
-def _dispatch(a: argparse.Namespace, cfg: JobConfig) -> int:
-    run_id = getattr(a, "run_id", None) or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _dispatch(a: argparse.Namespace, cfg: JobConfig, out: OutputFolder | None, run_id: str) -> int:
     if a.command == "profile":
         return cmd_profile(cfg)
+    assert out is not None  # --out is required by run and merge
     if a.command == "run":
-        return cmd_run(cfg, a.out, a.shard, run_id, push_metrics=not a.no_push)
-    return cmd_merge(cfg, a.inputs, a.out, run_id, push_metrics=not a.no_push)
+        return cmd_run(cfg, out, a.shard, run_id, push_metrics=not a.no_push)
+    return cmd_merge(cfg, a.inputs, out, run_id, push_metrics=not a.no_push)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_format, args.verbose)
-    out: Path | None = getattr(args, "out", None)
+    out_dir: Path | None = getattr(args, "out", None)
+    out = OutputFolder(out_dir) if out_dir is not None else None
+    run_id = getattr(args, "run_id", None) or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     labels: dict[str, str] = {}
     try:
         cfg = load_config(args)
         labels = cfg.labels
-        return _dispatch(args, cfg)
-    except DriftJobError as exc:
-        message = " ".join(str(exc).split())  # one line, whatever the underlying library said
-        print(f"drift-job: error: {message}", file=sys.stderr)
-        if out is not None and args.command != "profile":
-            write_error_report(out, labels, message, exc.exit_code)
-        return exc.exit_code
+        return _dispatch(args, cfg, out, run_id)
     except KeyboardInterrupt:
+        print("drift-job: error: interrupted", file=sys.stderr)
+        if out is not None:
+            out.write_error(labels, "interrupted", EXIT_INTERRUPTED, run_id)
         return EXIT_INTERRUPTED
     except Exception as exc:
-        log.exception("internal error", extra={"error": repr(exc)})
-        print(f"drift-job: internal error: {exc!r}", file=sys.stderr)
-        return EXIT_INTERNAL
+        fault = as_job_error(exc)  # errors.py: a DriftJobError, or an OSError whose errno names a fault
+        if fault is None:
+            log.exception("internal error", extra={"error": repr(exc)})
+            message, code = f"internal error: {exc!r}", EXIT_INTERNAL
+            print(f"drift-job: {' '.join(message.split())}", file=sys.stderr)
+        else:
+            log.debug("failed", exc_info=True)
+            message, code = " ".join(str(fault).split()), fault.exit_code  # one line, whatever a library said
+            print(f"drift-job: error: {message}", file=sys.stderr)
+        if out is not None:
+            out.write_error(labels, message, code, run_id)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from drift_jobs.config import JobConfig
-from drift_jobs.contract import EXIT_DEPENDENCY
-from drift_jobs.errors import BadInputError, DependencyUnavailableError
+from drift_jobs.errors import (
+    BadInputError,
+    DependencyUnavailableError,
+    DriftJobError,
+    combined_exit_code,
+    os_fault,
+    reading,
+)
 from drift_jobs.evaluate.evaluator import evaluate
 from drift_jobs.evaluate.history import append_run, history_uri, load_history
 from drift_jobs.export.prometheus import build_registry, metrics_text, push
 from drift_jobs.export.report_html import render_html
+from drift_jobs.export.report_json import METRICS_FILE, REPORT_HTML, REPORT_JSON, OutputFolder, clean, report_bytes
 from drift_jobs.logs import Progress
 from drift_jobs.read.readers import Chunk, TableSource
 from drift_jobs.read.storage import Storage, basename, join
@@ -25,24 +30,44 @@ from drift_jobs.summarise.profile import Profile, build_profile, default_profile
 from drift_jobs.summarise.summary import WindowSummary, summarise_window, write_summary
 
 log = logging.getLogger(__name__)
-REPORT_JSON = "drift_report.json"
-REPORT_HTML = "drift_report.html"
-METRICS_FILE = "metrics.prom"
+__all__ = ["METRICS_FILE", "REPORT_HTML", "REPORT_JSON", "cmd_merge", "cmd_profile", "cmd_run", "report_bytes"]
 
 
-def _clean(value: Any) -> Any:
-    """JSON has no NaN or infinity; a value that is not finite is reported as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
+def _read_profile(storage: Storage, uri: str) -> Profile | None:
+    """The stored profile; whatever a malformed one provokes while it is parsed is bad input naming it (exit 2)."""
+    with reading(f"profile {uri}"):
+        return load_profile(storage, uri)
 
 
-def report_bytes(report: dict[str, Any]) -> bytes:
-    return json.dumps(_clean(report), indent=2, allow_nan=False).encode()
+def _deliver(faults: list[DriftJobError], what: str, step: Callable[[], None]) -> None:
+    """One remote or shared delivery (push, upload, history): its environment fault is collected, not raised."""
+    try:
+        step()
+    except DependencyUnavailableError as exc:
+        faults.append(exc)
+    except OSError as exc:  # a local `reports` or `history` folder
+        fault = os_fault(exc, what)
+        if fault is None:
+            raise
+        faults.append(fault)
+
+
+def _end(faults: list[DriftJobError]) -> int:
+    """Exit code of a run that computed its result: 0, or the faults' code with their one line on stderr."""
+    if not faults:
+        return 0
+    print(f"drift-job: error: {'; '.join(' '.join(str(f).split()) for f in faults)}", file=sys.stderr)
+    return combined_exit_code(faults)
+
+
+def _prepare_out(out: OutputFolder, remote: bool) -> None:
+    """Fail before the work when `--out` is unusable and nothing else would receive the result."""
+    fault = out.prepare()
+    if fault is None:
+        return
+    if not remote:
+        raise fault
+    log.warning("--out is not writable; delivering to the other destinations", extra={"error": str(fault)})
 
 
 def _progress(what: str, total: int | None) -> tuple[Progress, Callable[[Chunk], None]]:
@@ -93,13 +118,13 @@ def resolve_profile(cfg: JobConfig, storage: Storage) -> tuple[Profile, str]:
     if cfg.reference is None:
         if cfg.profile is None:
             raise BadInputError("config reference: required (or give profile)")
-        loaded = load_profile(storage, cfg.profile)
+        loaded = _read_profile(storage, cfg.profile)
         if loaded is None:
             raise BadInputError(f"{cfg.profile}: profile not found and no reference given to build it")
         return loaded, cfg.profile
     files = storage.list_data_files(cfg.reference)
     uri = cfg.profile or default_profile_uri(cfg.reference, files)
-    loaded = load_profile(storage, uri)
+    loaded = _read_profile(storage, uri)
     if loaded is not None:
         why = _staleness(loaded, cfg, storage, files)
         if why is None:
@@ -132,11 +157,12 @@ def _shard_name(shard: tuple[int, int]) -> str:
     return f"summary-shard-{shard[0]:04d}-of-{shard[1]:04d}.json"
 
 
-def cmd_run(cfg: JobConfig, out: Path, shard: tuple[int, int], run_id: str, push_metrics: bool = True) -> int:
+def cmd_run(cfg: JobConfig, out: OutputFolder, shard: tuple[int, int], run_id: str, push_metrics: bool = True) -> int:
     start = time.perf_counter()
     if cfg.current is None:
         raise BadInputError("config current: required (set it in the config or pass --current)")
-    out.mkdir(parents=True, exist_ok=True)
+    sharded = shard[1] > 1
+    _prepare_out(out, remote=bool(cfg.reports) or (not sharded and bool(cfg.pushgateway and push_metrics)))
     with Storage(retry=cfg.retry) as storage:
         profile, profile_uri = resolve_profile(cfg, storage)
         source = TableSource(cfg.current, storage, cfg.chunk_rows)
@@ -148,53 +174,59 @@ def cmd_run(cfg: JobConfig, out: Path, shard: tuple[int, int], run_id: str, push
         finally:
             bar.close()
         summary.profile_uri = profile_uri
-        if summary.rows == 0 and shard[1] == 1:
+        if summary.rows == 0 and not sharded:
             raise BadInputError(f"current {cfg.current}: no rows (empty window)")
-        if shard[1] > 1:
+        if sharded:
             return _write_shard(cfg, storage, summary, out, shard, run_id)
         return finish(cfg, storage, profile, summary, out, start, run_id, push_metrics)
 
 
 def _write_shard(
-    cfg: JobConfig, storage: Storage, summary: WindowSummary, out: Path, shard: tuple[int, int], run_id: str
+    cfg: JobConfig, storage: Storage, summary: WindowSummary, out: OutputFolder, shard: tuple[int, int], run_id: str
 ) -> int:
     data = write_summary(summary)
-    local = out / _shard_name(shard)
-    local.write_bytes(data)
-    log.info("shard summary written", extra={"path": str(local), "rows": summary.rows})
+    if out.write(_shard_name(shard), data):
+        log.info("shard summary written", extra={"path": str(out.out / _shard_name(shard)), "rows": summary.rows})
+    faults: list[DriftJobError] = []
     if cfg.reports:
         remote = join(join(join(cfg.reports, "runs"), run_id), "shards/" + _shard_name(shard))
-        storage.write_bytes(remote, data)
-        log.info("shard summary uploaded", extra={"uri": remote})
-    return 0
+        _deliver(faults, f"reports {remote}: cannot write", lambda: storage.write_bytes(remote, data))
+        if not faults:
+            log.info("shard summary uploaded", extra={"uri": remote})
+    return _end(out.faults + faults)
 
 
-def cmd_merge(cfg: JobConfig, inputs: list[str], out: Path, run_id: str, push_metrics: bool = True) -> int:
+def _read_summary(storage: Storage, uri: str) -> dict[str, Any]:
+    data = storage.read_bytes(uri)
+    if data is None:
+        raise BadInputError(f"{uri}: no such summary")
+    with reading(f"summary {uri}"):
+        doc = json.loads(data)
+    if not isinstance(doc, dict):
+        raise BadInputError(f"summary {uri}: malformed (a JSON {type(doc).__name__}, not an object)")
+    return doc
+
+
+def cmd_merge(cfg: JobConfig, inputs: list[str], out: OutputFolder, run_id: str, push_metrics: bool = True) -> int:
     start = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    _prepare_out(out, remote=bool(cfg.reports) or bool(cfg.pushgateway and push_metrics))
     with Storage(retry=cfg.retry) as storage:
         docs: list[tuple[str, dict[str, Any]]] = []
         for uri in inputs:
             candidates = [uri] if uri.endswith(".json") else storage.list_prefix(uri)
-            for c in candidates:
-                if not basename(c).startswith("summary-shard-"):
-                    continue
-                data = storage.read_bytes(c)
-                if data is None:
-                    raise BadInputError(f"{c}: no such summary")
-                try:
-                    docs.append((c, json.loads(data)))
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise BadInputError(f"{c}: not valid JSON ({exc})") from exc
+            docs.extend((c, _read_summary(storage, c)) for c in candidates if basename(c).startswith("summary-shard-"))
         if not docs:
             raise BadInputError(f"no summary-shard-*.json found in: {' '.join(inputs)}")
         profile_uri = cfg.profile or str(docs[0][1].get("profile_uri") or "")
         if not profile_uri:
             raise BadInputError("merge: the summaries do not name their profile; pass --profile")
-        profile = load_profile(storage, profile_uri)
+        profile = _read_profile(storage, profile_uri)
         if profile is None:
             raise BadInputError(f"{profile_uri}: profile not found")
-        parts = [WindowSummary.from_dict(d, src, profile.binning.exact_max) for src, d in docs]
+        parts = []
+        for src, d in docs:
+            with reading(f"summary {src}"):
+                parts.append(WindowSummary.from_dict(d, src, profile.binning.exact_max))
         counts = {p.shard[1] for p in parts}
         if len(counts) != 1:
             raise BadInputError(f"merge: summaries come from different shard counts {sorted(counts)}")
@@ -219,13 +251,18 @@ def finish(
     storage: Storage,
     profile: Profile,
     summary: WindowSummary,
-    out: Path,
+    out: OutputFolder,
     start: float,
     run_id: str,
     push_metrics: bool,
 ) -> int:
-    """Evaluate, then write every output; dependency failures are collected, not fatal."""
-    failures: list[str] = []
+    """Evaluate, then deliver in a fixed order: the JSON report first (so no later fault can lose it), the HTML,
+    the metrics (push, else `metrics.prom`), the uploads, the history; then the JSON once more with the outcome.
+
+    Faults of the environment (a full or read-only `--out`, storage, the Pushgateway) are collected, not fatal:
+    every destination that still works gets its output, and the exit code says what failed (errors.py's rule).
+    """
+    faults: list[DriftJobError] = []
     hist_base = cfg.adaptive.history or (join(cfg.reports, "history") if cfg.reports else None)
     hist_uri = history_uri(hist_base, cfg.model) if hist_base else None
     history: list[dict[str, Any]] = []
@@ -233,43 +270,63 @@ def finish(
         try:
             history = load_history(storage, hist_uri)
         except DependencyUnavailableError as exc:
-            failures.append(str(exc))
+            faults.append(exc)
     ev = evaluate(cfg, profile, summary, history, hist_uri)
     report = ev.report
     report["run_id"] = run_id
     duration = time.perf_counter() - start
     report["duration_seconds"] = duration
-    registry = build_registry(report, duration)
-    metrics_path = out / METRICS_FILE
-    if cfg.pushgateway and push_metrics:
-        try:
-            push(registry, cfg.pushgateway, report, cfg.retry)
-            report["metrics"] = {"destination": cfg.pushgateway, "pushed": True}
-        except DependencyUnavailableError as exc:
-            failures.append(str(exc))
-            metrics_path.write_bytes(metrics_text(registry))
-            report["metrics"] = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
+    metrics_path = out.out / METRICS_FILE
+    pushing = bool(cfg.pushgateway and push_metrics)
+    if pushing:
+        report["metrics"] = {"destination": cfg.pushgateway, "pushed": False, "reason": "not pushed yet"}
     else:
-        metrics_path.write_bytes(metrics_text(registry))
         reason = "no Pushgateway configured" if not cfg.pushgateway else "push disabled"
         report["metrics"] = {"destination": str(metrics_path), "pushed": False, "reason": reason}
-        log.info(f"{reason}: metrics written in Prometheus text format", extra={"path": str(metrics_path)})
+
+    # 1. The JSON report, before anything that could fail or hang (or a minimal error report when it won't fit).
+    out.write_report(report, cfg.labels, run_id)
+    # 2. The HTML report.
     html = render_html(ev).encode()
-    (out / REPORT_HTML).write_bytes(html)
-    (out / REPORT_JSON).write_bytes(report_bytes(report))
-    if cfg.reports:
+    out.write(REPORT_HTML, html)
+    # 3. The metrics: pushed, else (or when the push failed) written as metrics.prom.
+    registry = build_registry(report, duration)
+    pushed = False
+    if pushing:
+        assert cfg.pushgateway is not None
+        gateway = cfg.pushgateway
         try:
-            for prefix in (join(join(cfg.reports, "runs"), run_id), join(cfg.reports, "latest")):
+            push(registry, gateway, report, cfg.retry)
+            report["metrics"] = {"destination": gateway, "pushed": True}
+            pushed = True
+        except DependencyUnavailableError as exc:
+            faults.append(exc)
+            report["metrics"] = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
+    written = not pushed and out.write(METRICS_FILE, lambda: metrics_text(registry))
+    if written and not pushing:
+        log.info(
+            f"{report['metrics']['reason']}: metrics written in Prometheus text format",
+            extra={"path": str(metrics_path)},
+        )
+    # 4. The uploads.
+    if cfg.reports:
+        reports = cfg.reports
+        for prefix in (join(join(reports, "runs"), run_id), join(reports, "latest")):
+
+            def upload(prefix: str = prefix) -> None:
                 storage.write_bytes(join(prefix, REPORT_JSON), report_bytes(report))
                 storage.write_bytes(join(prefix, REPORT_HTML), html, content_type="text/html")
-        except DependencyUnavailableError as exc:
-            failures.append(str(exc))
+
+            _deliver(faults, f"reports {prefix}: cannot write", upload)
+    # 5. The history.
     if hist_uri:
-        try:
-            doc = append_run(history, _clean(report))
-            storage.write_bytes(hist_uri, json.dumps(doc, separators=(",", ":")).encode())
-        except DependencyUnavailableError as exc:
-            failures.append(str(exc))
+        uri = hist_uri
+
+        def save_history() -> None:
+            doc = append_run(history, clean(report))
+            storage.write_bytes(uri, json.dumps(doc, separators=(",", ":")).encode())
+
+        _deliver(faults, f"history {uri}: cannot write", save_history)
     s = report["summary"]
     log.info(
         "drift run finished",
@@ -280,23 +337,14 @@ def finish(
             "dataset_drifted": s["dataset_drifted"],
             "drifted_features": s["drifted_features"],
             "duration_s": round(duration, 3),
-            "out": str(out),
+            "out": str(out.out),
         },
     )
-    if failures:
+    # 6. The JSON report once more with what the deliveries did (atomic: on a full disk the first one stays).
+    every = out.faults + faults
+    if every:
         # The local report stays complete; it records what could not be delivered.
-        report["dependency_errors"] = failures
-        (out / REPORT_JSON).write_bytes(report_bytes(report))
-        print(f"drift-job: error: {'; '.join(failures)}", file=sys.stderr)
-        return EXIT_DEPENDENCY
-    return 0
-
-
-def write_error_report(out: Path, cfg_labels: dict[str, str], message: str, code: int) -> None:
-    """Best effort: leave a machine-readable trace of a failed run next to where reports go."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        doc = {"kind": "drift_report", "status": "error", "error": message, "exit_code": code, **cfg_labels}
-        (out / REPORT_JSON).write_bytes(report_bytes(doc))
-    except OSError:
-        pass
+        report["dependency_errors"] = [str(f) for f in every]
+    if out.report_written and (every or pushing):
+        out.write(REPORT_JSON, lambda: report_bytes(report))
+    return _end(out.faults + faults)
