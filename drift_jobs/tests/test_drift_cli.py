@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pyarrow as pa
 import pytest
+from drift_jobs.cli import EXIT_INTERRUPTED, main
 from drift_testkit import SHIFTED, shifted_table, write_parquet
+
+from drift_jobs import contract
 
 
 def test_marks_exactly_the_shifted_features_and_writes_three_outputs(cli, acceptance_data, tmp_path) -> None:
@@ -210,3 +214,23 @@ def test_parallel_column_summaries_equal_sequential(cli, acceptance_data, tmp_pa
     strip = ("generated_at", "duration_seconds", "run_id", "metrics")
     a, b = ({k: v for k, v in r.items() if k not in strip} for r in reports)
     assert a == b
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["merge", "--help"], ["profile", "--help"]])
+def test_help_lists_each_exit_code_with_the_faults_it_stands_for(argv, capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    epilog = capsys.readouterr().out.split("exit codes:")[1]
+    blocks = re.split(r"\n  (?=\d+ )", epilog)
+    described = {int(b.split()[0]): " ".join(b.split()) for b in blocks if b.strip()}
+    expected = {
+        contract.EXIT_OK: "done",
+        contract.EXIT_INTERNAL: "a bug",
+        contract.EXIT_BAD_INPUT: "--out read-only",
+        contract.EXIT_DEPENDENCY: "a full disk",
+        EXIT_INTERRUPTED: "interrupted",
+    }
+    assert set(described) == set(expected)
+    for code, words in expected.items():
+        assert words in described[code], (code, described[code])

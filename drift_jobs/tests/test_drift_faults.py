@@ -128,10 +128,10 @@ def full_dir(
         unmount()
 
 
-def _report_size(cli: Callable[..., CliResult], data: tuple[Path, Path], tmp_path: Path) -> int:
+def _report_sizes(cli: Callable[..., CliResult], data: tuple[Path, Path], tmp_path: Path) -> tuple[int, int]:
     out = tmp_path / "sizing"
     assert _run(cli, data, out).code == 0
-    return (out / "drift_report.json").stat().st_size
+    return (out / "drift_report.json").stat().st_size, (out / "drift_report.html").stat().st_size
 
 
 # --- --out unusable ---------------------------------------------------------------------------------------------
@@ -173,8 +173,9 @@ def test_out_under_a_file_exits_2_naming_the_path(cli, data, tmp_path: Path) -> 
 def test_full_disk_keeps_the_json_report_written_before_the_html_and_exits_3(
     cli, data, tmp_path: Path, full_dir: Callable[[int], Path]
 ) -> None:
-    size = _report_size(cli, data, tmp_path)
-    out = full_dir(size + 256)  # room for the JSON report, not for the HTML after it
+    json_size, html_size = _report_sizes(cli, data, tmp_path)
+    assert html_size > json_size
+    out = full_dir(html_size + 256)  # room for either report, not for both: the one written first stays
     res = _run(cli, data, out)
     assert res.code == EXIT_DEPENDENCY, res.stderr
     lines = _error_lines(res)
