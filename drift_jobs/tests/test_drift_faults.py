@@ -28,7 +28,7 @@ from drift_jobs.errors import BadInputError, DependencyUnavailableError
 from drift_jobs.export import report_json
 from drift_testkit import CliResult, shifted_table, write_parquet
 
-from drift_jobs import errors
+from drift_jobs import commands, errors
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -396,3 +396,22 @@ def test_several_faults_give_one_code_bad_input_first() -> None:
     assert errors.combined_exit_code([]) == 0
     assert errors.combined_exit_code([dep]) == EXIT_DEPENDENCY
     assert errors.combined_exit_code([dep, bad]) == EXIT_BAD_INPUT
+
+
+def test_sigterm_while_writing_exits_130_and_leaves_the_json_report(cli, data, tmp_path: Path, monkeypatch) -> None:
+    real = commands.render_html
+
+    def render_then_sigterm(ev: Any) -> str:  # Kubernetes deletes the pod while the outputs are written
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(ev)
+
+    monkeypatch.setattr(commands, "render_html", render_then_sigterm)
+    before = signal.getsignal(signal.SIGTERM)
+    out = tmp_path / "out"
+    res = _run(cli, data, out)
+    assert res.code == 130, res.stderr
+    assert _error_lines(res) == ["drift-job: error: terminated (SIGTERM)"]
+    report = json.loads((out / "drift_report.json").read_text())
+    assert report["run_id"] == "r1" and report["summary"]["drifted_features"]  # written first, kept
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert signal.getsignal(signal.SIGTERM) is before  # main() puts the previous handler back

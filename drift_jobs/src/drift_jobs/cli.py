@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,7 +97,7 @@ EPILOG = f"""exit codes:
      cannot be used as given (--out read-only, under a file, no permission); retrying will not help
   {EXIT_DEPENDENCY}  a dependency unavailable: storage or the Pushgateway after bounded retries,
      a full disk or quota, an I/O error
-  {EXIT_INTERRUPTED}  interrupted
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C, or SIGTERM as Kubernetes sends it)
 reports are written atomically; the JSON report first, then the HTML, metrics and uploads"""
 
 
@@ -208,7 +210,25 @@ def _dispatch(a: argparse.Namespace, cfg: JobConfig, out: OutputFolder | None, r
     return cmd_merge(cfg, a.inputs, out, run_id, push_metrics=not a.no_push)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (pod deletion, a Job's deadline): unwound like Ctrl-C, so temp files go and the error report is left."""
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Terminated(f"terminated ({signal.Signals(signum).name})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_format, args.verbose)
     out_dir: Path | None = getattr(args, "out", None)
@@ -219,10 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = load_config(args)
         labels = cfg.labels
         return _dispatch(args, cfg, out, run_id)
-    except KeyboardInterrupt:
-        print("drift-job: error: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        message = str(exc) if isinstance(exc, Terminated) else "interrupted"
+        print(f"drift-job: error: {message}", file=sys.stderr)
         if out is not None:
-            out.write_error(labels, "interrupted", EXIT_INTERRUPTED, run_id)
+            out.write_error(labels, message, EXIT_INTERRUPTED, run_id)
         return EXIT_INTERRUPTED
     except Exception as exc:
         fault = as_job_error(exc)  # errors.py: a DriftJobError, or an OSError whose errno names a fault
