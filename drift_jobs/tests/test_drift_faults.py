@@ -406,12 +406,21 @@ def test_sigterm_while_writing_exits_130_and_leaves_the_json_report(cli, data, t
         return real(ev)
 
     monkeypatch.setattr(commands, "render_html", render_then_sigterm)
-    before = signal.getsignal(signal.SIGTERM)
-    out = tmp_path / "out"
-    res = _run(cli, data, out)
+    unhandled: list[int] = []
+
+    def fallback(signum: int, _frame: object) -> None:  # reached only when main() does not handle SIGTERM
+        unhandled.append(signum)
+
+    before = signal.signal(signal.SIGTERM, fallback)
+    try:
+        out = tmp_path / "out"
+        res = _run(cli, data, out)
+        assert signal.getsignal(signal.SIGTERM) is fallback  # main() puts the previous handler back
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert not unhandled, "SIGTERM reached the previous handler: main() did not install its own"
     assert res.code == 130, res.stderr
     assert _error_lines(res) == ["drift-job: error: terminated (SIGTERM)"]
     report = json.loads((out / "drift_report.json").read_text())
     assert report["run_id"] == "r1" and report["summary"]["drifted_features"]  # written first, kept
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-    assert signal.getsignal(signal.SIGTERM) is before  # main() puts the previous handler back
