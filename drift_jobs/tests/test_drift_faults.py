@@ -10,6 +10,7 @@ mount, the `injected` ones always run.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import math
 import os
@@ -69,7 +70,10 @@ def _mount_tmpfs(path: Path, options: str) -> Callable[[], None]:
 
 @pytest.fixture(params=["mount", "injected"])
 def readonly_dir(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An existing folder on a read-only filesystem (root ignores file modes, so chmod would prove nothing)."""
+    """An existing folder on a read-only filesystem (root ignores file modes, so chmod would prove nothing).
+
+    Injected: every open for writing under it (`os.open`, and `io.open` that pathlib uses) fails with EROFS.
+    """
     path = tmp_path / "ro"
     if request.param == "mount":
         unmount = _mount_tmpfs(path, "ro,size=64k")
@@ -85,7 +89,15 @@ def readonly_dir(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
         return real_open(file, flags, mode, dir_fd=dir_fd)
 
+    real_io_open = io.open
+
+    def read_only_io_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if any(c in mode for c in "wax+") and str(file).startswith(str(path)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return real_io_open(file, mode, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", read_only_open)
+    monkeypatch.setattr(io, "open", read_only_io_open)  # pathlib's write_bytes (local storage writes)
     yield path
 
 
@@ -424,3 +436,23 @@ def test_sigterm_while_writing_exits_130_and_leaves_the_json_report(cli, data, t
     report = json.loads((out / "drift_report.json").read_text())
     assert report["run_id"] == "r1" and report["summary"]["drifted_features"]  # written first, kept
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_local_reports_location_under_a_file_exits_2_after_writing_the_local_outputs(cli, data, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("")
+    out = tmp_path / "out"
+    res = _run(cli, data, out, "--reports", str(tmp_path / "afile" / "reports"))
+    assert res.code == EXIT_BAD_INPUT, res.stderr
+    lines = _error_lines(res)
+    assert len(lines) == 1 and f"reports {tmp_path / 'afile' / 'reports'}" in lines[0], res.stderr
+    report = res.report(out)
+    assert report["summary"]["drifted_features"] and len(report["dependency_errors"]) == 3  # 2 uploads, history
+    assert (out / "drift_report.html").is_file() and (out / "metrics.prom").is_file()
+
+
+def test_profile_command_on_a_read_only_location_exits_2_naming_the_profile(cli, data, readonly_dir: Path) -> None:
+    ref, _ = data
+    profile = readonly_dir / "p.json"
+    res = cli("profile", "--reference", str(ref), "--profile", str(profile))
+    assert res.code == EXIT_BAD_INPUT, res.stderr
+    assert _error_lines(res) == [f"drift-job: error: profile {profile}: cannot write: Read-only file system [EROFS]"]

@@ -145,7 +145,10 @@ def resolve_profile(cfg: JobConfig, storage: Storage) -> tuple[Profile, str]:
 def cmd_profile(cfg: JobConfig) -> int:
     with Storage(retry=cfg.retry) as storage:
         profile, uri = make_profile(cfg, storage)
-        save_profile(storage, uri, profile)
+        try:
+            save_profile(storage, uri, profile)
+        except OSError as exc:
+            raise os_fault(exc, f"profile {uri}: cannot write") or exc from exc
     print(json.dumps({"profile": uri, "profile_id": profile.profile_id, "rows": profile.rows}))
     return 0
 
@@ -267,10 +270,10 @@ def finish(
     hist_uri = history_uri(hist_base, cfg.model) if hist_base else None
     history: list[dict[str, Any]] = []
     if hist_uri:
-        try:
-            history = load_history(storage, hist_uri)
-        except DependencyUnavailableError as exc:
-            faults.append(exc)
+        loaded: list[list[dict[str, Any]]] = []
+        where = hist_uri
+        _deliver(faults, f"history {where}: cannot read", lambda: loaded.append(load_history(storage, where)))
+        history = loaded[0] if loaded else []  # unreadable: static thresholds this time, the fault is reported
     ev = evaluate(cfg, profile, summary, history, hist_uri)
     report = ev.report
     report["run_id"] = run_id
