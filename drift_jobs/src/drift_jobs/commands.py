@@ -349,5 +349,5 @@ def finish(
         # The local report stays complete; it records what could not be delivered.
         report["dependency_errors"] = [str(f) for f in every]
     if out.report_written and (every or pushing):
-        out.write(REPORT_JSON, lambda: report_bytes(report))
+        out.write(REPORT_JSON, lambda: report_bytes(report), label=f"the update of {REPORT_JSON}")
     return _end(out.faults + faults)

@@ -107,16 +107,23 @@ def describe_os_error(exc: OSError) -> str:
     return _one_line(f"{reason} [{name}]" if name else reason)
 
 
+def fault_class(exc: OSError) -> type[DriftJobError] | None:
+    """By errno: `BadInputError` for a path that cannot be used as given, `DependencyUnavailableError` for a
+    resource that may come back, None for anything else (a bug)."""
+    if exc.errno in BAD_PATH_ERRNOS:
+        return BadInputError
+    if exc.errno in RESOURCE_ERRNOS:
+        return DependencyUnavailableError
+    return None
+
+
 def os_fault(exc: OSError, what: str | None = None) -> DriftJobError | None:
     """The exit-code error for an environment fault, None when the errno does not say one (then it is a bug).
 
     `what` names where it happened (`--out /x: cannot write drift_report.json`); default: the file the OS named.
     """
-    if exc.errno in BAD_PATH_ERRNOS:
-        cls: type[DriftJobError] = BadInputError
-    elif exc.errno in RESOURCE_ERRNOS:
-        cls = DependencyUnavailableError
-    else:
+    cls = fault_class(exc)
+    if cls is None:
         return None
     where = what or (str(exc.filename) if exc.filename is not None else "local filesystem")
     return cls(f"{where}: {describe_os_error(exc)}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drift_jobs.contract import REPORT_SCHEMA_VERSION
-from drift_jobs.errors import DriftJobError, os_fault
+from drift_jobs.errors import DriftJobError, describe_os_error, fault_class, os_fault
 
 REPORT_JSON = "drift_report.json"
 REPORT_HTML = "drift_report.html"
@@ -102,15 +102,25 @@ class OutputFolder:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.faults: list[DriftJobError] = []
         self.report_written = False  # this run's full JSON report is on disk
+        self._last: DriftJobError | None = None
+        # Files refused for one reason are one fault: `--out X: cannot write a, b: Read-only file system [EROFS]`.
+        self._refused: dict[tuple[type[DriftJobError], str], list[str]] = {}
 
-    def _fault(self, exc: OSError, what: str) -> DriftJobError:
-        fault = os_fault(exc, f"--out {self.out}: {what}")
-        if fault is None:
+    @property
+    def faults(self) -> list[DriftJobError]:
+        return [
+            cls(f"--out {self.out}: cannot write {', '.join(names)}: {reason}")
+            for (cls, reason), names in self._refused.items()
+        ]
+
+    def _fault(self, exc: OSError, name: str) -> DriftJobError:
+        cls = fault_class(exc)
+        if cls is None:
             raise exc  # an errno that is no environment fault: a bug, not hidden
-        self.faults.append(fault)
-        return fault
+        reason = describe_os_error(exc)
+        self._refused.setdefault((cls, reason), []).append(name)
+        return cls(f"--out {self.out}: cannot write {name}: {reason}")
 
     def prepare(self) -> DriftJobError | None:
         """Create the folder and prove it writable (root ignores modes, so try, don't stat); the fault if not."""
@@ -126,14 +136,14 @@ class OutputFolder:
             return fault
         return None
 
-    def write(self, name: str, data: bytes | Callable[[], bytes]) -> bool:
-        """Write one output atomically; False (fault collected) when the environment refused."""
+    def write(self, name: str, data: bytes | Callable[[], bytes], label: str | None = None) -> bool:
+        """Write one output atomically; False (fault collected, as `label` or `name`) when the environment refused."""
         try:
             payload = data() if callable(data) else data
             self.out.mkdir(parents=True, exist_ok=True)
             atomic_write(self.out / name, payload)
         except OSError as exc:
-            self._fault(exc, f"cannot write {name}")
+            self._last = self._fault(exc, label or name)
             return False
         return True
 
@@ -142,7 +152,8 @@ class OutputFolder:
         if self.write(REPORT_JSON, lambda: report_bytes(report)):
             self.report_written = True
             return True
-        fault = self.faults[-1]
+        fault = self._last
+        assert fault is not None  # write() returned False
         self.write_error(labels, str(fault), fault.exit_code, run_id)
         return False
 
