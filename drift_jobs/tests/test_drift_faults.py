@@ -173,13 +173,15 @@ def test_read_only_out_still_delivers_the_report_to_the_reports_location(
     assert (reports / "runs" / "r1" / "drift_report.html").is_file()
 
 
-def test_out_under_a_file_exits_2_naming_the_path(cli, data, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("where", "errno_name"), [("afile/out", "ENOTDIR"), ("afile", "EEXIST")])
+def test_out_under_or_at_a_file_exits_2_naming_the_path(cli, data, tmp_path: Path, where: str, errno_name: str) -> None:
     (tmp_path / "afile").write_text("")
-    out = tmp_path / "afile" / "out"
+    out = tmp_path / where
     res = _run(cli, data, out)
     assert res.code == EXIT_BAD_INPUT, res.stderr
     lines = _error_lines(res)
-    assert len(lines) == 1 and f"--out {out}" in lines[0] and "[ENOTDIR]" in lines[0]
+    assert len(lines) == 1 and f"--out {out}: not writable" in lines[0] and f"[{errno_name}]" in lines[0], lines
+    assert (tmp_path / "afile").read_text() == ""
 
 
 # --- full disk --------------------------------------------------------------------------------------------------
