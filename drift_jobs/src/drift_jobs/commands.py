@@ -54,9 +54,8 @@ def _deliver(faults: list[DriftJobError], what: str, step: Callable[[], None]) -
 
 def _end(faults: list[DriftJobError]) -> int:
     """Exit code of a run that computed its result: 0, or the faults' code with their one line on stderr."""
-    if not faults:
-        return 0
-    print(f"drift-job: error: {'; '.join(' '.join(str(f).split()) for f in faults)}", file=sys.stderr)
+    if faults:
+        print(f"drift-job: error: {'; '.join(' '.join(str(f).split()) for f in faults)}", file=sys.stderr)
     return combined_exit_code(faults)
 
 
