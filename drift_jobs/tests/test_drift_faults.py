@@ -461,3 +461,17 @@ def test_profile_command_on_a_read_only_location_exits_2_naming_the_profile(cli,
     res = cli("profile", "--reference", str(ref), "--profile", str(profile))
     assert res.code == EXIT_BAD_INPUT, res.stderr
     assert _error_lines(res) == [f"drift-job: error: profile {profile}: cannot write: Read-only file system [EROFS]"]
+
+
+@pytest.mark.parametrize("readonly_dir", ["injected"], indirect=True)
+def test_shard_run_on_a_read_only_out_still_uploads_its_summary_and_exits_2(
+    cli, data, readonly_dir: Path, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    res = _run(cli, data, readonly_dir, "--shard", "0/2", "--reports", str(reports))
+    assert res.code == EXIT_BAD_INPUT, res.stderr
+    assert _error_lines(res) == [
+        f"drift-job: error: --out {readonly_dir}: cannot write summary-shard-0000-of-0002.json: "
+        "Read-only file system [EROFS]"
+    ]
+    assert (reports / "runs" / "r1" / "shards" / "summary-shard-0000-of-0002.json").is_file()
