@@ -362,8 +362,11 @@ def test_value_error_outside_input_parsing_stays_a_bug(cli, data, tmp_path: Path
         raise ValueError("evaluator bug")
 
     monkeypatch.setattr("drift_jobs.commands.evaluate", broken)
-    res = _run(cli, data, tmp_path / "out")
+    out = tmp_path / "out"
+    res = _run(cli, data, out)
     assert res.code == EXIT_INTERNAL and "internal error" in res.stderr
+    stub = res.report(out)  # a failure after the window is read still leaves a report saying so
+    assert stub["status"] == "error" and stub["exit_code"] == EXIT_INTERNAL and "evaluator bug" in stub["error"]
 
 
 def test_os_error_with_an_errno_that_is_no_environment_fault_stays_a_bug(
