@@ -236,57 +236,57 @@ def finish(
             failures.append(str(exc))
     ev = evaluate(cfg, profile, summary, history, hist_uri)
     report = ev.report
-    report["run_id"] = run_id
+    report.run_id = run_id
     duration = time.perf_counter() - start
-    report["duration_seconds"] = duration
+    report.duration_seconds = duration
     registry = build_registry(report, duration)
     metrics_path = out / METRICS_FILE
     if cfg.pushgateway and push_metrics:
         try:
             push(registry, cfg.pushgateway, report, cfg.retry)
-            report["metrics"] = {"destination": cfg.pushgateway, "pushed": True}
+            report.metrics = {"destination": cfg.pushgateway, "pushed": True}
         except DependencyUnavailableError as exc:
             failures.append(str(exc))
             metrics_path.write_bytes(metrics_text(registry))
-            report["metrics"] = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
+            report.metrics = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
     else:
         metrics_path.write_bytes(metrics_text(registry))
         reason = "no Pushgateway configured" if not cfg.pushgateway else "push disabled"
-        report["metrics"] = {"destination": str(metrics_path), "pushed": False, "reason": reason}
+        report.metrics = {"destination": str(metrics_path), "pushed": False, "reason": reason}
         log.info(f"{reason}: metrics written in Prometheus text format", extra={"path": str(metrics_path)})
     html = render_html(ev).encode()
     (out / REPORT_HTML).write_bytes(html)
-    (out / REPORT_JSON).write_bytes(report_bytes(report))
+    (out / REPORT_JSON).write_bytes(report.to_json())
     if cfg.reports:
         try:
             for prefix in (join(join(cfg.reports, "runs"), run_id), join(cfg.reports, "latest")):
-                storage.write_bytes(join(prefix, REPORT_JSON), report_bytes(report))
+                storage.write_bytes(join(prefix, REPORT_JSON), report.to_json())
                 storage.write_bytes(join(prefix, REPORT_HTML), html, content_type="text/html")
         except DependencyUnavailableError as exc:
             failures.append(str(exc))
     if hist_uri:
         try:
-            doc = append_run(history, _clean(report))
+            doc = append_run(history, report.to_dict())
             storage.write_bytes(hist_uri, json.dumps(doc, separators=(",", ":")).encode())
         except DependencyUnavailableError as exc:
             failures.append(str(exc))
-    s = report["summary"]
+    s = report.summary
     log.info(
         "drift run finished",
         extra={
             "model": cfg.model,
             "rows": summary.rows,
-            "status": s["status"],
-            "dataset_drifted": s["dataset_drifted"],
-            "drifted_features": s["drifted_features"],
+            "status": s.status,
+            "dataset_drifted": s.dataset_drifted,
+            "drifted_features": s.drifted_features,
             "duration_s": round(duration, 3),
             "out": str(out),
         },
     )
     if failures:
         # The local report stays complete; it records what could not be delivered.
-        report["dependency_errors"] = failures
-        (out / REPORT_JSON).write_bytes(report_bytes(report))
+        report.dependency_errors = failures
+        (out / REPORT_JSON).write_bytes(report.to_json())
         print(f"drift-job: error: {'; '.join(failures)}", file=sys.stderr)
         return EXIT_DEPENDENCY
     return 0
