@@ -73,6 +73,19 @@ def test_default_tiers_see_scale_and_tails_next_to_psi() -> None:
     assert contract.DEFAULT_THRESHOLDS["psi"] == {"warning": 0.1, "critical": 0.2}
 
 
+def test_the_docs_define_and_list_every_registry_metric() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "drift-jobs.md").read_text(encoding="utf-8")
+    definitions = docs.split("## Metric definitions", 1)[1].split("\n## ", 1)[0]
+    pushed = docs.split("## Metrics pushed", 1)[1].split("\n## ", 1)[0]
+    report = docs.split("## Report", 1)[1].split("\n## ", 1)[0]
+    for m in REGISTRY:
+        assert f"(`{m.name}`" in definitions, m.name
+        assert f"| `{m.prometheus}` | feature |" in pushed, m.prometheus
+        assert f"`{m.name}`" in report, m.name
+        for key in m.details:
+            assert f"`{key}`" in report, key
+
+
 def test_one_guard_p_value_per_feature_kind() -> None:
     assert guard_for("numeric").name == "ks_pvalue"
     assert guard_for("categorical").name == "chi2_pvalue"
