@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from drift_jobs.evaluate.metrics._base import (
     BIN_SHARE_FLOOR,
     FeatureInput,
-    IntArray,
     Metric,
     MetricValue,
     NumericBins,
@@ -30,6 +29,7 @@ from drift_jobs.evaluate.metrics.psi import psi
 from drift_jobs.evaluate.metrics.wasserstein import binned_wasserstein
 
 if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import IntArray
     from drift_jobs.summarise.numeric import NumericSummary
 
 

@@ -4,6 +4,9 @@ A metric module (any module of this package whose name does not start with `_`) 
 `METRICS: tuple[Metric, ...]`; the package collects them (see `__init__`). Nothing else
 needs editing to add a metric: the evaluator, the report, the Prometheus writer, the
 history, the HTML report and `drift_jobs.contract` iterate the registry.
+
+Declaring metrics imports neither numpy nor scipy (drift_jobs.contract, which infra imports,
+is derived from the declarations); the functions that compute import what they need.
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where a metric is computed, not where one is declared
+    import numpy as np
+    import numpy.typing as npt
 
-if TYPE_CHECKING:
     from drift_jobs.summarise.numeric import NumericSummary
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+    FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
 
 Kind = Literal["numeric", "categorical"]
 # histogram: coarse reference-quantile bins (numeric) or category buckets (categorical);
@@ -57,6 +60,8 @@ class NumericBins:
     coarse_index: IntArray  # positions of the coarse (PSI) edges inside `edges`
 
     def coarse_counts(self, s: NumericSummary) -> IntArray:
+        import numpy as np  # noqa: PLC0415
+
         inner = s.cum_le[self.coarse_index]
         return np.diff(np.concatenate(([0], inner, [s.n]))).astype(np.int64)
 
@@ -132,6 +137,8 @@ class Metric:
 
 
 def shares(counts: IntArray | FloatArray) -> FloatArray:
+    import numpy as np  # noqa: PLC0415
+
     c = np.asarray(counts, dtype=np.float64)
     total = c.sum()
     return c / total if total > 0 else c
@@ -139,6 +146,8 @@ def shares(counts: IntArray | FloatArray) -> FloatArray:
 
 def benjamini_hochberg(pvalues: list[float]) -> list[float]:
     """Step-up adjusted p-values (FDR); reject where adjusted < the significance level."""
+    import numpy as np  # noqa: PLC0415
+
     m = len(pvalues)
     if m == 0:
         return []

@@ -7,14 +7,18 @@ scipy.special (the statistic and dof are scipy.stats.chi2_contingency(correction
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
+from drift_jobs.evaluate.metrics._base import FeatureInput, Metric, MetricValue
 
-from drift_jobs.evaluate.metrics._base import FeatureInput, IntArray, Metric, MetricValue
+if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import IntArray
 
 
 def chi2_test(reference_counts: IntArray, current_counts: IntArray) -> tuple[float, float, int]:
     """(statistic, p-value, dof); (0, 1, 0) when there is nothing to compare."""
+    import numpy as np  # noqa: PLC0415
+
     table = np.vstack([reference_counts, current_counts]).astype(np.float64)
     table = table[:, table.sum(axis=0) > 0]
     rows = table.sum(axis=1)

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
+from drift_jobs.evaluate.metrics._base import FeatureInput, Metric, MetricValue, shares
 
-from drift_jobs.evaluate.metrics._base import FeatureInput, FloatArray, IntArray, Metric, MetricValue, shares
+if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import FloatArray, IntArray
 
 
 def hellinger(reference_counts: IntArray | FloatArray, current_counts: IntArray | FloatArray) -> float:
+    import numpy as np  # noqa: PLC0415
+
     bc = float(np.sum(np.sqrt(shares(reference_counts) * shares(current_counts))))
     return math.sqrt(max(0.0, 1.0 - bc))
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
+from drift_jobs.evaluate.metrics._base import FeatureInput, Metric, MetricValue, shares
 
-from drift_jobs.evaluate.metrics._base import FeatureInput, FloatArray, IntArray, Metric, MetricValue, shares
+if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import FloatArray, IntArray
 
 
 def js_distance(reference_counts: IntArray | FloatArray, current_counts: IntArray | FloatArray) -> float:
     """Jensen-Shannon distance, base 2 (in [0, 1]); same as scipy.spatial.distance.jensenshannon(base=2)."""
+    import numpy as np  # noqa: PLC0415
+
     p = shares(reference_counts)
     q = shares(current_counts)
     m = 0.5 * (p + q)

@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from drift_jobs.evaluate.metrics._base import FeatureInput, Metric, MetricValue, NumericBins
 
 if TYPE_CHECKING:
@@ -30,6 +28,8 @@ def ks_pvalue(d: float, n1: int, n2: int) -> float:
     scipy's `kstwo.sf` at an effective n of 1e6 can take a second per call; the
     Kolmogorov limit `kolmogorov(sqrt(en) * d)` costs microseconds and differs by < 2e-3.
     """
+    import numpy as np  # noqa: PLC0415
+
     if n1 == 0 or n2 == 0:
         return 1.0
     en = n1 * n2 / (n1 + n2)
@@ -50,6 +50,8 @@ def binned_ks(bins: NumericBins, ref: NumericSummary, cur: NumericSummary) -> tu
     has strictly inside one bin. Outside [min, max] of the reference the reference CDF is
     flat, so the sup there is attained at the edge itself and no error arises.
     """
+    import numpy as np  # noqa: PLC0415
+
     n_r, n_c = ref.n, cur.n
     d_le = ref.cum_le / n_r - cur.cum_le / n_c
     d_lt = ref.cum_lt / n_r - cur.cum_lt / n_c

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
+from drift_jobs.evaluate.metrics._base import BIN_SHARE_FLOOR, FeatureInput, Metric, MetricValue, shares
 
-from drift_jobs.evaluate.metrics._base import (
-    BIN_SHARE_FLOOR,
-    FeatureInput,
-    FloatArray,
-    IntArray,
-    Metric,
-    MetricValue,
-    shares,
-)
+if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import FloatArray, IntArray
 
 
 def psi(reference_counts: IntArray | FloatArray, current_counts: IntArray | FloatArray) -> float:
     """sum (c - r) ln(c / r); every share is floored at BIN_SHARE_FLOOR (not renormalised)."""
+    import numpy as np  # noqa: PLC0415
+
     r = np.maximum(shares(reference_counts), BIN_SHARE_FLOOR)
     c = np.maximum(shares(current_counts), BIN_SHARE_FLOOR)
     return float(np.sum((c - r) * np.log(c / r)))

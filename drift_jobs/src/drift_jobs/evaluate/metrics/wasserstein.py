@@ -16,11 +16,10 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from drift_jobs.evaluate.metrics._base import FeatureInput, FloatArray, Metric, MetricValue, NumericBins
+from drift_jobs.evaluate.metrics._base import FeatureInput, Metric, MetricValue, NumericBins
 
 if TYPE_CHECKING:
+    from drift_jobs.evaluate.metrics._base import FloatArray
     from drift_jobs.summarise.numeric import NumericSummary
 
 SIGMA_FLOOR_RELATIVE = 1e-6
@@ -28,6 +27,8 @@ SIGMA_FLOOR_RELATIVE = 1e-6
 
 def _abs_linear_integral(a: FloatArray, b: FloatArray, w: FloatArray) -> FloatArray:
     """Integral of |f| over [0, w] for f linear from a to b (sign changes handled)."""
+    import numpy as np  # noqa: PLC0415
+
     same = (a * b) >= 0
     denom = np.abs(a) + np.abs(b)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -42,6 +43,8 @@ def binned_wasserstein(bins: NumericBins, ref: NumericSummary, cur: NumericSumma
     (the summaries keep the current window's tail sums). Inside, each bin contributes at
     most width * (mass_ref + mass_cur) of error; the sum of that is returned as the bound.
     """
+    import numpy as np  # noqa: PLC0415
+
     e = bins.edges
     n_r, n_c = ref.n, cur.n
     w = np.diff(e)
@@ -58,6 +61,8 @@ def binned_wasserstein(bins: NumericBins, ref: NumericSummary, cur: NumericSumma
 
 def exact_wasserstein(u: FloatArray, v: FloatArray) -> float:
     """Area between the empirical CDFs of two samples (scipy.stats.wasserstein_distance)."""
+    import numpy as np  # noqa: PLC0415
+
     u, v = np.sort(u), np.sort(v)
     both = np.sort(np.concatenate([u, v]))
     with np.errstate(over="ignore", invalid="ignore"):
@@ -72,6 +77,8 @@ def scale_of(ref: NumericSummary) -> tuple[float | None, str | None]:
     std = ref.std
     if not math.isfinite(std):
         return None, "reference standard deviation is not finite (overflow)"
+    import numpy as np  # noqa: PLC0415
+
     if ref.min == ref.max:
         return None, f"reference is constant ({ref.min:g}): no spread to normalise by (PSI and KS still see a move)"
     with np.errstate(over="ignore"):
