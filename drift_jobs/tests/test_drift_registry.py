@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from drift_jobs.evaluate import metrics
+from drift_jobs.evaluate import evaluator, metrics
 from drift_jobs.evaluate.history import HISTORY_METRICS, append_run
 from drift_jobs.evaluate.metrics import (
     BIN_SHARE_FLOOR,
@@ -236,6 +236,29 @@ def test_underflowing_reference_spread_gives_null_with_a_reason() -> None:
     tiny = np.array([0.0, 5e-324] * 250)  # the smallest subnormal: variance and floor underflow
     v = _numeric(_summary(tiny), _summary(tiny[::-1].copy() * 0))["wasserstein_normalized"]
     assert v.value is None and v.reason and "underflow" in v.reason
+
+
+def test_findings_count_in_the_feature_and_run_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extension point for schema findings: a finding's tier counts even where the
+    distribution was not evaluated (a missing column is `critical`, not `not_evaluated`)."""
+    rng = np.random.default_rng(3)
+    ref = pa.table({"x": rng.standard_normal(2_000), "y": rng.standard_normal(2_000)})
+    cur = pa.table({"y": rng.standard_normal(1_000)})
+    real = evaluator._feature_entry
+
+    def with_finding(*args, **kwargs):  # type: ignore[no-untyped-def]
+        f = real(*args, **kwargs)
+        if f.status == "missing_column":
+            f.findings["missing_column"] = "critical"
+        return f
+
+    monkeypatch.setattr(evaluator, "_feature_entry", with_finding)
+    report = evaluate_tables(tmp_path, ref, cur).report
+    x = report.features[0]
+    assert (x.name, x.status, x.distribution_status, x.evaluated) == ("x", "critical", "missing_column", False)
+    assert x.tiers["missing_column"] == "critical"
+    assert report.summary.status == "critical"
+    assert report.to_dict()["features"][0]["status"] == "critical"
 
 
 def test_an_all_missing_window_reports_why_no_metric_was_computed(tmp_path: Path) -> None:

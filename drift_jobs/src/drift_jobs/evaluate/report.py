@@ -70,6 +70,9 @@ class FeatureReport:
     status: str = "evaluate"
     reasons: list[str] = field(default_factory=list)
     thresholds: dict[str, ThresholdUsed] = field(default_factory=dict)
+    # Findings beyond the distribution (e.g. schema: missing column, type change): kind -> tier.
+    # They count in the feature's status whether or not its distribution could be evaluated.
+    findings: dict[str, str] = field(default_factory=dict)
     tiers: dict[str, str] = field(default_factory=dict)
     pvalue_adjusted: float | None = None
     evaluated: bool = False
