@@ -182,22 +182,24 @@ def _tiers(f: FeatureReport, significance: float) -> None:
     Effect tiers (registry effect sizes with a threshold in force) stand only where the
     guard's adjusted p-value is significant; the missing-share tier and the tiers of
     `f.findings` (filled before the decision, e.g. by schema checks, with their reasons)
-    stand on their own, also for a feature whose distribution could not be evaluated.
+    stand on their own; a finding's tier is the status even of a feature whose distribution
+    could not be evaluated.
     """
     missing_tier = "ok"
     if MISSING_SHARE in f.thresholds and f.status != "missing_column":
         missing_tier = tier_of(f.missing_share_increase, f.thresholds[MISSING_SHARE].tier)
         f.tiers[MISSING_SHARE] = missing_tier
     f.tiers.update(f.findings)
-    standalone = worst(missing_tier, *f.findings.values())
+    found = worst(*f.findings.values())
     if f.status != "evaluate":
         f.evaluated = False
         f.drifted = False
         f.distribution_status = f.status
         if TIER_RANK[missing_tier] > 0:
             f.reasons.append(f"missing share rose by {f.missing_share_increase:.3f}")
-        if TIER_RANK[standalone] > 0:
-            f.status = standalone
+        # As before, the missing-share tier alone leaves a not-evaluated status; a finding does not.
+        if TIER_RANK[found] > 0:
+            f.status = found
         return
     effect = "ok"
     for metric, used in f.thresholds.items():
@@ -216,7 +218,7 @@ def _tiers(f: FeatureReport, significance: float) -> None:
     f.evaluated = True
     f.drifted = TIER_RANK[effect] > 0
     f.distribution_status = effect
-    f.status = worst(effect, standalone)
+    f.status = worst(effect, missing_tier, found)
     if TIER_RANK[missing_tier] > 0:
         f.reasons.append(f"missing share rose by {f.missing_share_increase:.3f}")
 
