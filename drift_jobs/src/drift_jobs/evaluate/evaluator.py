@@ -26,7 +26,18 @@ from drift_jobs.evaluate.metrics import (
     for_kind,
     guard_for,
 )
-from drift_jobs.evaluate.report import DriftReport, FeatureReport, Missing, RunSummary, Window
+from drift_jobs.evaluate.report import (
+    Adaptive,
+    DriftReport,
+    FeatureReport,
+    Latency,
+    LatencyQuantile,
+    Missing,
+    Performance,
+    PerformanceMetric,
+    RunSummary,
+    Window,
+)
 from drift_jobs.evaluate.thresholds import TIER_RANK, ThresholdUsed, adapt, tier_of, worst
 from drift_jobs.read.features import FeatureSpec
 from drift_jobs.summarise.categorical import OTHER, UNSEEN, CategoricalSummary
@@ -234,7 +245,7 @@ def _decide(entries: list[FeatureReport], significance: float) -> None:
         _tiers(e, significance)
 
 
-def _performance(cfg: JobConfig, profile: Profile, summary: WindowSummary) -> dict[str, Any] | None:
+def _performance(cfg: JobConfig, profile: Profile, summary: WindowSummary) -> Performance | None:
     if profile.performance is None or summary.performance is None:
         return None
     task = "classification" if isinstance(profile.performance, ClassificationStats) else "regression"
@@ -246,54 +257,29 @@ def _performance(cfg: JobConfig, profile: Profile, summary: WindowSummary) -> di
         if isinstance(summary.performance, ClassificationStats)
         else summary.performance.n
     )
-    out: dict[str, Any] = {
-        "task": task,
-        "primary_metric": primary,
-        "n_current": n_cur,
-        "metrics": {
-            m: {"reference": ref_m[m], "current": cur_m[m], "relative_drop": relative_drop(m, ref_m[m], cur_m[m])}
-            for m in ref_m
-        },
-        "thresholds": {
-            "warning": cfg.thresholds.accuracy_drop.warning,
-            "critical": cfg.thresholds.accuracy_drop.critical,
-        },
-    }
+    metrics = {m: PerformanceMetric(ref_m[m], cur_m[m], relative_drop(m, ref_m[m], cur_m[m])) for m in ref_m}
+    band = cfg.thresholds.accuracy_drop
     if n_cur < cfg.thresholds.min_samples:
-        out["status"] = "insufficient_data"
+        status = "insufficient_data"
     else:
-        out["status"] = tier_of(out["metrics"][primary]["relative_drop"], cfg.thresholds.accuracy_drop)
-    return out
+        status = tier_of(metrics[primary].relative_drop, band)
+    return Performance(task, primary, n_cur, metrics, band, status)
 
 
-def _latency(cfg: JobConfig, profile: Profile, summary: WindowSummary) -> dict[str, Any] | None:
+def _latency(cfg: JobConfig, profile: Profile, summary: WindowSummary) -> Latency | None:
     if profile.latency is None or summary.latency is None:
         return None
-    quantiles: dict[str, Any] = {}
+    quantiles: dict[str, LatencyQuantile] = {}
     status = "ok"
     for q in contract.LATENCY_QUANTILES:
         ref_q = profile.latency.quantile(q)
         cur_q = summary.latency.quantile(q)
         inc = None if ref_q is None or cur_q is None or ref_q == 0 else (cur_q - ref_q) / ref_q
         tier = tier_of(inc, cfg.thresholds.latency_increase) if inc is not None else "insufficient_data"
-        quantiles[f"p{round(q * 100)}"] = {
-            "quantile": q,
-            "reference": ref_q,
-            "current": cur_q,
-            "relative_increase": inc,
-            "status": tier,
-        }
+        quantiles[f"p{round(q * 100)}"] = LatencyQuantile(q, ref_q, cur_q, inc, tier)
         status = worst(status, tier)
-    return {
-        "column": profile.roles.latency,
-        "n_current": summary.latency.n,
-        "quantiles": quantiles,
-        "status": status,
-        "thresholds": {
-            "warning": cfg.thresholds.latency_increase.warning,
-            "critical": cfg.thresholds.latency_increase.critical,
-        },
-    }
+    band = cfg.thresholds.latency_increase
+    return Latency(profile.roles.latency, summary.latency.n, quantiles, status, band)
 
 
 def evaluate(
@@ -315,7 +301,7 @@ def evaluate(
     performance = _performance(cfg, profile, summary)
     latency = _latency(cfg, profile, summary)
     statuses = [e.status for e in entries]
-    statuses += [s["status"] for s in (performance, latency) if s is not None]
+    statuses += [s.status for s in (performance, latency) if s is not None]
     expected = profile.roles.columns
     warnings: list[str] = []
     missing_cols = sorted(e.name for e in entries if e.status == "missing_column")
@@ -335,12 +321,7 @@ def evaluate(
         features=entries,
         performance=performance,
         latency=latency,
-        adaptive={
-            "enabled": cfg.adaptive.enabled,
-            "history": history_location,
-            "runs_available": len(history),
-            "min_history": cfg.adaptive.min_history,
-        },
+        adaptive=Adaptive(cfg.adaptive.enabled, history_location, len(history), cfg.adaptive.min_history),
         summary=RunSummary(
             features_total=len(features),
             features_evaluated=len(evaluated),

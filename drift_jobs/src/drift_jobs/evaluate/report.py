@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drift_jobs import contract
+from drift_jobs.config import Tier
 from drift_jobs.evaluate.metrics import REGISTRY
 from drift_jobs.evaluate.thresholds import ThresholdUsed
 
@@ -114,6 +115,88 @@ class FeatureReport:
 
 
 @dataclass
+class PerformanceMetric:
+    reference: float | None
+    current: float | None
+    relative_drop: float | None
+
+
+@dataclass
+class Performance:
+    task: str  # classification | regression
+    primary_metric: str
+    n_current: int
+    metrics: dict[str, PerformanceMetric]
+    thresholds: Tier
+    status: str  # ok | warning | critical | insufficient_data
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task,
+            "primary_metric": self.primary_metric,
+            "n_current": self.n_current,
+            "metrics": {
+                m: {"reference": v.reference, "current": v.current, "relative_drop": v.relative_drop}
+                for m, v in self.metrics.items()
+            },
+            "thresholds": {"warning": self.thresholds.warning, "critical": self.thresholds.critical},
+            "status": self.status,
+        }
+
+
+@dataclass
+class LatencyQuantile:
+    quantile: float
+    reference: float | None
+    current: float | None
+    relative_increase: float | None
+    status: str
+
+
+@dataclass
+class Latency:
+    column: str | None
+    n_current: int
+    quantiles: dict[str, LatencyQuantile]  # p50, p95, p99
+    status: str
+    thresholds: Tier
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "n_current": self.n_current,
+            "quantiles": {
+                k: {
+                    "quantile": q.quantile,
+                    "reference": q.reference,
+                    "current": q.current,
+                    "relative_increase": q.relative_increase,
+                    "status": q.status,
+                }
+                for k, q in self.quantiles.items()
+            },
+            "status": self.status,
+            "thresholds": {"warning": self.thresholds.warning, "critical": self.thresholds.critical},
+        }
+
+
+@dataclass
+class Adaptive:
+    enabled: bool
+    history: str | None
+    runs_available: int
+    min_history: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "history": self.history,
+            "runs_available": self.runs_available,
+            "min_history": self.min_history,
+        }
+
+
+@dataclass
 class Window:
     rows: int
     files: int
@@ -157,9 +240,9 @@ class DriftReport:
     columns_missing: list[str]
     columns_extra: list[str]
     features: list[FeatureReport]  # features and the prediction column
-    performance: dict[str, Any] | None
-    latency: dict[str, Any] | None
-    adaptive: dict[str, Any]
+    performance: Performance | None
+    latency: Latency | None
+    adaptive: Adaptive
     summary: RunSummary
     # Set by the command that delivers the report.
     run_id: str | None = None
@@ -190,9 +273,9 @@ class DriftReport:
             "columns": {"missing": list(self.columns_missing), "extra": list(self.columns_extra)},
             "features": [f.to_dict() for f in self.features],
             "prediction": prediction.to_dict() if prediction is not None else None,
-            "performance": self.performance,
-            "latency": self.latency,
-            "adaptive": dict(self.adaptive),
+            "performance": self.performance.to_dict() if self.performance is not None else None,
+            "latency": self.latency.to_dict() if self.latency is not None else None,
+            "adaptive": self.adaptive.to_dict(),
             "summary": self.summary.to_dict(),
         }
         if self.run_id is not None:

@@ -63,21 +63,21 @@ def build_registry(report: DriftReport, duration_s: float, finished_at: float | 
     gauges["model_drift_status"].labels(**base).set(contract.STATUS_CODES.get(summary.status, 0))
     perf = report.performance
     if perf:
-        for metric, v in perf["metrics"].items():
-            for window in ("reference", "current"):
-                if v[window] is not None:
-                    gauges["model_performance_value"].labels(**base, metric=metric, window=window).set(v[window])
-            if v["relative_drop"] is not None:
-                gauges["model_performance_relative_drop"].labels(**base, metric=metric).set(v["relative_drop"])
+        for metric, v in perf.metrics.items():
+            for window, value in (("reference", v.reference), ("current", v.current)):
+                if value is not None:
+                    gauges["model_performance_value"].labels(**base, metric=metric, window=window).set(value)
+            if v.relative_drop is not None:
+                gauges["model_performance_relative_drop"].labels(**base, metric=metric).set(v.relative_drop)
     lat = report.latency
     if lat:
-        for q in lat["quantiles"].values():
-            qs = f"{q['quantile']:g}"
-            for window in ("reference", "current"):
-                if q[window] is not None:
-                    gauges["model_latency_quantile"].labels(**base, quantile=qs, window=window).set(q[window])
-            if q["relative_increase"] is not None:
-                gauges["model_latency_relative_increase"].labels(**base, quantile=qs).set(q["relative_increase"])
+        for q in lat.quantiles.values():
+            qs = f"{q.quantile:g}"
+            for window, value in (("reference", q.reference), ("current", q.current)):
+                if value is not None:
+                    gauges["model_latency_quantile"].labels(**base, quantile=qs, window=window).set(value)
+            if q.relative_increase is not None:
+                gauges["model_latency_relative_increase"].labels(**base, quantile=qs).set(q.relative_increase)
     gauges["drift_job_last_success_timestamp_seconds"].labels(**base).set(finished_at or time.time())
     gauges["drift_job_duration_seconds"].labels(**base).set(duration_s)
     rows = Counter(
