@@ -158,6 +158,21 @@ def test_every_registry_metric_reaches_report_metrics_history_and_html(tmp_path:
         assert m.title in html
 
 
+def test_the_typed_report_keeps_the_documented_json_shape(tmp_path: Path) -> None:
+    ev = evaluate_tables(tmp_path, shifted_table(2_000, 1, False, 2), shifted_table(1_000, 2, False, 2))
+    doc = ev.report.to_dict()
+    top = {"schema_version", "kind", "generated_at", *contract.BASE_LABELS, "reference", "current", "profile_id"}
+    top |= {"window", "columns", "features", "prediction", "performance", "latency", "adaptive", "summary"}
+    assert set(doc) == top  # run_id, metrics, duration_seconds, dependency_errors: set by the command
+    ev.report.run_id, ev.report.duration_seconds, ev.report.metrics = "r1", 1.5, {"pushed": False}
+    assert {"run_id", "duration_seconds", "metrics"} <= set(json.loads(ev.report.to_json()))
+    assert "_used" not in doc["features"][0] and set(doc["features"][0]["thresholds"]["psi"]) == {
+        "warning",
+        "critical",
+        "source",
+    }
+
+
 def test_default_tiers_flag_a_scale_change_psi_misses(tmp_path: Path) -> None:
     """x1.25 scale: PSI on deciles stays under 0.1, the KS / Wasserstein tiers see it."""
     rng = np.random.default_rng(7)
