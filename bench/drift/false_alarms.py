@@ -72,7 +72,7 @@ def measure(
         summary.rows = n
         chunk = Chunk(dict(cur), n, "memory")
         summarise_chunk(chunk, edges, summary.numeric, {}, {}, summary.categorical, profile.roles, None, None)
-        report = evaluate(cfg, profile, summary, history, "memory").report
+        report = evaluate(cfg, profile, summary, history, "memory").report.to_dict()
         history = append_run(history, report)["runs"]
         for f in report["features"]:
             ours += bool(f["drifted"])

@@ -10,6 +10,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from drift_jobs.config import parse_config
+from drift_jobs.evaluate.evaluator import Evaluation, evaluate
+from drift_jobs.read.readers import TableSource
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import build_profile
+from drift_jobs.summarise.summary import summarise_window
 
 from tests import binaries
 
@@ -47,6 +53,19 @@ class CliResult:
 
     def report(self, out: Path) -> dict[str, Any]:
         return dict(json.loads((out / "drift_report.json").read_text()))
+
+
+def evaluate_tables(
+    tmp_path: Path, reference: pa.Table, current: pa.Table, config: dict[str, Any] | None = None
+) -> Evaluation:
+    """Profile `reference`, summarise `current` and evaluate, in process (no CLI, no outputs)."""
+    ref = write_parquet(reference, tmp_path / "eval-ref.parquet")
+    cur = write_parquet(current, tmp_path / "eval-cur.parquet")
+    cfg = parse_config(config or {})
+    with Storage() as st:
+        profile = build_profile(cfg, str(ref), st)
+        summary = summarise_window(profile, TableSource(str(cur), st, cfg.chunk_rows), (0, 1))
+    return evaluate(cfg, profile, summary, [], None)
 
 
 # Kept for importers of this module: the one helper for every external tool lives in tests/binaries.py.

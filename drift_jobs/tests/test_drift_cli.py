@@ -145,7 +145,10 @@ def test_full_config_file_contract(cli, acceptance_data, tmp_path) -> None:
             "psi": {"warning": 0.1, "critical": 0.2},
             "accuracy_drop": {"warning": 0.05, "critical": 0.10},
             "latency_increase": {"warning": 0.20, "critical": 0.50},
-            "features": {"f0": {"psi": {"warning": 5.0, "critical": 9.0}}},
+            # f0 silenced on every effect size tiered by default (PSI, KS, normalised Wasserstein).
+            "features": {
+                "f0": {m: {"warning": 5.0, "critical": 9.0} for m in ("psi", "ks_statistic", "wasserstein_normalized")}
+            },
         },
         "adaptive": {"enabled": True, "history": str(tmp_path / "history"), "min_history": 3},
         "pushgateway": None,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from drift_jobs.config import parse_config
+from drift_jobs.evaluate.metrics import for_kind
 from drift_jobs.export.prometheus import build_registry, metrics_text
+from drift_testkit import evaluate_tables, shifted_table
 
 from drift_jobs import contract
 
@@ -37,5 +39,15 @@ def test_every_emitted_family_is_in_the_contract(cli, acceptance_data, tmp_path)
     families = set(re.findall(r"^# TYPE (\S+) ", text, flags=re.M))
     exposed = {f"{f}_total" if f == "drift_job_rows_processed" else f for f in families}
     assert exposed <= set(contract.METRICS)
-    report = __import__("json").loads((out / "drift_report.json").read_text())
-    assert metrics_text(build_registry(report, 1.0, 0.0))
+    # Every registry metric a numeric feature has is pushed (KS/Wasserstein/PSI/JS...).
+    numeric = {m.prometheus for m in for_kind("numeric")}
+    assert numeric <= families
+
+
+def test_a_report_becomes_metrics_without_a_dict(tmp_path) -> None:
+    ev = evaluate_tables(tmp_path, shifted_table(5_000, 1, False, 3), shifted_table(3_000, 2, True, 3))
+    text = metrics_text(build_registry(ev.report, 1.0, 0.0)).decode()
+    for f in ev.report.features:
+        for m in for_kind(f.type):
+            if f.values[m.name] is not None:
+                assert f"{m.prometheus}{{" in text and f'feature="{f.name}"' in text

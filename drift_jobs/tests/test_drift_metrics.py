@@ -24,12 +24,12 @@ from scipy.spatial.distance import jensenshannon
 
 
 def decile_psi(ref: np.ndarray, cur: np.ndarray) -> float:
-    """The PSI definition by hand: np.quantile deciles, right-closed bins, empty share 1e-4."""
+    """The PSI definition by hand: np.quantile deciles, right-closed bins, every share floored at 1e-4."""
     edges = np.quantile(ref, np.arange(1, 10) / 10)
     r = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=10) / len(ref)
     c = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=10) / len(cur)
-    r = np.where(r == 0, 1e-4, r)
-    c = np.where(c == 0, 1e-4, c)
+    r = np.maximum(r, 1e-4)
+    c = np.maximum(c, 1e-4)
     return float(np.sum((c - r) * np.log(c / r)))
 
 

@@ -299,6 +299,14 @@ class DriftThresholds(Section):
         default_factory=lambda: _default_band("missing_share_increase"),
         description="Absolute rise of a feature's missing share (0.1 = 10 points) that warns / is critical.",
     )
+    ks_statistic: Band = Field(
+        default_factory=lambda: _default_band("ks_statistic"),
+        description="Kolmogorov-Smirnov statistic of a feature that warns / is critical (sees scale and tail changes).",
+    )
+    wasserstein_normalized: Band = Field(
+        default_factory=lambda: _default_band("wasserstein_normalized"),
+        description="Wasserstein-1 distance / reference std of a feature that warns / is critical.",
+    )
     dataset_drift_share: float = Field(
         default=contract.DEFAULT_DATASET_DRIFT_SHARE,
         gt=0,

@@ -22,7 +22,7 @@ from drift_jobs.evaluate.evaluator import evaluate
 from drift_jobs.evaluate.history import append_run, history_uri, load_history
 from drift_jobs.export.prometheus import build_registry, metrics_text, push
 from drift_jobs.export.report_html import render_html
-from drift_jobs.export.report_json import METRICS_FILE, REPORT_HTML, REPORT_JSON, OutputFolder, clean, report_bytes
+from drift_jobs.export.report_json import METRICS_FILE, REPORT_HTML, REPORT_JSON, OutputFolder, report_bytes
 from drift_jobs.logs import Progress
 from drift_jobs.read.readers import Chunk, TableSource
 from drift_jobs.read.storage import Storage, basename, join
@@ -275,16 +275,16 @@ def finish(
         history = loaded[0] if loaded else []  # unreadable: static thresholds this time, the fault is reported
     ev = evaluate(cfg, profile, summary, history, hist_uri)
     report = ev.report
-    report["run_id"] = run_id
+    report.run_id = run_id
     duration = time.perf_counter() - start
-    report["duration_seconds"] = duration
+    report.duration_seconds = duration
     metrics_path = out.out / METRICS_FILE
     pushing = bool(cfg.pushgateway and push_metrics)
     if pushing:
-        report["metrics"] = {"destination": cfg.pushgateway, "pushed": False, "reason": "not pushed yet"}
+        report.metrics = {"destination": cfg.pushgateway, "pushed": False, "reason": "not pushed yet"}
     else:
         reason = "no Pushgateway configured" if not cfg.pushgateway else "push disabled"
-        report["metrics"] = {"destination": str(metrics_path), "pushed": False, "reason": reason}
+        report.metrics = {"destination": str(metrics_path), "pushed": False, "reason": reason}
 
     # 1. The JSON report, before anything that could fail or hang (or a minimal error report when it won't fit).
     out.write_report(report, cfg.labels, run_id)
@@ -299,15 +299,15 @@ def finish(
         gateway = cfg.pushgateway
         try:
             push(registry, gateway, report, cfg.retry)
-            report["metrics"] = {"destination": gateway, "pushed": True}
+            report.metrics = {"destination": gateway, "pushed": True}
             pushed = True
         except DependencyUnavailableError as exc:
             faults.append(exc)
-            report["metrics"] = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
+            report.metrics = {"destination": str(metrics_path), "pushed": False, "error": str(exc)}
     written = not pushed and out.write(METRICS_FILE, lambda: metrics_text(registry))
     if written and not pushing:
         log.info(
-            f"{report['metrics']['reason']}: metrics written in Prometheus text format",
+            f"{report.metrics['reason']}: metrics written in Prometheus text format",
             extra={"path": str(metrics_path)},
         )
     # 4. The uploads.
@@ -325,19 +325,19 @@ def finish(
         uri = hist_uri
 
         def save_history() -> None:
-            doc = append_run(history, clean(report))
+            doc = append_run(history, report.to_dict())
             storage.write_bytes(uri, json.dumps(doc, separators=(",", ":")).encode())
 
         _deliver(faults, f"history {uri}: cannot write", save_history)
-    s = report["summary"]
+    s = report.summary
     log.info(
         "drift run finished",
         extra={
             "model": cfg.model,
             "rows": summary.rows,
-            "status": s["status"],
-            "dataset_drifted": s["dataset_drifted"],
-            "drifted_features": s["drifted_features"],
+            "status": s.status,
+            "dataset_drifted": s.dataset_drifted,
+            "drifted_features": s.drifted_features,
             "duration_s": round(duration, 3),
             "out": str(out.out),
         },
@@ -346,7 +346,7 @@ def finish(
     every = out.faults + faults
     if every:
         # The local report stays complete; it records what could not be delivered.
-        report["dependency_errors"] = [str(f) for f in every]
+        report.dependency_errors = [str(f) for f in every]
     if out.report_written and (every or pushing):
         out.write(REPORT_JSON, lambda: report_bytes(report), label=f"the update of {REPORT_JSON}")
     return _end(out.faults + faults)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from drift_jobs.evaluate.metrics import REGISTRY, effect_metrics
+
 # Exit codes (DESIGN §5.5).
 EXIT_OK: Final = 0
 EXIT_INTERNAL: Final = 1
@@ -33,14 +35,9 @@ STATUS_CODES: Final[dict[str, int]] = {
 }
 
 # name -> (labels beyond BASE_LABELS, help text). Counters are listed by their exposed name.
+# The per-feature drift metrics come from the metric registry (drift_jobs.evaluate.metrics).
 METRICS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
-    "model_drift_psi": (("feature",), "Population stability index, reference-quantile bins"),
-    "model_drift_ks_statistic": (("feature",), "Two-sample Kolmogorov-Smirnov statistic"),
-    "model_drift_ks_pvalue": (("feature",), "Kolmogorov-Smirnov p-value"),
-    "model_drift_wasserstein_normalized": (("feature",), "Wasserstein-1 distance / reference std"),
-    "model_drift_js_distance": (("feature",), "Jensen-Shannon distance, base 2"),
-    "model_drift_chi2_statistic": (("feature",), "Chi-square statistic (categorical, no Yates)"),
-    "model_drift_chi2_pvalue": (("feature",), "Chi-square p-value (categorical)"),
+    **{m.prometheus: (("feature",), m.help) for m in REGISTRY},
     "model_drift_missing_share": (("feature",), "Share of missing values (null, NaN, +-inf) in the window"),
     "model_drift_missing_share_change": (("feature",), "Window missing share minus reference share"),
     "model_drift_feature_status": (("feature",), "-1 not evaluated, 0 ok, 1 warning, 2 critical"),
@@ -59,22 +56,21 @@ METRICS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
 
 TIERS: Final = ("warning", "critical")
 
-# Threshold defaults (DESIGN §2); relative quantities are fractions (0.05 = 5 %).
+# Threshold defaults (DESIGN §2); relative quantities are fractions (0.05 = 5 %). The drift
+# effect sizes' defaults are declared by their metric modules (PSI 0.1/0.2 is DESIGN §2's).
 DEFAULT_THRESHOLDS: Final[dict[str, dict[str, float]]] = {
-    "psi": {"warning": 0.1, "critical": 0.2},
+    **{
+        m.name: {"warning": m.default_tiers[0], "critical": m.default_tiers[1]}
+        for m in effect_metrics()
+        if m.default_tiers is not None
+    },
     "accuracy_drop": {"warning": 0.05, "critical": 0.10},
     "latency_increase": {"warning": 0.20, "critical": 0.50},
     # Not in DESIGN §2: an absolute rise of the missing share that is a data incident in itself.
     "missing_share_increase": {"warning": 0.10, "critical": 0.30},
 }
-# Metrics a per-feature threshold may name.
-FEATURE_THRESHOLD_METRICS: Final = (
-    "psi",
-    "ks_statistic",
-    "js_distance",
-    "wasserstein_normalized",
-    "missing_share_increase",
-)
+# Metrics a per-feature threshold may name: every effect size of the registry, and the missing share.
+FEATURE_THRESHOLD_METRICS: Final = (*(m.name for m in effect_metrics()), "missing_share_increase")
 DEFAULT_SIGNIFICANCE: Final = 0.05  # Benjamini-Hochberg false discovery rate
 DEFAULT_DATASET_DRIFT_SHARE: Final = 0.2
 DEFAULT_MIN_SAMPLES: Final = 100
@@ -84,7 +80,6 @@ DEFAULT_FINE_BINS: Final = 4096
 DEFAULT_COARSE_BINS: Final = 10
 DEFAULT_CATEGORY_CAP: Final = 50
 DEFAULT_EXACT_MAX: Final = 10_000
-PSI_EMPTY_BIN_FLOOR: Final = 1e-4
 DEFAULT_CHUNK_ROWS: Final = 262_144
 # Columns of a chunk summarised in parallel (numpy releases the GIL in sort/searchsorted).
 # One: with the edge grid a chunk column costs a few ms, and a second summary thread competes with

@@ -72,6 +72,8 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
             "accuracy_drop": thresholds.accuracy_drop.model_dump(),
             "latency_increase": thresholds.latency_increase.model_dump(),
             "missing_share_increase": thresholds.missing_share_increase.model_dump(),
+            "ks_statistic": thresholds.ks_statistic.model_dump(),
+            "wasserstein_normalized": thresholds.wasserstein_normalized.model_dump(),
             "dataset_drift_share": thresholds.dataset_drift_share,
             "features": {
                 name: t.model_dump(exclude_none=True)

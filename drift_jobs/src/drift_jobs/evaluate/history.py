@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from drift_jobs import contract
+from drift_jobs.evaluate.metrics import effect_metrics
 from drift_jobs.read.storage import Storage, join
 
 log = logging.getLogger(__name__)
-HISTORY_METRICS = ("psi", "ks_statistic", "js_distance", "wasserstein_normalized", "missing_share_increase")
+HISTORY_METRICS = (*(m.name for m in effect_metrics()), "missing_share_increase")
 
 
 def history_uri(base: str, model: str) -> str:

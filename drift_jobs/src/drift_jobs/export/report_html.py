@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from drift_jobs.evaluate.evaluator import Evaluation
+from drift_jobs.evaluate.metrics import REGISTRY, for_kind
 
 W, H, PAD = 560, 180, 28
 REF_COLOR, CUR_COLOR = "#4e79a7", "#e15759"
@@ -119,15 +120,9 @@ def _cdf(ev: Evaluation, name: str) -> str:
 
 
 def _feature_section(ev: Evaluation, f: dict[str, Any]) -> str:
-    rows = [
-        ("PSI", f.get("psi")),
-        ("KS statistic", f.get("ks_statistic")),
-        ("KS p-value (BH adjusted)", f.get("pvalue_adjusted")),
-        ("Wasserstein / ref std", f.get("wasserstein_normalized")),
-        ("Jensen-Shannon distance", f.get("js_distance")),
-    ]
+    rows: list[tuple[str, Any]] = [(m.title, f.get(m.name)) for m in for_kind(f["type"])]
+    rows.append(("p-value, BH adjusted", f.get("pvalue_adjusted")))
     if f["type"] == "categorical":
-        rows += [("chi-square", f.get("chi2_statistic")), ("chi-square p-value", f.get("chi2_pvalue"))]
         rows += [("unseen share", f.get("unseen_share"))]
     m = f["missing"]
     rows += [("missing share: reference", m["reference_share"]), ("missing share: current", m["current_share"])]
@@ -164,13 +159,15 @@ def _feature_section(ev: Evaluation, f: dict[str, Any]) -> str:
 
 
 def _overview(report: dict[str, Any]) -> str:
-    head = "<tr><th>feature</th><th>type</th><th>status</th><th>PSI</th><th>KS</th><th>JS</th>"
-    head += "<th>Wasserstein/&sigma;</th><th>missing (cur)</th></tr>"
+    # One column per effect size of the metric registry.
+    effects = [m for m in REGISTRY if m.role == "effect"]
+    head = "<tr><th>feature</th><th>type</th><th>status</th>"
+    head += "".join(f"<th>{_e(m.title)}</th>" for m in effects) + "<th>missing (cur)</th></tr>"
     body = "".join(
         f'<tr><td><a href="#f-{_e(f["name"])}">{_e(f["name"])}</a></td><td>{_e(f["type"])}</td>'
-        f"<td>{_badge(f['status'])}</td><td>{_fmt(f.get('psi'))}</td><td>{_fmt(f.get('ks_statistic'))}</td>"
-        f"<td>{_fmt(f.get('js_distance'))}</td><td>{_fmt(f.get('wasserstein_normalized'))}</td>"
-        f"<td>{_fmt(f['missing']['current_share'])}</td></tr>"
+        f"<td>{_badge(f['status'])}</td>"
+        + "".join(f"<td>{_fmt(f.get(m.name))}</td>" for m in effects)
+        + f"<td>{_fmt(f['missing']['current_share'])}</td></tr>"
         for f in report["features"]
     )
     return f"<table>{head}{body}</table>"
@@ -186,7 +183,7 @@ def _section_table(title: str, rows: list[tuple[str, Any, Any, Any, str]], statu
 
 
 def render_html(ev: Evaluation) -> str:
-    r = ev.report
+    r = ev.report.to_dict()
     s = r["summary"]
     labels = " &middot; ".join(
         f"{k} <b>{_e(r[k])}</b>" for k in ("model", "model_version", "stack", "region", "cluster") if r.get(k)

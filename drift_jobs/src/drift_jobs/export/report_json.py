@@ -8,8 +8,6 @@ run still delivers what it can (the Pushgateway, the uploads).
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import secrets
 from collections.abc import Callable
@@ -18,26 +16,16 @@ from typing import Any
 
 from drift_jobs.contract import REPORT_SCHEMA_VERSION
 from drift_jobs.errors import DriftJobError, describe_os_error, fault_class, os_fault
+from drift_jobs.evaluate.report import DriftReport, json_bytes
 
 REPORT_JSON = "drift_report.json"
 REPORT_HTML = "drift_report.html"
 METRICS_FILE = "metrics.prom"
 
 
-def clean(value: Any) -> Any:
-    """JSON has no NaN or infinity; a value that is not finite is reported as null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    return value
-
-
-def report_bytes(report: dict[str, Any]) -> bytes:
-    """The report as written everywhere (local file, uploads). The one place that serialises it."""
-    return json.dumps(clean(report), indent=2, allow_nan=False).encode()
+def report_bytes(report: DriftReport | dict[str, Any]) -> bytes:
+    """The report as written everywhere (local file, uploads): the typed report, or a minimal error report."""
+    return report.to_json() if isinstance(report, DriftReport) else json_bytes(report)
 
 
 def error_report(labels: dict[str, str], message: str, code: int, run_id: str | None = None) -> dict[str, Any]:
@@ -147,7 +135,7 @@ class OutputFolder:
             return False
         return True
 
-    def write_report(self, report: dict[str, Any], labels: dict[str, str], run_id: str | None) -> bool:
+    def write_report(self, report: DriftReport, labels: dict[str, str], run_id: str | None) -> bool:
         """The full JSON report; when it cannot be written, a minimal error report in its place (if that fits)."""
         if self.write(REPORT_JSON, lambda: report_bytes(report)):
             self.report_written = True
