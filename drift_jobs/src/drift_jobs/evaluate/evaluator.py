@@ -13,6 +13,7 @@ from typing import Any
 
 from drift_jobs import contract
 from drift_jobs.config import JobConfig
+from drift_jobs.evaluate import schema
 from drift_jobs.evaluate.history import past_values
 from drift_jobs.evaluate.metrics import benjamini_hochberg, categorical_metrics, numeric_metrics
 from drift_jobs.evaluate.thresholds import TIER_RANK, ThresholdUsed, adapt, tier_of, worst
@@ -270,6 +271,7 @@ def evaluate(
     t = cfg.thresholds
     entries = [_feature_entry(f, profile, summary, th, t.min_samples) for f in profile.roles.features]
     _decide(entries, t.significance)
+    findings = schema.check(cfg.schema_rules, profile, summary, entries)
     features = [e for e in entries if e["role"] == "feature"]
     evaluated = [e for e in features if e["evaluated"]]
     drifted = [e["name"] for e in evaluated if e["drifted"]]
@@ -279,9 +281,10 @@ def evaluate(
     latency = _latency(cfg, profile, summary)
     statuses = [e["status"] for e in entries]
     statuses += [s["status"] for s in (performance, latency) if s is not None]
+    statuses += schema.run_status_tiers(findings)
     expected = profile.roles.columns
     warnings: list[str] = []
-    missing_cols = sorted(e["name"] for e in entries if e["status"] == "missing_column")
+    missing_cols = sorted(e["name"] for e in entries if e.get("distribution_status") == "missing_column")
     if missing_cols:
         warnings.append(f"columns missing from the window: {', '.join(missing_cols)}")
     if not evaluated:
@@ -304,6 +307,7 @@ def evaluate(
             "extra": sorted(summary.columns_seen - expected),
         },
         "features": entries,
+        "schema": [f.to_dict() for f in findings],
         "prediction": prediction,
         "performance": performance,
         "latency": latency,
