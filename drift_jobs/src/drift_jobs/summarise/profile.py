@@ -236,7 +236,7 @@ def build_profile(
     storage: Storage,
     on_chunk: Callable[[Chunk], None] | None = None,
 ) -> Profile:
-    source = TableSource(reference, storage, cfg.chunk_rows)
+    source = TableSource(reference, storage, cfg.chunk_rows, csv=cfg.csv)
     roles = resolve_roles(cfg, source.schema(), reference)
     units = source.units()
     numeric = [f.name for f in roles.features if f.kind == "numeric"]
