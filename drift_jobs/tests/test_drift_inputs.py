@@ -13,6 +13,7 @@ import pytest
 from drift_jobs.cli import build_parser, load_config
 from drift_jobs.config import JobConfig, parse_config
 from drift_jobs.errors import BadInputError
+from drift_jobs.read import readers
 from drift_jobs.read.readers import NpyFile, TableSource, detect_delimiter
 from drift_jobs.read.storage import Storage
 from drift_testkit import write_parquet
@@ -127,7 +128,12 @@ def test_undecodable_byte_in_an_unread_column_is_ignored(cli, tmp_path) -> None:
     assert report["summary"]["features_evaluated"] == 2
 
 
-def test_undecodable_byte_in_a_read_column_exits_2_naming_row_and_column(cli, tmp_path) -> None:
+@pytest.mark.parametrize("block_bytes", [None, 4_096])
+def test_undecodable_byte_in_a_read_column_exits_2_naming_row_and_column(
+    cli, tmp_path, monkeypatch, block_bytes: int | None
+) -> None:
+    if block_bytes:  # the row is counted across blocks
+        monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", block_bytes)
     ref = _reference(tmp_path)
     lines = [line.encode() for line in _csv_lines(2_000)]
     x, note, y = lines[1234].split(b",")
