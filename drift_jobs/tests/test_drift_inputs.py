@@ -225,3 +225,9 @@ def test_truncated_npy_is_bad_input(tmp_path) -> None:
     path.write_bytes(path.read_bytes()[:-800])
     with pytest.raises(BadInputError, match="truncated NPY"):
         NpyFile(str(path), path)
+
+
+def test_null_sections_and_labels_take_their_defaults() -> None:
+    cfg = parse_config({"adaptive": None, "thresholds": {"psi": None, "features": None}, "model": None, "csv": None})
+    assert cfg.adaptive.enabled is False and cfg.model == "unnamed" and cfg.csv.encoding == "utf-8"
+    assert cfg.thresholds.psi.warning == contract.DEFAULT_THRESHOLDS["psi"]["warning"]

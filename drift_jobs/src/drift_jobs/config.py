@@ -216,6 +216,7 @@ class SchemaRules(BaseModel):
         return str(getattr(self, kind))
 
 
+_SECTIONS = ("thresholds", "adaptive", "binning", "retry", "csv", "schema")
 _LABEL_DEFAULTS = {"model": "unnamed", "model_version": "", "stack": "local", "region": "", "cluster": ""}
 
 
@@ -247,6 +248,14 @@ class JobConfig(BaseModel):
     csv: CsvOptions = Field(default_factory=CsvOptions)
     schema_rules: SchemaRules = Field(default_factory=SchemaRules, alias="schema")
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_sections(cls, data: Any) -> Any:
+        """A section given as null (e.g. `"adaptive": null`) takes its defaults, as an absent one does."""
+        if isinstance(data, Mapping):
+            return {k: v for k, v in data.items() if not (v is None and k in _SECTIONS)}
+        return data
 
     @field_validator(*_LABEL_DEFAULTS, mode="before")
     @classmethod
