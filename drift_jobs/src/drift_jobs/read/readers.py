@@ -325,52 +325,68 @@ class TableSource:
                 raise _corrupt(uri, "NPY", exc) from exc
             yield Chunk(cols, stop - u.index, uri, names)
 
+    def _csv_reader(self, path: Path, parse: pacsv.ParseOptions, read: list[str], kind: pa.DataType) -> Any:
+        return pacsv.open_csv(
+            path,
+            read_options=self._csv_read_options(),
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(read, kind),
+                null_values=CSV_NULLS,
+                strings_can_be_null=True,
+                include_columns=read,
+            ),
+        )
+
     def _csv_chunks(self, uri: str, wanted: set[str] | None) -> Iterator[Chunk]:
         path = self.storage.local_path(uri)
         encoding = self.csv.encoding
+        parse = self._csv_parse_options(uri, path)
+        read: list[str] = []
         try:
-            parse = self._csv_parse_options(uri, path)
             head = pacsv.open_csv(path, read_options=self._csv_read_options(), parse_options=parse)
             names = head.schema.names
+            # Only the columns the job reads are decoded (an undecodable byte elsewhere is never
+            # seen). Every read column is text, converted per feature: CSV type inference from the
+            # first block breaks on later blocks, and a stray token must not abort the file.
             read = [n for n in names if wanted is None or n in wanted]
-            # Columns the job reads arrive as bytes and are decoded here, so an undecodable byte is
-            # reported with its row and column; columns it does not read are never decoded. Every
-            # read column is text, converted per feature: CSV type inference from the first block
-            # breaks on later blocks, and a stray token must not abort the file.
-            reader = pacsv.open_csv(
-                path,
-                read_options=self._csv_read_options(),
-                parse_options=parse,
-                convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.binary() for n in read},
-                    null_values=CSV_NULLS,
-                    strings_can_be_null=True,
-                    include_columns=read,
-                ),
-            )
-            row = 0
-            for batch in reader:
-                cols: dict[str, ColumnData] = {}
-                for i, n in enumerate(batch.schema.names):
-                    raw = batch.column(i)
-                    try:
-                        cols[n] = raw.cast(pa.string())
-                    except pa.ArrowInvalid:
-                        bad = row + _first_bad_row(raw) + 1
-                        raise BadInputError(
-                            f"{uri}: row {bad}, column {n!r}: bytes that are not valid {encoding} text "
-                            "(set csv.encoding, e.g. latin-1, if the file is not UTF-8)"
-                        ) from None
-                row += batch.num_rows
+            for batch in self._csv_reader(path, parse, read, pa.string()):
+                cols: dict[str, ColumnData] = {n: batch.column(i) for i, n in enumerate(batch.schema.names)}
                 yield Chunk(cols, batch.num_rows, uri, tuple(names))
         except BadInputError:
             raise
+        except pa.ArrowInvalid as exc:
+            if "utf8" in str(exc).lower().replace("-", ""):
+                raise self._undecodable(uri, path, parse, read, encoding) from None
+            raise _corrupt(uri, "CSV", exc) from exc
         except UnicodeDecodeError as exc:
             raise BadInputError(
                 f"{uri}: bytes that are not valid {encoding} text at byte {exc.start} of a block ({exc.reason})"
             ) from exc
         except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
             raise _corrupt(uri, "CSV", exc) from exc
+
+    def _undecodable(
+        self, uri: str, path: Path, parse: pacsv.ParseOptions, read: list[str], encoding: str
+    ) -> BadInputError:
+        """Locate the first undecodable value (the slow path, taken only once the read failed)."""
+        hint = "(set csv.encoding, e.g. latin-1, if the file is not UTF-8)"
+        row = 0
+        try:
+            for batch in self._csv_reader(path, parse, read, pa.binary()):
+                for i, n in enumerate(batch.schema.names):
+                    raw = batch.column(i)
+                    try:
+                        raw.cast(pa.string())
+                    except pa.ArrowInvalid:
+                        bad = row + _first_bad_row(raw) + 1
+                        return BadInputError(
+                            f"{uri}: row {bad}, column {n!r}: bytes that are not valid {encoding} text {hint}"
+                        )
+                row += batch.num_rows
+        except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
+            return _corrupt(uri, "CSV", exc)
+        return BadInputError(f"{uri}: bytes that are not valid {encoding} text in a column the job reads {hint}")
 
 
 def prefetch(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
