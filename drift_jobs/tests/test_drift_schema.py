@@ -126,6 +126,22 @@ def test_extra_column_is_a_run_level_warning(cli, tmp_path) -> None:
     assert 'reason="extra_column"' in (out / "metrics.prom").read_text()
 
 
+def test_reference_columns_that_are_not_features_are_not_extra(cli, tmp_path) -> None:
+    ref = _ref().append_column("ts", pa.array(np.arange(N_REF), pa.timestamp("s")))
+    ref = ref.append_column("request_id", pa.array([f"r{i}" for i in range(N_REF)]))
+    cur = _cur().append_column("ts", pa.array(np.arange(N_CUR), pa.timestamp("s")))
+    cur = cur.append_column("request_id", pa.array([f"q{i}" for i in range(N_CUR)]))
+    r = write_parquet(ref, tmp_path / "ref.parquet")
+    c = write_parquet(cur, tmp_path / "cur.parquet")
+    out = tmp_path / "out"
+    listed = ("--numeric-features", "x,y", "--categorical-features", "c")
+    res = cli("run", "--reference", str(r), "--current", str(c), "--out", str(out), *listed)
+    assert res.code == 0, res.stderr
+    report = json.loads((out / "drift_report.json").read_text())
+    assert report["schema"] == [] and report["columns"]["extra"] == []
+    assert report["summary"]["status"] == "ok"
+
+
 def test_cardinality_explosion(cli, tmp_path) -> None:
     ids = pa.array([f"user-{i}" for i in range(N_CUR)])  # an ID leaked into a categorical feature
     res, report, _ = run(cli, tmp_path, _cur(c=ids))

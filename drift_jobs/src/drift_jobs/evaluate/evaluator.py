@@ -282,7 +282,6 @@ def evaluate(
     statuses = [e["status"] for e in entries]
     statuses += [s["status"] for s in (performance, latency) if s is not None]
     statuses += schema.run_status_tiers(findings)
-    expected = profile.roles.columns
     warnings: list[str] = []
     missing_cols = sorted(e["name"] for e in entries if e.get("distribution_status") == "missing_column")
     if missing_cols:
@@ -304,7 +303,7 @@ def evaluate(
         },
         "columns": {
             "missing": missing_cols,
-            "extra": sorted(summary.columns_seen - expected),
+            "extra": sorted(f.feature for f in findings if f.reason == "extra_column"),
         },
         "features": entries,
         "schema": [f.to_dict() for f in findings],

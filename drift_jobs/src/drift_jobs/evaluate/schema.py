@@ -201,7 +201,8 @@ def check(rules: SchemaRules, profile: Profile, summary: WindowSummary, entries:
             buckets = profile.categorical[spec.name].buckets
         findings += feature_findings(spec.name, spec.kind, ref, cur, rules, buckets)
     apply(entries, findings)
-    expected = getattr(profile, "columns", None) or profile.roles.columns
+    # Profiles built before they recorded the reference's columns know only their roles' columns.
+    expected = set(profile.columns) | profile.roles.columns
     findings += extra_column_findings(summary.columns_seen, expected, rules)
     findings += nothing_evaluated(entries, summary.rows, summary.columns_seen, expected, summary.current, rules)
     return findings
