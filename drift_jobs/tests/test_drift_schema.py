@@ -124,6 +124,7 @@ def test_extra_column_is_a_run_level_warning(cli, tmp_path) -> None:
     assert all(f["status"] == "ok" for f in report["features"])
     assert report["summary"]["status"] == "warning"
     assert 'reason="extra_column"' in (out / "metrics.prom").read_text()
+    assert any("session_id" in w for w in report["summary"]["warnings"])
 
 
 def test_reference_columns_that_are_not_features_are_not_extra(cli, tmp_path) -> None:

@@ -288,6 +288,7 @@ def evaluate(
         warnings.append(f"columns missing from the window: {', '.join(missing_cols)}")
     if not evaluated:
         warnings.append("no feature could be evaluated; the dataset decision is not drift by default")
+    warnings += [f"{f.reason} ({f.tier}): {f.message}" for f in findings if f.reason in schema.RUN_REASONS]
     report: dict[str, Any] = {
         "schema_version": contract.REPORT_SCHEMA_VERSION,
         "kind": "drift_report",
