@@ -162,7 +162,7 @@ def test_the_typed_report_keeps_the_documented_json_shape(tmp_path: Path) -> Non
     ev = evaluate_tables(tmp_path, shifted_table(2_000, 1, False, 2), shifted_table(1_000, 2, False, 2))
     doc = ev.report.to_dict()
     top = {"schema_version", "kind", "generated_at", *contract.BASE_LABELS, "reference", "current", "profile_id"}
-    top |= {"window", "columns", "features", "prediction", "performance", "latency", "adaptive", "summary"}
+    top |= {"window", "columns", "features", "schema", "prediction", "performance", "latency", "adaptive", "summary"}
     assert set(doc) == top  # run_id, metrics, duration_seconds, dependency_errors: set by the command
     ev.report.run_id, ev.report.duration_seconds, ev.report.metrics = "r1", 1.5, {"pushed": False}
     assert {"run_id", "duration_seconds", "metrics"} <= set(json.loads(ev.report.to_json()))

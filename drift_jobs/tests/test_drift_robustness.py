@@ -119,7 +119,9 @@ def test_missing_and_extra_columns(cli, tmp_path) -> None:
     res, report = run(cli, tmp_path, ref, cur)
     assert res.code == 0
     f = features(report)
-    assert f["y"]["status"] == "missing_column" and not f["y"]["drifted"]
+    # A dropped feature is a schema break: critical by default (config schema.missing_column).
+    assert f["y"]["status"] == "critical" and f["y"]["distribution_status"] == "missing_column"
+    assert not f["y"]["drifted"] and not f["y"]["evaluated"]
     assert f["x"]["status"] == "ok"
     assert report["columns"] == {"missing": ["y"], "extra": ["extra"]}
     assert "columns missing from the window: y" in report["summary"]["warnings"]
@@ -135,7 +137,9 @@ def test_type_mismatch_partial_and_total(cli, tmp_path) -> None:
     f = features(report)
     assert f["x"]["status"] == "ok" and f["x"]["missing"]["current"]["type_mismatch"] == 30
     assert f["x"]["n_current"] == 2_970
-    assert f["y"]["status"] == "type_mismatch" and not f["y"]["drifted"]
+    # Every value of another type: the column was retyped, critical by default (schema.type_change).
+    assert f["y"]["status"] == "critical" and f["y"]["distribution_status"] == "type_mismatch"
+    assert not f["y"]["drifted"] and [s["reason"] for s in f["y"]["schema"]] == ["type_change"]
 
 
 def test_csv_and_npy_inputs(cli, tmp_path) -> None:

@@ -66,6 +66,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     d.add_argument("--coarse-bins", type=int)
     d.add_argument("--category-cap", type=int)
     d.add_argument("--exact-max", type=int)
+    d.add_argument("--csv-delimiter", help="CSV delimiter: , ; | or tab (default: detected)")
+    d.add_argument("--csv-encoding", help="CSV text encoding (default utf-8)")
     d.add_argument("--retries", type=int, help="attempts for storage and Pushgateway calls")
     d.add_argument("--retry-backoff", type=float, help="first backoff in seconds (doubles)")
 
@@ -178,6 +180,10 @@ def _overrides(a: argparse.Namespace) -> dict[str, Any]:
             "exact_max": get("exact_max"),
         },
         "retry": {"attempts": get("retries"), "backoff_seconds": get("retry_backoff")},
+        "csv": {
+            "delimiter": "\t" if get("csv_delimiter") == "tab" else get("csv_delimiter"),
+            "encoding": get("csv_encoding"),
+        },
     }
 
 

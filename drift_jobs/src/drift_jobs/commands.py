@@ -167,7 +167,7 @@ def cmd_run(cfg: JobConfig, out: OutputFolder, shard: tuple[int, int], run_id: s
     _prepare_out(out, remote=bool(cfg.reports) or (not sharded and bool(cfg.pushgateway and push_metrics)))
     with Storage(retry=cfg.retry) as storage:
         profile, profile_uri = resolve_profile(cfg, storage)
-        source = TableSource(cfg.current, storage, cfg.chunk_rows)
+        source = TableSource(cfg.current, storage, cfg.chunk_rows, csv=cfg.csv)
         units = source.units(shard)
         total = sum(u.rows or 0 for u in units) if all(u.rows is not None for u in units) else None
         bar, on_chunk = _progress("window", total)

@@ -45,6 +45,10 @@ METRICS: Final[dict[str, tuple[tuple[str, ...], str]]] = {
     "model_drift_dataset_drifted": ((), "1 if the dataset decision is drift"),
     "model_drift_drifted_features_share": ((), "Share of evaluated features that drifted"),
     "model_drift_status": ((), "Worst tier of the run: 0 ok, 1 warning, 2 critical"),
+    "model_drift_schema_issue": (
+        ("feature", "reason"),
+        "Schema or data-quality finding (reason label): 0 ok, 1 warning, 2 critical",
+    ),
     "model_performance_value": (("metric", "window"), "Performance metric on reference or current window"),
     "model_performance_relative_drop": (("metric",), "Relative performance degradation vs reference"),
     "model_latency_quantile": (("quantile", "window"), "Latency quantile in the column's unit"),
@@ -93,6 +97,23 @@ ADAPTIVE_K: Final[dict[str, float]] = {"warning": 3.0, "critical": 5.0}
 # which the feature was critical, so a persistent drift cannot silence its own alert.
 ADAPTIVE_MAX_FACTOR: Final = 2.0
 HISTORY_MAX_RUNS: Final = 200
+
+# Schema and data-quality findings (evaluate/schema.py): reason -> default tier ("ok" never alerts).
+# Feature-level reasons carry the feature's name; run-level ones (extra_column, nothing_evaluated) carry
+# the column's name or "" in model_drift_schema_issue{feature=...}.
+DEFAULT_SCHEMA_TIERS: Final[dict[str, str]] = {
+    "missing_column": "critical",
+    "all_missing": "critical",
+    "type_change": "critical",
+    "cardinality_explosion": "warning",
+    "extra_column": "warning",
+    "nothing_evaluated": "critical",
+}
+# A column counts as retyped when more than this share of its present values has the wrong type.
+DEFAULT_TYPE_CHANGE_SHARE: Final = 0.5
+# Cardinality explosion: distinct unseen values >= max(min_new, factor x reference categories) and
+# unseen values >= min_unseen_share of the window's valid values.
+DEFAULT_CARDINALITY: Final[dict[str, float]] = {"factor": 1.0, "min_new": 20, "min_unseen_share": 0.1}
 
 LATENCY_QUANTILES: Final = (0.5, 0.95, 0.99)
 PROFILE_SUFFIX: Final = ".drift-profile.json"

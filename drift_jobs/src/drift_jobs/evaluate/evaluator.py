@@ -15,6 +15,7 @@ from typing import Any
 
 from drift_jobs import contract
 from drift_jobs.config import JobConfig, Tier
+from drift_jobs.evaluate import schema
 from drift_jobs.evaluate.history import past_values
 from drift_jobs.evaluate.metrics import (
     BY_NAME,
@@ -92,11 +93,7 @@ class _Thresholds:
         override = t.features.get(feature, {}).get(metric)
         if override is not None:
             return override, "config"
-        model_wide = t.for_feature(feature, metric) or getattr(t, metric, None)
-        if isinstance(model_wide, Tier):
-            return model_wide, "default"
-        declared = BY_NAME[metric].default_tiers if metric in BY_NAME else None
-        return (Tier(*declared), "default") if declared is not None else (None, "default")
+        return t.model_wide(metric), "default"
 
     def get(self, feature: str, metric: str) -> ThresholdUsed | None:
         static, source = self._static(feature, metric)
@@ -292,7 +289,10 @@ def evaluate(
     th = _Thresholds(cfg, profile.profile_id, history)
     t = cfg.thresholds
     entries = [_feature_entry(f, profile, summary, th, t.min_samples) for f in profile.roles.features]
+    feature_findings = schema.feature_check(cfg.schema_rules, profile, summary)
+    schema.apply(entries, feature_findings)
     _decide(entries, t.significance)
+    run_findings = schema.run_check(cfg.schema_rules, profile, summary, entries)
     features = [e for e in entries if e.role == "feature"]
     evaluated = [e for e in features if e.evaluated]
     drifted = [e.name for e in evaluated if e.drifted]
@@ -302,13 +302,14 @@ def evaluate(
     latency = _latency(cfg, profile, summary)
     statuses = [e.status for e in entries]
     statuses += [s.status for s in (performance, latency) if s is not None]
-    expected = profile.roles.columns
+    statuses += schema.run_status_tiers(run_findings)
     warnings: list[str] = []
-    missing_cols = sorted(e.name for e in entries if e.status == "missing_column")
+    missing_cols = sorted(e.name for e in entries if e.distribution_status == "missing_column")
     if missing_cols:
         warnings.append(f"columns missing from the window: {', '.join(missing_cols)}")
     if not evaluated:
         warnings.append("no feature could be evaluated; the dataset decision is not drift by default")
+    warnings += [f"{f.reason} ({f.tier}): {f.message}" for f in run_findings]
     report = DriftReport(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         labels=dict(cfg.labels),
@@ -317,8 +318,9 @@ def evaluate(
         profile_id=profile.profile_id,
         window=Window(rows=summary.rows, files=len(summary.files), shards=sorted(summary.shards_merged)),
         columns_missing=missing_cols,
-        columns_extra=sorted(summary.columns_seen - expected),
+        columns_extra=sorted(f.feature for f in run_findings if f.reason == "extra_column"),
         features=entries,
+        schema=feature_findings + run_findings,
         performance=performance,
         latency=latency,
         adaptive=Adaptive(cfg.adaptive.enabled, history_location, len(history), cfg.adaptive.min_history),

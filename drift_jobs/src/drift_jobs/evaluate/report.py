@@ -33,6 +33,19 @@ def json_bytes(doc: dict[str, Any]) -> bytes:
     return json.dumps(clean(doc), indent=2, allow_nan=False).encode()
 
 
+@dataclass(frozen=True)
+class SchemaFinding:
+    """A schema or data-quality finding (evaluate/schema.py): a reason, its column, its tier."""
+
+    reason: str  # one of schema.REASONS
+    feature: str  # the column; "" for a run-level finding about no column
+    tier: str  # ok | warning | critical
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"reason": self.reason, "feature": self.feature, "tier": self.tier, "message": self.message}
+
+
 @dataclass
 class Missing:
     reference_share: float | None
@@ -74,6 +87,7 @@ class FeatureReport:
     # Findings beyond the distribution (e.g. schema: missing column, type change): kind -> tier.
     # They count in the feature's status whether or not its distribution could be evaluated.
     findings: dict[str, str] = field(default_factory=dict)
+    schema: list[SchemaFinding] = field(default_factory=list)  # the findings behind the schema tiers
     tiers: dict[str, str] = field(default_factory=dict)
     pvalue_adjusted: float | None = None
     evaluated: bool = False
@@ -110,6 +124,7 @@ class FeatureReport:
             drifted=self.drifted,
             distribution_status=self.distribution_status,
             tiers=dict(self.tiers),
+            schema=[f.to_dict() for f in self.schema],
         )
         return out
 
@@ -240,6 +255,7 @@ class DriftReport:
     columns_missing: list[str]
     columns_extra: list[str]
     features: list[FeatureReport]  # features and the prediction column
+    schema: list[SchemaFinding]  # every schema finding: the features' and the run-level ones
     performance: Performance | None
     latency: Latency | None
     adaptive: Adaptive
@@ -272,6 +288,7 @@ class DriftReport:
             "window": {"rows": self.window.rows, "files": self.window.files, "shards": list(self.window.shards)},
             "columns": {"missing": list(self.columns_missing), "extra": list(self.columns_extra)},
             "features": [f.to_dict() for f in self.features],
+            "schema": [f.to_dict() for f in self.schema],
             "prediction": prediction.to_dict() if prediction is not None else None,
             "performance": self.performance.to_dict() if self.performance is not None else None,
             "latency": self.latency.to_dict() if self.latency is not None else None,

@@ -57,6 +57,9 @@ def build_registry(report: DriftReport, duration_s: float, finished_at: float | 
         for metric, th in f.thresholds.items():
             for tier in contract.TIERS:
                 gauges["model_drift_threshold"].labels(**labels, metric=metric, tier=tier).set(getattr(th.tier, tier))
+    for issue in report.schema:  # schema and data-quality findings (evaluate/schema.py)
+        labels = {**base, "feature": issue.feature, "reason": issue.reason}
+        gauges["model_drift_schema_issue"].labels(**labels).set(contract.STATUS_CODES[issue.tier])
     summary = report.summary
     gauges["model_drift_dataset_drifted"].labels(**base).set(1 if summary.dataset_drifted else 0)
     gauges["model_drift_drifted_features_share"].labels(**base).set(summary.drifted_share)

@@ -7,6 +7,9 @@ window without coordination.
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import queue
 import threading
 from collections.abc import Iterator
@@ -19,11 +22,15 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from drift_jobs.config import CSV_DELIMITERS, CsvOptions
 from drift_jobs.errors import BadInputError
 from drift_jobs.read.columns import ColumnData
 from drift_jobs.read.storage import Storage
 
 CSV_NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
+CSV_BLOCK_BYTES = 1 << 22
+# Bytes of a CSV file's start read to detect its delimiter.
+CSV_SNIFF_BYTES = 1 << 16
 # Decoded bytes per Parquet read: a row group wider than this is read in column groups.
 READ_BUDGET_BYTES = 12 << 20
 
@@ -72,46 +79,144 @@ def _open_parquet(uri: str, path: Path) -> pq.ParquetFile:
         raise _corrupt(uri, "Parquet", exc) from exc
 
 
-def _open_npy(uri: str, path: Path) -> np.ndarray:
-    try:
-        arr = np.load(path, mmap_mode="r", allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise _corrupt(uri, "NPY", exc) from exc
-    if not isinstance(arr, np.ndarray) or arr.ndim not in (1, 2) or arr.dtype.hasobject:
-        raise BadInputError(f"{uri}: NPY must hold a 1-D/2-D numeric or structured array")
-    return arr
+class NpyFile:
+    """An NPY file read by row ranges with explicit reads: memory is one chunk, never the file.
+
+    Only the header is parsed on open; no memory map (a map of a large window is paged in
+    whole by the column slices and shows up as resident memory).
+    """
+
+    def __init__(self, uri: str, path: Path) -> None:
+        self.uri = uri
+        self.path = path
+        try:
+            with path.open("rb") as f:
+                version = np.lib.format.read_magic(f)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+                elif version == (2, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+                else:
+                    raise ValueError(f"NPY format version {version} is not supported")
+                self.offset = f.tell()
+        except (ValueError, OSError, EOFError) as exc:
+            raise _corrupt(uri, "NPY", exc) from exc
+        if len(shape) not in (1, 2) or dtype.hasobject:
+            raise BadInputError(f"{uri}: NPY must hold a 1-D/2-D numeric or structured array")
+        self.shape: tuple[int, ...] = tuple(shape)
+        self.fortran = bool(fortran) and len(shape) == 2
+        self.dtype: np.dtype[Any] = dtype
+        size = path.stat().st_size
+        expected = self.offset + int(np.prod(shape)) * dtype.itemsize
+        if size < expected:
+            raise BadInputError(f"{uri}: corrupt or truncated NPY file ({size} bytes, the header announces {expected})")
+
+    @property
+    def rows(self) -> int:
+        return self.shape[0]
+
+    @property
+    def width(self) -> int:
+        return 1 if len(self.shape) == 1 else self.shape[1]
+
+    @property
+    def names(self) -> list[str]:
+        if self.dtype.names:
+            return list(self.dtype.names)
+        return [f"col_{j}" for j in range(self.width)]
+
+    def column_types(self) -> list[tuple[str, np.dtype[Any]]]:
+        if self.dtype.names:
+            return [(n, self.dtype.fields[n][0]) for n in self.dtype.names]  # type: ignore[index]
+        return [(n, self.dtype) for n in self.names]
+
+    def _read(self, f: Any, item: int, count: int) -> np.ndarray[Any, Any]:
+        f.seek(self.offset + item * self.dtype.itemsize)
+        data = np.fromfile(f, dtype=self.dtype, count=count)
+        if data.size != count:
+            raise BadInputError(f"{self.uri}: corrupt or truncated NPY file (short read at item {item})")
+        return data
+
+    def read(self, start: int, stop: int, wanted: set[str] | None) -> dict[str, ColumnData]:
+        n = stop - start
+        names = self.names
+        out: dict[str, ColumnData] = {}
+        with self.path.open("rb") as f:
+            if self.fortran:
+                # Column-major: each column's row range is contiguous; read only the wanted ones.
+                for j, name in enumerate(names):
+                    if wanted is None or name in wanted:
+                        out[name] = self._read(f, j * self.rows + start, n)
+                return out
+            part = self._read(f, start * self.width, n * self.width)
+        if self.dtype.names:
+            return {m: np.ascontiguousarray(part[m]) for m in names if wanted is None or m in wanted}
+        if len(self.shape) == 1:
+            return {names[0]: part} if wanted is None or names[0] in wanted else {}
+        block = part.reshape(n, self.width)
+        for j, name in enumerate(names):
+            if wanted is None or name in wanted:
+                out[name] = np.ascontiguousarray(block[:, j])
+        return out
 
 
-def npy_column_names(arr: np.ndarray) -> list[str]:
-    if arr.dtype.names:
-        return list(arr.dtype.names)
-    return [f"col_{j}" for j in range(1 if arr.ndim == 1 else arr.shape[1])]
+# --- CSV -----------------------------------------------------------------------------------
 
 
-def _npy_columns(arr: np.ndarray, start: int, stop: int, wanted: set[str] | None) -> dict[str, ColumnData]:
-    part = arr[start:stop]
-    names = npy_column_names(arr)
-    out: dict[str, ColumnData] = {}
-    for j, name in enumerate(names):
-        if wanted is not None and name not in wanted:
+def _sample_text(path: Path, encoding: str) -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as f:
+        head = f.read(CSV_SNIFF_BYTES)
+    return head.decode(encoding, errors="replace")
+
+
+def detect_delimiter(sample: str) -> str:
+    """The delimiter among , ; tab | that splits the sample's lines into the most, equally many fields.
+
+    Only complete lines are used; a candidate must split the header into at least two fields and
+    give every sampled row the header's field count (quotes respected). Default ",".
+    """
+    lines = sample.splitlines()
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line may be cut by the sample
+    lines = lines[:50]
+    best, best_fields = ",", 1
+    for delim in CSV_DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim) if r]
+        except csv.Error:
             continue
-        if arr.dtype.names:
-            col = np.asarray(part[name])
-        elif arr.ndim == 1:
-            col = np.asarray(part)
-        else:
-            col = np.ascontiguousarray(part[:, j])
-        out[name] = col
-    return out
+        if not rows or len(rows[0]) < 2:
+            continue
+        fields = len(rows[0])
+        consistent = all(len(r) == fields for r in rows)
+        if consistent and fields > best_fields:
+            best, best_fields = delim, fields
+    return best
+
+
+def _arrow_encoding(encoding: str) -> str:
+    return "utf8" if encoding in ("utf-8", "utf8") else encoding
+
+
+def _first_bad_row(arr: pa.Array) -> int:
+    for i, value in enumerate(arr.to_pylist()):
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return i
+    return 0
 
 
 class TableSource:
     """One logical table spread over files; read in chunks, optionally one shard of n."""
 
-    def __init__(self, uri: str, storage: Storage, chunk_rows: int) -> None:
+    def __init__(self, uri: str, storage: Storage, chunk_rows: int, csv: CsvOptions | None = None) -> None:
         self.uri = uri
         self.storage = storage
         self.chunk_rows = chunk_rows
+        self.csv = csv or CsvOptions()
         self.files = storage.list_data_files(uri)
         for f in self.files:
             file_kind(f)
@@ -125,16 +230,29 @@ class TableSource:
         if kind == "parquet":
             return _open_parquet(uri, path).schema_arrow
         if kind == "npy":
-            arr = _open_npy(uri, path)
-            cols = _npy_columns(arr, 0, 1, None)
-            return pa.schema([(n, pa.from_numpy_dtype(np.asarray(c).dtype)) for n, c in cols.items()])
+            return pa.schema([(n, pa.from_numpy_dtype(t)) for n, t in NpyFile(uri, path).column_types()])
         try:
             reader = pacsv.open_csv(
-                path, convert_options=pacsv.ConvertOptions(null_values=CSV_NULLS, strings_can_be_null=True)
+                path,
+                read_options=self._csv_read_options(),
+                parse_options=self._csv_parse_options(uri, path),
+                convert_options=pacsv.ConvertOptions(null_values=CSV_NULLS, strings_can_be_null=True),
             )
             return reader.schema
         except (pa.ArrowException, OSError) as exc:
             raise _corrupt(uri, "CSV", exc) from exc
+
+    def _csv_read_options(self) -> pacsv.ReadOptions:
+        return pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, encoding=_arrow_encoding(self.csv.encoding))
+
+    def _csv_parse_options(self, uri: str, path: Path) -> pacsv.ParseOptions:
+        delimiter: str | None = self.csv.delimiter
+        if delimiter is None:
+            try:
+                delimiter = detect_delimiter(_sample_text(path, self.csv.encoding))
+            except (OSError, EOFError) as exc:
+                raise _corrupt(uri, "CSV", exc) from exc
+        return pacsv.ParseOptions(delimiter=delimiter)
 
     # --- units and shards ----------------------------------------------------------------
     def units(self, shard: tuple[int, int] | None = None) -> list[Unit]:
@@ -154,7 +272,7 @@ class TableSource:
         if kind == "parquet":
             meta = _open_parquet(uri, path).metadata
             return [Unit(uri, kind, rg, meta.row_group(rg).num_rows) for rg in range(meta.num_row_groups)]
-        n = len(_open_npy(uri, path))
+        n = NpyFile(uri, path).rows
         step = self.chunk_rows
         return [Unit(uri, kind, start, min(step, n - start)) for start in range(0, n, step)]
 
@@ -197,39 +315,78 @@ class TableSource:
             raise _corrupt(uri, "Parquet", exc) from exc
 
     def _npy_chunks(self, uri: str, units: list[Unit], wanted: set[str] | None) -> Iterator[Chunk]:
-        arr = _open_npy(uri, self.storage.local_path(uri))
+        npy = NpyFile(uri, self.storage.local_path(uri))
+        names = tuple(npy.names)
         for u in units:
             stop = u.index + (u.rows or 0)
             try:
-                cols = _npy_columns(arr, u.index, stop, wanted)
+                cols = npy.read(u.index, stop, wanted)
             except (ValueError, OSError) as exc:
                 raise _corrupt(uri, "NPY", exc) from exc
-            yield Chunk(cols, stop - u.index, uri, tuple(npy_column_names(arr)))
+            yield Chunk(cols, stop - u.index, uri, names)
+
+    def _csv_reader(self, path: Path, parse: pacsv.ParseOptions, read: list[str], kind: pa.DataType) -> Any:
+        return pacsv.open_csv(
+            path,
+            read_options=self._csv_read_options(),
+            parse_options=parse,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(read, kind),
+                null_values=CSV_NULLS,
+                strings_can_be_null=True,
+                include_columns=read,
+            ),
+        )
 
     def _csv_chunks(self, uri: str, wanted: set[str] | None) -> Iterator[Chunk]:
         path = self.storage.local_path(uri)
+        encoding = self.csv.encoding
+        parse = self._csv_parse_options(uri, path)
+        read: list[str] = []
         try:
-            # Every column is read as text and converted per feature: CSV type inference
-            # from the first block breaks on later blocks, and a stray token must not
-            # abort the file.
-            head = pacsv.open_csv(path)
+            head = pacsv.open_csv(path, read_options=self._csv_read_options(), parse_options=parse)
             names = head.schema.names
-            types = {n: pa.string() for n in names}
-            reader = pacsv.open_csv(
-                path,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=types,
-                    null_values=CSV_NULLS,
-                    strings_can_be_null=True,
-                    include_columns=[n for n in names if wanted is None or n in wanted],
-                ),
-            )
-            for batch in reader:
+            # Only the columns the job reads are decoded (an undecodable byte elsewhere is never
+            # seen). Every read column is text, converted per feature: CSV type inference from the
+            # first block breaks on later blocks, and a stray token must not abort the file.
+            read = [n for n in names if wanted is None or n in wanted]
+            for batch in self._csv_reader(path, parse, read, pa.string()):
                 cols: dict[str, ColumnData] = {n: batch.column(i) for i, n in enumerate(batch.schema.names)}
                 yield Chunk(cols, batch.num_rows, uri, tuple(names))
+        except BadInputError:
+            raise
+        except pa.ArrowInvalid as exc:
+            if "utf8" in str(exc).lower().replace("-", ""):
+                raise self._undecodable(uri, path, parse, read, encoding) from None
+            raise _corrupt(uri, "CSV", exc) from exc
+        except UnicodeDecodeError as exc:
+            raise BadInputError(
+                f"{uri}: bytes that are not valid {encoding} text at byte {exc.start} of a block ({exc.reason})"
+            ) from exc
         except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
             raise _corrupt(uri, "CSV", exc) from exc
+
+    def _undecodable(
+        self, uri: str, path: Path, parse: pacsv.ParseOptions, read: list[str], encoding: str
+    ) -> BadInputError:
+        """Locate the first undecodable value (the slow path, taken only once the read failed)."""
+        hint = "(set csv.encoding, e.g. latin-1, if the file is not UTF-8)"
+        row = 0
+        try:
+            for batch in self._csv_reader(path, parse, read, pa.binary()):
+                for i, n in enumerate(batch.schema.names):
+                    raw = batch.column(i)
+                    try:
+                        raw.cast(pa.string())
+                    except pa.ArrowInvalid:
+                        bad = row + _first_bad_row(raw) + 1
+                        return BadInputError(
+                            f"{uri}: row {bad}, column {n!r}: bytes that are not valid {encoding} text {hint}"
+                        )
+                row += batch.num_rows
+        except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
+            return _corrupt(uri, "CSV", exc)
+        return BadInputError(f"{uri}: bytes that are not valid {encoding} text in a column the job reads {hint}")
 
 
 def prefetch(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:

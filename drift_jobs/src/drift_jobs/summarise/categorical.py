@@ -43,6 +43,8 @@ class CategoricalSummary:
     n_absent: int = 0
     n_mismatch: int = 0
     unseen_examples: dict[str, int] = field(default_factory=dict)
+    # Lower bound of the distinct unseen values: the most in one chunk (mergeable by max).
+    unseen_distinct: int = 0
 
     def __post_init__(self) -> None:
         if self.counts.size == 0:
@@ -93,6 +95,7 @@ class CategoricalSummary:
         if not_found - n_other:
             unseen = rest.filter(pc.invert(in_other))
             vc = pc.value_counts(unseen)
+            self.unseen_distinct = max(self.unseen_distinct, len(vc))
             for name, count in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
                 self.unseen_examples[str(name)] = self.unseen_examples.get(str(name), 0) + int(count)
             self._trim_examples()
@@ -109,18 +112,22 @@ class CategoricalSummary:
         self.n_missing += other.n_missing
         self.n_absent += other.n_absent
         self.n_mismatch += other.n_mismatch
+        self.unseen_distinct = max(self.unseen_distinct, other.unseen_distinct)
         for name, count in other.unseen_examples.items():
             self.unseen_examples[name] = self.unseen_examples.get(name, 0) + count
         self._trim_examples()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "counts": self.counts.tolist(),
             "n_missing": self.n_missing,
             "n_absent": self.n_absent,
             "n_mismatch": self.n_mismatch,
             "unseen_examples": dict(sorted(self.unseen_examples.items())),
         }
+        if self.unseen_distinct:  # absent when 0, so reference profiles (and their ids) are unchanged
+            out["unseen_distinct"] = self.unseen_distinct
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CategoricalSummary:
@@ -132,4 +139,5 @@ class CategoricalSummary:
             n_absent=int(d["n_absent"]),
             n_mismatch=int(d["n_mismatch"]),
             unseen_examples={str(k): int(v) for k, v in d.get("unseen_examples", {}).items()},
+            unseen_distinct=int(d.get("unseen_distinct", 0)),
         )

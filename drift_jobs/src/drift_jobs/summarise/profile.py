@@ -83,6 +83,8 @@ class Profile:
     latency: LatencyStats | None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     profile_id: str = ""
+    # Every column of the reference (schema findings: a window column outside it is new).
+    columns: list[str] = field(default_factory=list)
 
     def spec(self, name: str) -> FeatureSpec:
         return next(f for f in self.roles.features if f.name == name)
@@ -128,6 +130,8 @@ class Profile:
             "performance": None if self.performance is None else performance_to_dict(self.performance),
             "latency": None if self.latency is None else self.latency.to_dict(),
         }
+        if self.columns:  # absent in profiles built before it was recorded
+            body["columns"] = self.columns
         body["profile_id"] = content_id(body)
         body["created_at"] = self.created_at
         return body
@@ -178,6 +182,7 @@ class Profile:
             latency=None if d.get("latency") is None else LatencyStats.from_dict(d["latency"]),
             created_at=str(d.get("created_at", "")),
             profile_id=str(d["profile_id"]),
+            columns=[str(c) for c in d.get("columns", [])],
         )
 
 
@@ -236,7 +241,7 @@ def build_profile(
     storage: Storage,
     on_chunk: Callable[[Chunk], None] | None = None,
 ) -> Profile:
-    source = TableSource(reference, storage, cfg.chunk_rows)
+    source = TableSource(reference, storage, cfg.chunk_rows, csv=cfg.csv)
     roles = resolve_roles(cfg, source.schema(), reference)
     units = source.units()
     numeric = [f.name for f in roles.features if f.kind == "numeric"]
@@ -257,8 +262,10 @@ def build_profile(
     counters = {n: _CategoryCounter() for n in categorical}
     classes = _CategoryCounter()
     rows = 0
+    columns: dict[str, None] = {}
     for chunk in chunks():
         rows += chunk.num_rows if chunk.new_rows else 0
+        columns.update(dict.fromkeys(chunk.available))
         for name in numeric:
             col = chunk.columns.get(name)
             if col is not None:
@@ -343,6 +350,7 @@ def build_profile(
         categorical=cat_profiles,
         performance=performance,
         latency=latency,
+        columns=list(columns),
     )
     profile.profile_id = profile.to_dict()["profile_id"]
     return profile
