@@ -15,7 +15,7 @@ from drift_jobs.config import JobConfig
 from drift_jobs.contract import EXIT_DEPENDENCY
 from drift_jobs.errors import BadInputError, DependencyUnavailableError
 from drift_jobs.evaluate.evaluator import evaluate
-from drift_jobs.evaluate.history import append_run, history_uri, load_history
+from drift_jobs.evaluate.history import history_uri, load_history, record_run
 from drift_jobs.export.prometheus import build_registry, metrics_text, push
 from drift_jobs.export.report_html import render_html
 from drift_jobs.logs import Progress
@@ -266,8 +266,7 @@ def finish(
             failures.append(str(exc))
     if hist_uri:
         try:
-            doc = append_run(history, _clean(report))
-            storage.write_bytes(hist_uri, json.dumps(doc, separators=(",", ":")).encode())
+            record_run(storage, hist_uri, _clean(report))
         except DependencyUnavailableError as exc:
             failures.append(str(exc))
     s = report["summary"]

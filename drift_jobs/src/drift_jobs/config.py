@@ -13,7 +13,7 @@ from typing import Any
 
 from drift_jobs import contract
 from drift_jobs.errors import BadInputError
-from drift_jobs.retry import RetryPolicy
+from drift_jobs.retry import DEFAULT_TOTAL_SECONDS, RetryPolicy
 
 TASKS = ("classification", "regression")
 
@@ -254,7 +254,7 @@ def parse_config(raw: Mapping[str, Any]) -> JobConfig:
     binning = _obj(raw, "binning", "")
     _check_keys(binning, {"fine_bins", "coarse_bins", "category_cap", "exact_max"}, "binning")
     retry = _obj(raw, "retry", "")
-    _check_keys(retry, {"attempts", "backoff_seconds"}, "retry")
+    _check_keys(retry, {"attempts", "backoff_seconds", "total_seconds"}, "retry")
     pushgateway = _str(raw, "pushgateway", "")
     if pushgateway is not None and not pushgateway.startswith(("http://", "https://")):
         raise _err("pushgateway", pushgateway, "an http:// or https:// URL or null")
@@ -299,6 +299,7 @@ def parse_config(raw: Mapping[str, Any]) -> JobConfig:
         retry=RetryPolicy(
             attempts=_int(retry, "attempts", "retry.", 4, 1, 20),
             backoff_seconds=_number(retry.get("backoff_seconds", 0.5), "retry.backoff_seconds", 0, 60),
+            total_seconds=_number(retry.get("total_seconds", DEFAULT_TOTAL_SECONDS), "retry.total_seconds", 1, 3600),
         ),
         raw=dict(raw),
     )

@@ -11,7 +11,6 @@ import queue
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -65,16 +64,17 @@ def _corrupt(uri: str, kind: str, exc: BaseException) -> BadInputError:
     return BadInputError(f"{uri}: corrupt or truncated {kind} file ({_first_line(exc)})")
 
 
-def _open_parquet(uri: str, path: Path) -> pq.ParquetFile:
+def _open_parquet(uri: str, path: Any) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path, memory_map=False, pre_buffer=False)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise _corrupt(uri, "Parquet", exc) from exc
 
 
-def _open_npy(uri: str, path: Path) -> np.ndarray:
+def _open_npy(uri: str, path: Any) -> np.ndarray:
     try:
-        arr = np.load(path, mmap_mode="r", allow_pickle=False)
+        # An S3 object (a file, not a path) cannot be memory-mapped: np.load reads it whole.
+        arr = np.load(path, mmap_mode="r" if isinstance(path, str) else None, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise _corrupt(uri, "NPY", exc) from exc
     if not isinstance(arr, np.ndarray) or arr.ndim not in (1, 2) or arr.dtype.hasobject:
@@ -121,16 +121,16 @@ class TableSource:
         """Arrow schema of the first file (CSV types inferred from its first block)."""
         uri = self.files[0]
         kind = file_kind(uri)
-        path = self.storage.local_path(uri)
         if kind == "parquet":
-            return _open_parquet(uri, path).schema_arrow
+            return _open_parquet(uri, self.storage.input_file(uri)).schema_arrow
         if kind == "npy":
-            arr = _open_npy(uri, path)
+            arr = _open_npy(uri, self.storage.input_file(uri))
             cols = _npy_columns(arr, 0, 1, None)
             return pa.schema([(n, pa.from_numpy_dtype(np.asarray(c).dtype)) for n, c in cols.items()])
         try:
             reader = pacsv.open_csv(
-                path, convert_options=pacsv.ConvertOptions(null_values=CSV_NULLS, strings_can_be_null=True)
+                self.storage.input_stream(uri),
+                convert_options=pacsv.ConvertOptions(null_values=CSV_NULLS, strings_can_be_null=True),
             )
             return reader.schema
         except (pa.ArrowException, OSError) as exc:
@@ -150,7 +150,7 @@ class TableSource:
         kind = file_kind(uri)
         if kind == "csv":
             return [Unit(uri, kind, 0, None)]
-        path = self.storage.local_path(uri)
+        path = self.storage.input_file(uri)
         if kind == "parquet":
             meta = _open_parquet(uri, path).metadata
             return [Unit(uri, kind, rg, meta.row_group(rg).num_rows) for rg in range(meta.num_row_groups)]
@@ -180,7 +180,7 @@ class TableSource:
     ) -> Iterator[Chunk]:
         # One row group at a time, split into column groups when wide: iter_batches reads
         # ahead several row groups and triples peak memory for no speed gain here.
-        pf = _open_parquet(uri, self.storage.local_path(uri))
+        pf = _open_parquet(uri, self.storage.input_file(uri))
         names = pf.schema_arrow.names
         first = [n for n in together if n in names and (wanted is None or n in wanted)]
         columns = first + [n for n in names if (wanted is None or n in wanted) and n not in first]
@@ -197,7 +197,7 @@ class TableSource:
             raise _corrupt(uri, "Parquet", exc) from exc
 
     def _npy_chunks(self, uri: str, units: list[Unit], wanted: set[str] | None) -> Iterator[Chunk]:
-        arr = _open_npy(uri, self.storage.local_path(uri))
+        arr = _open_npy(uri, self.storage.input_file(uri))
         for u in units:
             stop = u.index + (u.rows or 0)
             try:
@@ -207,16 +207,15 @@ class TableSource:
             yield Chunk(cols, stop - u.index, uri, tuple(npy_column_names(arr)))
 
     def _csv_chunks(self, uri: str, wanted: set[str] | None) -> Iterator[Chunk]:
-        path = self.storage.local_path(uri)
         try:
             # Every column is read as text and converted per feature: CSV type inference
             # from the first block breaks on later blocks, and a stray token must not
             # abort the file.
-            head = pacsv.open_csv(path)
+            head = pacsv.open_csv(self.storage.input_stream(uri))
             names = head.schema.names
             types = {n: pa.string() for n in names}
             reader = pacsv.open_csv(
-                path,
+                self.storage.input_stream(uri),
                 read_options=pacsv.ReadOptions(block_size=1 << 22),
                 convert_options=pacsv.ConvertOptions(
                     column_types=types,
