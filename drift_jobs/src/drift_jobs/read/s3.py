@@ -38,8 +38,10 @@ REGION_ENVS = ("AWS_REGION", "AWS_DEFAULT_REGION")
 CA_BUNDLE_ENV = "AWS_CA_BUNDLE"
 # Connecting is quick or it is not happening: never spend more than this of an attempt on it.
 MAX_CONNECT_SECONDS = 5.0
-# curl's low-speed limit, which the AWS SDK uses for pyarrow's request timeout, counts whole seconds.
-MIN_ATTEMPT_SECONDS = 1.0
+# botocore's standard retry mode never sleeps longer than this between attempts.
+MAX_BACKOFF_SECONDS = 20
+# The shortest useful attempt: a connect and a one-second read timeout (curl checks its limit once a second).
+MIN_ATTEMPT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,19 @@ class Timeouts:
 
 
 def backoff_allowance(attempts: int) -> float:
-    """The most botocore's standard mode sleeps between `attempts` tries (jittered 2^n s: 1, 2, 4, ...)."""
-    return float(2 ** max(0, attempts - 1) - 1)
+    """The most botocore's standard mode sleeps between `attempts` tries (jittered 2^n s, each at most 20 s)."""
+    return float(sum(min(2**n, MAX_BACKOFF_SECONDS) for n in range(max(0, attempts - 1))))
 
 
 def timeouts(policy: RetryPolicy) -> Timeouts:
+    """Fewer attempts when the budget cannot hold them all at their shortest, then the budget shared out."""
     attempts = max(1, policy.attempts)
-    allowance = min(backoff_allowance(attempts), policy.total_seconds / 2)
-    per_attempt = max(2 * MIN_ATTEMPT_SECONDS, (policy.total_seconds - allowance) / attempts)
+    while attempts > 1 and backoff_allowance(attempts) + attempts * MIN_ATTEMPT_SECONDS > policy.total_seconds:
+        attempts -= 1
+    per_attempt = max(MIN_ATTEMPT_SECONDS, (policy.total_seconds - backoff_allowance(attempts)) / attempts)
     connect = min(MAX_CONNECT_SECONDS, per_attempt / 4)
-    read = max(MIN_ATTEMPT_SECONDS, math.floor(per_attempt - connect))
+    # Whole seconds: curl's low-speed limit, which the AWS SDK uses for pyarrow's request timeout, counts them.
+    read = max(1.0, float(math.floor(per_attempt - connect)))
     return Timeouts(attempts=attempts, connect_seconds=connect, read_seconds=read)
 
 
