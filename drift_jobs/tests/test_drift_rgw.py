@@ -8,12 +8,15 @@ with the single run. No moto: RGW has every behaviour these tests need (the moto
 from __future__ import annotations
 
 import json
+import multiprocessing
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from drift_jobs.read.storage import Storage
 from drift_testkit import SHIFTED, CliResult, shifted_table, write_parquet
 
 from infra.components.storage.contract import bucket_name
@@ -39,9 +42,12 @@ def rgw(ceph_rgw: CephCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
 
 
 def test_profile_run_shards_and_merge_on_rgw(
-    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
+    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s3, datasets, logs, reports = rgw["client"], rgw["datasets"], rgw["inference-logs"], rgw["drift-reports"]
+    scratch = tmp_path / "scratch"  # the process's temp directory: S3 objects are read in place, never copied
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     write_parquet(shifted_table(12_000, 1, False), tmp_path / "ref.parquet", 4_000)
     write_parquet(shifted_table(9_000, 2, True), tmp_path / "cur.parquet", 1_500)
     s3.upload_file(str(tmp_path / "ref.parquet"), datasets, "fraud/v3/reference/part-0.parquet")
@@ -90,6 +96,9 @@ def test_profile_run_shards_and_merge_on_rgw(
     assert res.code == 0, res.stderr
     single, sharded = json.loads((out / "drift_report.json").read_text()), res.report(merged)
     assert [f["psi"] for f in single["features"]] == [f["psi"] for f in sharded["features"]]
+    assert list(scratch.iterdir()) == []
+    history = json.loads(s3.get_object(Bucket=reports, Key="fraud/history/fraud.drift-history.json")["Body"].read())
+    assert [r["rows"] for r in history["runs"]] == [9_000, 9_000]  # the single run, then the merged one
 
 
 def test_a_missing_object_on_rgw_is_bad_input(
@@ -149,3 +158,28 @@ def test_the_drift_job_runs_on_its_least_privilege_grants(
     # The same user is refused another model's data.
     res = cli("run", *common, "--current", f"s3://{names['inference-logs']}/churn/", "--out", str(tmp_path / "o"))
     assert res.code == 3 and "churn" in res.stderr and "AccessDenied" in res.stderr
+
+
+RUNS, UPDATES_PER_RUN = 4, 8
+
+
+def _update_many(uri: str, tag: str) -> None:
+    storage = Storage()
+    for i in range(UPDATES_PER_RUN):
+        storage.update(uri, lambda old, i=i: (old or b"") + f"{tag}-{i}\n".encode())
+
+
+def test_concurrent_history_writers_on_rgw_lose_nothing(rgw: dict[str, Any]) -> None:
+    """Conditional PUTs (If-None-Match: * first, then If-Match the ETag read; RGW Pacific honours both, If-Match
+    only with the bare ETag) make four processes' read-modify-writes of one object lose no update."""
+    uri = f"s3://{rgw['drift-reports']}/fraud/history/fraud.drift-history.json"
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_update_many, args=(uri, f"p{j}")) for j in range(RUNS)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0] * RUNS
+    body = rgw["client"].get_object(Bucket=rgw["drift-reports"], Key="fraud/history/fraud.drift-history.json")
+    lines = body["Body"].read().decode().splitlines()
+    assert sorted(lines) == sorted(f"p{j}-{i}" for j in range(RUNS) for i in range(UPDATES_PER_RUN))
