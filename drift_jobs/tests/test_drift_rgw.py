@@ -101,6 +101,33 @@ def test_profile_run_shards_and_merge_on_rgw(
     assert [r["rows"] for r in history["runs"]] == [9_000, 9_000]  # the single run, then the merged one
 
 
+def test_csv_gz_and_npy_windows_are_streamed_from_rgw(
+    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
+) -> None:
+    """CSV (gzip undone while streaming) and NPY windows read from the object store in place."""
+    import gzip  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    s3, logs = rgw["client"], rgw["inference-logs"]
+    cur = shifted_table(3_000, 2, True, 6)
+    pacsv.write_csv(cur, tmp_path / "cur.csv")
+    s3.put_object(Bucket=logs, Key="fraud/csv/part-0.csv.gz", Body=gzip.compress((tmp_path / "cur.csv").read_bytes()))
+    matrix = np.column_stack([cur.column(n).to_numpy() for n in cur.column_names])
+    np.save(tmp_path / "cur.npy", matrix)
+    s3.upload_file(str(tmp_path / "cur.npy"), logs, "fraud/npy/part-0.npy")
+    for kind, names in (("csv", cur.column_names), ("npy", [f"col_{j}" for j in range(6)])):
+        ref_table = shifted_table(4_000, 1, False, 6).rename_columns(names)
+        ref = write_parquet(ref_table, tmp_path / f"ref-{kind}.parquet")
+        out = tmp_path / kind
+        res = cli("run", "--reference", str(ref), "--current", f"s3://{logs}/fraud/{kind}/", "--out", str(out))
+        assert res.code == 0, res.stderr
+        report = res.report(out)
+        assert report["window"]["rows"] == 3_000
+        assert set(report["summary"]["drifted_features"]) == set(names[:5])
+
+
 def test_a_missing_object_on_rgw_is_bad_input(
     cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
 ) -> None:
