@@ -75,6 +75,11 @@ def test_profile_run_shards_and_merge_on_rgw(
         return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
 
     assert "fraud/v3/reference/_drift_profile.json" in keys(datasets)
+    # The profile's source fingerprint rests on each object's size and ETag (one HEAD through pyarrow).
+    head = s3.head_object(Bucket=datasets, Key="fraud/v3/reference/part-0.parquet")
+    with Storage() as storage:
+        stat = storage.stat(f"s3://{datasets}/fraud/v3/reference/part-0.parquet")
+    assert stat == {"size": head["ContentLength"], "etag": head["ETag"]}
     assert {
         "fraud/runs/single/drift_report.json",
         "fraud/latest/drift_report.html",

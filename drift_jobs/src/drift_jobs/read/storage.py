@@ -231,16 +231,14 @@ class Storage:
                 return None
             st = path.stat()
             return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
-        from pyarrow import fs as pafs  # noqa: PLC0415
-
         try:
-            with self._arrow(uri, "stat"):
-                info = self.fs.get_file_info(_arrow_path(uri))
-        except FileNotFoundError:
+            # One HEAD request; an input file's metadata carries the ETag (a FileInfo only the mtime).
+            with self._arrow(uri, "stat"), self.fs.open_input_file(_arrow_path(uri)) as f:
+                size, meta = f.size(), f.metadata()
+        except (FileNotFoundError, IsADirectoryError):
             return None
-        if info.type != pafs.FileType.File:
-            return None
-        return {"size": int(info.size), "mtime_ns": int(info.mtime_ns or 0)}
+        etag = meta.get("ETag", meta.get(b"ETag", b""))
+        return {"size": int(size), "etag": etag.decode() if isinstance(etag, bytes) else str(etag)}
 
     def fingerprint(self, files: list[str]) -> str:
         digest = hashlib.sha256()
