@@ -126,8 +126,11 @@ def arrow_filesystem(policy: RetryPolicy) -> Any:
         options["endpoint_override"] = parts.netloc + parts.path.rstrip("/")
         options["scheme"] = parts.scheme or "https"
     # pyarrow addresses buckets path-style unless told otherwise: right for Ceph RGW and MinIO, which rarely have
-    # wildcard DNS, and AWS still serves it.
-    options["region"] = region() or "us-east-1"
+    # wildcard DNS, and AWS still serves it. Without AWS_REGION, a custom endpoint gets us-east-1 (RGW's default
+    # zonegroup) and AWS the SDK's own resolution.
+    name = region() or ("us-east-1" if endpoint else None)
+    if name:
+        options["region"] = name
     ca_bundle = os.environ.get(CA_BUNDLE_ENV)
     if ca_bundle:
         options["tls_ca_file_path"] = ca_bundle
