@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from drift_jobs.errors import DependencyUnavailableError
 from drift_jobs.evaluate.history import load_history, record_run
 from drift_jobs.read.s3 import timeouts
 from drift_jobs.read.storage import Storage
@@ -156,3 +157,49 @@ def test_four_concurrent_runs_sharing_a_history_keep_every_entry(cli, tmp_path: 
     assert done.returncode == 0, done.stderr
     doc = json.loads(next(history.glob("*.drift-history.json")).read_text())
     assert len(doc["runs"]) == RUNS
+
+
+@pytest.fixture
+def closing_endpoint() -> Iterator[tuple[str, list[int]]]:
+    """An S3 endpoint that accepts each connection and closes it at once; counts the connections."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    count = [0]
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            count[0] += 1
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}", count
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("client", ["pyarrow", "boto3"])
+def test_one_retry_layer_makes_exactly_the_configured_attempts(
+    client: str, closing_endpoint: tuple[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, connections = closing_endpoint
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    storage = Storage(retry=RetryPolicy(attempts=3, total_seconds=30))
+    with pytest.raises(DependencyUnavailableError, match="storage unavailable after 3 attempts"):
+        if client == "pyarrow":
+            storage.stat("s3://bucket/key")
+        else:
+            storage.update("s3://bucket/key", lambda old: b"")
+    assert connections[0] == 3

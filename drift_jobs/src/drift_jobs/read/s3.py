@@ -148,7 +148,8 @@ def boto3_client(policy: RetryPolicy) -> Any:
     # Ceph RGW and MinIO rarely have wildcard DNS for virtual-host addressing.
     s3_options = {"addressing_style": "path"} if endpoint else {}
     config = Config(
-        retries={"max_attempts": t.attempts, "mode": "standard"},
+        # total_max_attempts counts the first request too (max_attempts would count only the retries).
+        retries={"total_max_attempts": t.attempts, "mode": "standard"},
         connect_timeout=t.connect_seconds,
         read_timeout=t.read_seconds,
         s3=s3_options,
