@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyarrow as pa
@@ -203,3 +204,45 @@ def test_one_retry_layer_makes_exactly_the_configured_attempts(
         else:
             storage.update("s3://bucket/key", lambda old: b"")
     assert connections[0] == 3
+
+
+@pytest.fixture
+def dropping_endpoint() -> Iterator[str]:
+    """An S3 endpoint that answers HEAD for any object (a 4 KiB Parquet file) and drops every GET."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "4096")
+            self.send_header("ETag", '"0123"')
+            self.send_header("Last-Modified", "Wed, 02 Dec 2026 00:00:00 GMT")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_read_that_fails_midway_on_s3_exits_3_not_2(
+    cli, dropping_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", dropping_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    ref = write_parquet(pa.table({"x": [float(i) for i in range(500)]}), tmp_path / "ref.parquet")
+    window = "s3://bucket/window/part-0.parquet"
+    res = cli("run", "--reference", str(ref), "--current", window, "--out", str(tmp_path / "out"), "--retries", "2")
+    assert res.code == 3, res.stderr
+    assert window in res.stderr and "storage unavailable" in res.stderr and "corrupt" not in res.stderr

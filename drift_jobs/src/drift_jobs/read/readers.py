@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from drift_jobs.errors import BadInputError
+from drift_jobs.errors import BadInputError, DriftJobError
 from drift_jobs.read.columns import ColumnData
-from drift_jobs.read.storage import Storage
+from drift_jobs.read.storage import Storage, storage_failure
 
 CSV_NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 # Decoded bytes per Parquet read: a row group wider than this is read in column groups.
@@ -60,7 +60,11 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _corrupt(uri: str, kind: str, exc: BaseException) -> BadInputError:
+def _corrupt(uri: str, kind: str, exc: BaseException) -> DriftJobError:
+    # An S3 read that failed after the client's retries is the store's fault (exit 3), not the file's.
+    unavailable = storage_failure(uri, exc)
+    if unavailable is not None:
+        return unavailable
     return BadInputError(f"{uri}: corrupt or truncated {kind} file ({_first_line(exc)})")
 
 

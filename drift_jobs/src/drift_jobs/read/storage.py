@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 DATA_SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz", ".npy")
 # A conditional write that lost to another writer reads again and retries, this many times in all.
 UPDATE_ATTEMPTS = 16
+_AWS_ERROR = "AWS Error"  # how pyarrow's S3 errors name their cause
 _DENIED_MARKERS = ("ACCESS_DENIED", "AccessDenied", "response code: 403")
 _ABSENT_MARKERS = ("NO_SUCH_KEY", "NoSuchKey", "NO_SUCH_BUCKET", "NoSuchBucket", "RESOURCE_NOT_FOUND")
 
@@ -88,6 +89,14 @@ def _s3_client(policy: RetryPolicy | None = None) -> Any:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def storage_failure(uri: str, exc: BaseException) -> DependencyUnavailableError | None:
+    """For readers: an error raised while reading an S3 object in place (a ranged GET that failed after the
+    client's retries) is the object store's (exit 3), not a corrupt file's (exit 2). None for anything else."""
+    if is_s3(uri) and isinstance(exc, OSError) and _AWS_ERROR in str(exc):
+        return DependencyUnavailableError(f"{uri}: read: storage unavailable: {_first_line(exc)}")
+    return None
 
 
 def _arrow_path(uri: str) -> str:
