@@ -124,7 +124,7 @@ def test_record_run_appends_to_the_history_as_it_is_at_write_time(tmp_path: Path
     assert [r["run_at"] for r in runs] == ["first", "2026-12-02T00:00:00Z"]
 
 
-_FOUR_RUNS = """
+FOUR_RUNS = """
 import os, sys
 from drift_jobs.cli import main
 
@@ -148,7 +148,7 @@ def test_four_concurrent_runs_sharing_a_history_keep_every_entry(cli, tmp_path: 
     assert cli("profile", "--reference", str(ref)).code == 0  # built once: the runs race on the history only
     args = ["--reference", str(ref), "--current", str(cur), "--history", str(history), "--adaptive", "--no-push"]
     done = subprocess.run(
-        [sys.executable, "-c", _FOUR_RUNS, *args],
+        [sys.executable, "-c", FOUR_RUNS, *args],
         env={**os.environ, "RUNS": str(RUNS), "OUT": str(tmp_path)},
         capture_output=True,
         text=True,
