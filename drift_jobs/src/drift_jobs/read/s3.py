@@ -24,7 +24,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from drift_jobs.errors import BadInputError
 from drift_jobs.retry import RetryPolicy
@@ -122,6 +121,8 @@ def arrow_filesystem(policy: RetryPolicy) -> Any:
         options["secret_key"] = keys["aws_secret_access_key"]
     endpoint = custom_endpoint()
     if endpoint:
+        from urllib.parse import urlsplit  # noqa: PLC0415 - S3 runs only
+
         parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
         options["endpoint_override"] = parts.netloc + parts.path.rstrip("/")
         options["scheme"] = parts.scheme or "https"

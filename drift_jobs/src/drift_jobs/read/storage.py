@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import logging
 import os
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -323,6 +322,8 @@ class Storage:
         return self._update_s3(uri, change, content_type)
 
     def _update_s3(self, uri: str, change: Callable[[bytes | None], bytes], content_type: str) -> bytes:
+        import random  # noqa: PLC0415 - S3 updates only
+
         bucket, key = split_s3(uri)
         quoted = True  # the ETag as read; Ceph RGW (Pacific) matches If-Match only without its quotes
         for attempt in range(UPDATE_ATTEMPTS):
