@@ -226,6 +226,7 @@ def dropping_endpoint() -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True  # do not wait at close for the client's idle keep-alive connections
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
