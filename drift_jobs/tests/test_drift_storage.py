@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from drift_jobs.errors import DependencyUnavailableError
+from drift_jobs.config import parse_config
+from drift_jobs.errors import BadInputError, DependencyUnavailableError
 from drift_jobs.evaluate.history import load_history, record_run
 from drift_jobs.read.s3 import timeouts
 from drift_jobs.read.storage import Storage
@@ -247,3 +248,10 @@ def test_a_read_that_fails_midway_on_s3_exits_3_not_2(
     res = cli("run", "--reference", str(ref), "--current", window, "--out", str(tmp_path / "out"), "--retries", "2")
     assert res.code == 3, res.stderr
     assert window in res.stderr and "storage unavailable" in res.stderr and "corrupt" not in res.stderr
+
+
+def test_the_budget_is_the_config_key_retry_total_seconds() -> None:
+    assert parse_config({}).retry.total_seconds == DEFAULT_TOTAL_SECONDS
+    assert parse_config({"retry": {"total_seconds": 5}}).retry.total_seconds == 5
+    with pytest.raises(BadInputError, match=r"retry\.total_seconds"):
+        parse_config({"retry": {"total_seconds": 0}})
