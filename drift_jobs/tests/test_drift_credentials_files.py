@@ -7,7 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from drift_jobs.errors import BadInputError
+from drift_jobs.read.s3 import arrow_filesystem
 from drift_jobs.read.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV, _s3_client, file_credentials
+from drift_jobs.retry import RetryPolicy
 from drift_testkit import write_parquet
 
 from tests.support.s3_capture import mount_key_files, s3_capture
@@ -23,6 +25,17 @@ def test_the_client_signs_with_the_key_from_the_file(key_files: Path, monkeypatc
     with s3_capture() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL_S3", endpoint.url)
         _s3_client().list_buckets()
+    assert endpoint.access_keys() == ["FILEACCESSKEY"]
+
+
+def test_the_arrow_filesystem_signs_with_the_key_from_the_file(
+    key_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyarrow import fs as pafs  # noqa: PLC0415
+
+    with s3_capture() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", endpoint.url)
+        arrow_filesystem(RetryPolicy(total_seconds=5)).get_file_info(pafs.FileSelector(""))  # ListBuckets
     assert endpoint.access_keys() == ["FILEACCESSKEY"]
 
 

@@ -8,13 +8,20 @@ with the single run. No moto: RGW has every behaviour these tests need (the moto
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from drift_jobs.read.storage import Storage
 from drift_testkit import SHIFTED, CliResult, shifted_table, write_parquet
+from test_drift_storage import FOUR_RUNS
 
 from infra.components.storage.contract import bucket_name
 from tests.support.ceph import CephCluster
@@ -39,9 +46,12 @@ def rgw(ceph_rgw: CephCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
 
 
 def test_profile_run_shards_and_merge_on_rgw(
-    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
+    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     s3, datasets, logs, reports = rgw["client"], rgw["datasets"], rgw["inference-logs"], rgw["drift-reports"]
+    scratch = tmp_path / "scratch"  # the process's temp directory: S3 objects are read in place, never copied
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     write_parquet(shifted_table(12_000, 1, False), tmp_path / "ref.parquet", 4_000)
     write_parquet(shifted_table(9_000, 2, True), tmp_path / "cur.parquet", 1_500)
     s3.upload_file(str(tmp_path / "ref.parquet"), datasets, "fraud/v3/reference/part-0.parquet")
@@ -69,6 +79,11 @@ def test_profile_run_shards_and_merge_on_rgw(
         return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
 
     assert "fraud/v3/reference/_drift_profile.json" in keys(datasets)
+    # The profile's source fingerprint rests on each object's size and ETag (one HEAD through pyarrow).
+    head = s3.head_object(Bucket=datasets, Key="fraud/v3/reference/part-0.parquet")
+    with Storage() as storage:
+        stat = storage.stat(f"s3://{datasets}/fraud/v3/reference/part-0.parquet")
+    assert stat == {"size": head["ContentLength"], "etag": head["ETag"]}
     assert {
         "fraud/runs/single/drift_report.json",
         "fraud/latest/drift_report.html",
@@ -90,6 +105,36 @@ def test_profile_run_shards_and_merge_on_rgw(
     assert res.code == 0, res.stderr
     single, sharded = json.loads((out / "drift_report.json").read_text()), res.report(merged)
     assert [f["psi"] for f in single["features"]] == [f["psi"] for f in sharded["features"]]
+    assert list(scratch.iterdir()) == []
+    history = json.loads(s3.get_object(Bucket=reports, Key="fraud/history/fraud.drift-history.json")["Body"].read())
+    assert [r["rows"] for r in history["runs"]] == [9_000, 9_000]  # the single run, then the merged one
+
+
+def test_csv_gz_and_npy_windows_are_streamed_from_rgw(
+    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
+) -> None:
+    """CSV (gzip undone while streaming) and NPY windows read from the object store in place."""
+    import gzip  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+
+    s3, logs = rgw["client"], rgw["inference-logs"]
+    cur = shifted_table(3_000, 2, True, 6)
+    pacsv.write_csv(cur, tmp_path / "cur.csv")
+    s3.put_object(Bucket=logs, Key="fraud/csv/part-0.csv.gz", Body=gzip.compress((tmp_path / "cur.csv").read_bytes()))
+    matrix = np.column_stack([cur.column(n).to_numpy() for n in cur.column_names])
+    np.save(tmp_path / "cur.npy", matrix)
+    s3.upload_file(str(tmp_path / "cur.npy"), logs, "fraud/npy/part-0.npy")
+    for kind, names in (("csv", cur.column_names), ("npy", [f"col_{j}" for j in range(6)])):
+        ref_table = shifted_table(4_000, 1, False, 6).rename_columns(names)
+        ref = write_parquet(ref_table, tmp_path / f"ref-{kind}.parquet")
+        out = tmp_path / kind
+        res = cli("run", "--reference", str(ref), "--current", f"s3://{logs}/fraud/{kind}/", "--out", str(out))
+        assert res.code == 0, res.stderr
+        report = res.report(out)
+        assert report["window"]["rows"] == 3_000
+        assert set(report["summary"]["drifted_features"]) == set(names[:5])
 
 
 def test_a_missing_object_on_rgw_is_bad_input(
@@ -149,3 +194,49 @@ def test_the_drift_job_runs_on_its_least_privilege_grants(
     # The same user is refused another model's data.
     res = cli("run", *common, "--current", f"s3://{names['inference-logs']}/churn/", "--out", str(tmp_path / "o"))
     assert res.code == 3 and "churn" in res.stderr and "AccessDenied" in res.stderr
+
+
+RUNS, UPDATES_PER_RUN = 4, 8
+
+
+def _update_many(uri: str, tag: str) -> None:
+    storage = Storage()
+    for i in range(UPDATES_PER_RUN):
+        storage.update(uri, lambda old, i=i: (old or b"") + f"{tag}-{i}\n".encode())
+
+
+def test_concurrent_history_writers_on_rgw_lose_nothing(rgw: dict[str, Any]) -> None:
+    """Conditional PUTs (If-None-Match: * first, then If-Match the ETag read; RGW Pacific honours both, If-Match
+    only with the bare ETag) make four processes' read-modify-writes of one object lose no update."""
+    uri = f"s3://{rgw['drift-reports']}/fraud/history/fraud.drift-history.json"
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_update_many, args=(uri, f"p{j}")) for j in range(RUNS)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0] * RUNS
+    body = rgw["client"].get_object(Bucket=rgw["drift-reports"], Key="fraud/history/fraud.drift-history.json")
+    lines = body["Body"].read().decode().splitlines()
+    assert sorted(lines) == sorted(f"p{j}-{i}" for j in range(RUNS) for i in range(UPDATES_PER_RUN))
+
+
+def test_four_concurrent_runs_sharing_a_history_on_rgw_keep_every_entry(
+    cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
+) -> None:
+    ref = write_parquet(shifted_table(4_000, 1, False, 3), tmp_path / "ref.parquet")
+    cur = write_parquet(shifted_table(2_000, 2, True, 3), tmp_path / "cur.parquet")
+    assert cli("profile", "--reference", str(ref)).code == 0  # built once: the runs race on the history only
+    history = f"s3://{rgw['drift-reports']}/fraud/history"
+    args = ["--model", "fraud", "--reference", str(ref), "--current", str(cur), "--history", history]
+    done = subprocess.run(
+        [sys.executable, "-c", FOUR_RUNS, *args, "--adaptive", "--no-push"],
+        env={**os.environ, "RUNS": str(RUNS), "OUT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    body = rgw["client"].get_object(Bucket=rgw["drift-reports"], Key="fraud/history/fraud.drift-history.json")
+    assert len(json.loads(body["Body"].read())["runs"]) == RUNS

@@ -19,7 +19,7 @@ from drift_jobs.errors import (
     reading,
 )
 from drift_jobs.evaluate.evaluator import evaluate
-from drift_jobs.evaluate.history import append_run, history_uri, load_history
+from drift_jobs.evaluate.history import history_uri, load_history, record_run
 from drift_jobs.export.prometheus import build_registry, metrics_text, push
 from drift_jobs.export.report_html import render_html
 from drift_jobs.export.report_json import METRICS_FILE, REPORT_HTML, REPORT_JSON, OutputFolder, report_bytes
@@ -325,8 +325,7 @@ def finish(
         uri = hist_uri
 
         def save_history() -> None:
-            doc = append_run(history, report.to_dict())
-            storage.write_bytes(uri, json.dumps(doc, separators=(",", ":")).encode())
+            record_run(storage, uri, report.to_dict())
 
         _deliver(faults, f"history {uri}: cannot write", save_history)
     s = report.summary

@@ -30,7 +30,7 @@ from pydantic.dataclasses import dataclass
 from drift_jobs import contract
 from drift_jobs.errors import BadInputError
 from drift_jobs.evaluate.metrics import effect_metrics
-from drift_jobs.retry import RetryPolicy
+from drift_jobs.retry import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_SECONDS, DEFAULT_TOTAL_SECONDS, RetryPolicy
 
 TASKS = ("classification", "regression")
 # What a schema finding may be tiered as ("ok": reported, never alerts).
@@ -162,8 +162,10 @@ class Adaptive(BaseModel):
 class RetrySettings(BaseModel):
     model_config = _FROZEN
 
-    attempts: Annotated[int, _integer(1, 20)] = 4
-    backoff_seconds: Annotated[float, _number(0.0, 60.0)] = 0.5
+    attempts: Annotated[int, _integer(1, 20)] = DEFAULT_ATTEMPTS
+    backoff_seconds: Annotated[float, _number(0.0, 60.0)] = DEFAULT_BACKOFF_SECONDS
+    # The whole budget of one operation on a dependency, split over its attempts (read/s3.py).
+    total_seconds: Annotated[float, _number(1.0, 3600.0)] = DEFAULT_TOTAL_SECONDS
 
 
 def _encoding(name: str) -> str:
@@ -304,7 +306,8 @@ class JobConfig(BaseModel):
 
     @property
     def retry(self) -> RetryPolicy:
-        return RetryPolicy(attempts=self.retry_settings.attempts, backoff_seconds=self.retry_settings.backoff_seconds)
+        r = self.retry_settings
+        return RetryPolicy(attempts=r.attempts, backoff_seconds=r.backoff_seconds, total_seconds=r.total_seconds)
 
     @property
     def raw(self) -> dict[str, Any]:

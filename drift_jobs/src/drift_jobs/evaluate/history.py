@@ -1,4 +1,10 @@
-"""Per-model history of past runs, kept next to the reports, for adaptive thresholds."""
+"""Per-model history of past runs, kept next to the reports, for adaptive thresholds.
+
+Runs that share a history (a retried Job overlapping the next schedule, shards of two windows) add their entry
+with `record_run`, an atomic read-modify-write (`Storage.update`: a lock file locally, conditional PUTs on S3)
+that re-reads the history at write time, so no run's entry is lost. The CronJobs' `concurrencyPolicy: Forbid`
+stays as a second line of defence.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,10 @@ def history_uri(base: str, model: str) -> str:
 
 
 def load_history(storage: Storage, uri: str) -> list[dict[str, Any]]:
-    data = storage.read_bytes(uri)
+    return parse_history(storage.read_bytes(uri), uri)
+
+
+def parse_history(data: bytes | None, uri: str) -> list[dict[str, Any]]:
     if data is None:
         return []
     try:
@@ -63,3 +72,16 @@ def append_run(runs: list[dict[str, Any]], report: dict[str, Any]) -> dict[str, 
     }
     kept = [*runs, record][-contract.HISTORY_MAX_RUNS :]
     return {"schema_version": contract.HISTORY_SCHEMA_VERSION, "kind": "drift_history", "runs": kept}
+
+
+def record_run(storage: Storage, uri: str, report: dict[str, Any]) -> dict[str, Any]:
+    """Append this run to the history as it is now (not as it was read before the evaluation), atomically."""
+    written: dict[str, Any] = {}
+
+    def change(current: bytes | None) -> bytes:
+        written.clear()
+        written.update(append_run(parse_history(current, uri), report))
+        return json.dumps(written, separators=(",", ":")).encode()
+
+    storage.update(uri, change)
+    return written

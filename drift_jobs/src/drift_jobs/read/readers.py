@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import queue
 import threading
 from collections.abc import Iterator
@@ -23,9 +24,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from drift_jobs.config import CSV_DELIMITERS, CsvOptions
-from drift_jobs.errors import BadInputError
+from drift_jobs.errors import BadInputError, DriftJobError
 from drift_jobs.read.columns import ColumnData
-from drift_jobs.read.storage import Storage
+from drift_jobs.read.storage import Storage, storage_failure
 
 CSV_NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 CSV_BLOCK_BYTES = 1 << 22
@@ -68,11 +69,15 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _corrupt(uri: str, kind: str, exc: BaseException) -> BadInputError:
+def _corrupt(uri: str, kind: str, exc: BaseException) -> DriftJobError:
+    # An S3 read that failed after the client's retries is the store's fault (exit 3), not the file's.
+    unavailable = storage_failure(uri, exc)
+    if unavailable is not None:
+        return unavailable
     return BadInputError(f"{uri}: corrupt or truncated {kind} file ({_first_line(exc)})")
 
 
-def _open_parquet(uri: str, path: Path) -> pq.ParquetFile:
+def _open_parquet(uri: str, path: Any) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path, memory_map=False, pre_buffer=False)
     except (pa.ArrowException, OSError, ValueError) as exc:
@@ -82,34 +87,47 @@ def _open_parquet(uri: str, path: Path) -> pq.ParquetFile:
 class NpyFile:
     """An NPY file read by row ranges with explicit reads: memory is one chunk, never the file.
 
-    Only the header is parsed on open; no memory map (a map of a large window is paged in
-    whole by the column slices and shows up as resident memory).
+    `source` is what `Storage.input_file` gives: a local path, or an S3 object read by ranged
+    GETs (a seekable `pyarrow.NativeFile`). Only the header is parsed on open; no memory map (a
+    map of a large window is paged in whole by the column slices and shows up as resident memory).
     """
 
-    def __init__(self, uri: str, path: Path) -> None:
+    def __init__(self, uri: str, source: str | Path | Any) -> None:
         self.uri = uri
-        self.path = path
+        self._file: Any = Path(source).open("rb") if isinstance(source, str | Path) else source  # noqa: SIM115  (closed by close(), the context manager)
         try:
-            with path.open("rb") as f:
-                version = np.lib.format.read_magic(f)
-                if version == (1, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-                elif version == (2, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-                else:
-                    raise ValueError(f"NPY format version {version} is not supported")
-                self.offset = f.tell()
+            f = self._file
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise ValueError(f"NPY format version {version} is not supported")
+            self.offset = f.tell()
+            size = f.seek(0, os.SEEK_END)
         except (ValueError, OSError, EOFError) as exc:
+            self.close()
             raise _corrupt(uri, "NPY", exc) from exc
         if len(shape) not in (1, 2) or dtype.hasobject:
+            self.close()
             raise BadInputError(f"{uri}: NPY must hold a 1-D/2-D numeric or structured array")
         self.shape: tuple[int, ...] = tuple(shape)
         self.fortran = bool(fortran) and len(shape) == 2
         self.dtype: np.dtype[Any] = dtype
-        size = path.stat().st_size
         expected = self.offset + int(np.prod(shape)) * dtype.itemsize
         if size < expected:
+            self.close()
             raise BadInputError(f"{uri}: corrupt or truncated NPY file ({size} bytes, the header announces {expected})")
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> NpyFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def rows(self) -> int:
@@ -130,10 +148,13 @@ class NpyFile:
             return [(n, self.dtype.fields[n][0]) for n in self.dtype.names]  # type: ignore[index]
         return [(n, self.dtype) for n in self.names]
 
-    def _read(self, f: Any, item: int, count: int) -> np.ndarray[Any, Any]:
-        f.seek(self.offset + item * self.dtype.itemsize)
-        data = np.fromfile(f, dtype=self.dtype, count=count)
-        if data.size != count:
+    def _read(self, item: int, count: int) -> np.ndarray[Any, Any]:
+        """`count` items from item `item`, read into a fresh array (one copy, no intermediate bytes)."""
+        data = np.empty(count, dtype=self.dtype)
+        self._file.seek(self.offset + item * self.dtype.itemsize)
+        want = data.nbytes
+        got = self._file.readinto(data.view(np.uint8)) if want else 0
+        if got != want:
             raise BadInputError(f"{self.uri}: corrupt or truncated NPY file (short read at item {item})")
         return data
 
@@ -141,14 +162,13 @@ class NpyFile:
         n = stop - start
         names = self.names
         out: dict[str, ColumnData] = {}
-        with self.path.open("rb") as f:
-            if self.fortran:
-                # Column-major: each column's row range is contiguous; read only the wanted ones.
-                for j, name in enumerate(names):
-                    if wanted is None or name in wanted:
-                        out[name] = self._read(f, j * self.rows + start, n)
-                return out
-            part = self._read(f, start * self.width, n * self.width)
+        if self.fortran:
+            # Column-major: each column's row range is contiguous; read only the wanted ones.
+            for j, name in enumerate(names):
+                if wanted is None or name in wanted:
+                    out[name] = self._read(j * self.rows + start, n)
+            return out
+        part = self._read(start * self.width, n * self.width)
         if self.dtype.names:
             return {m: np.ascontiguousarray(part[m]) for m in names if wanted is None or m in wanted}
         if len(self.shape) == 1:
@@ -163,11 +183,16 @@ class NpyFile:
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _sample_text(path: Path, encoding: str) -> str:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as f:
-        head = f.read(CSV_SNIFF_BYTES)
-    return head.decode(encoding, errors="replace")
+def _sample_text(source: Any, encoding: str) -> str:
+    """The first bytes of a CSV (a local path, or a storage stream that undoes gzip) as text."""
+    if isinstance(source, str | Path):
+        opener = gzip.open if str(source).lower().endswith(".gz") else open
+        with opener(source, "rb") as f:
+            head = f.read(CSV_SNIFF_BYTES)
+    else:
+        with source as f:
+            head = f.read(CSV_SNIFF_BYTES)
+    return bytes(head).decode(encoding, errors="replace")
 
 
 def detect_delimiter(sample: str) -> str:
@@ -226,16 +251,16 @@ class TableSource:
         """Arrow schema of the first file (CSV types inferred from its first block)."""
         uri = self.files[0]
         kind = file_kind(uri)
-        path = self.storage.local_path(uri)
         if kind == "parquet":
-            return _open_parquet(uri, path).schema_arrow
+            return _open_parquet(uri, self.storage.input_file(uri)).schema_arrow
         if kind == "npy":
-            return pa.schema([(n, pa.from_numpy_dtype(t)) for n, t in NpyFile(uri, path).column_types()])
+            with NpyFile(uri, self.storage.input_file(uri)) as npy:
+                return pa.schema([(n, pa.from_numpy_dtype(t)) for n, t in npy.column_types()])
         try:
             reader = pacsv.open_csv(
-                path,
+                self.storage.input_stream(uri),
                 read_options=self._csv_read_options(),
-                parse_options=self._csv_parse_options(uri, path),
+                parse_options=self._csv_parse_options(uri),
                 convert_options=pacsv.ConvertOptions(null_values=CSV_NULLS, strings_can_be_null=True),
             )
             return reader.schema
@@ -245,11 +270,11 @@ class TableSource:
     def _csv_read_options(self) -> pacsv.ReadOptions:
         return pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, encoding=_arrow_encoding(self.csv.encoding))
 
-    def _csv_parse_options(self, uri: str, path: Path) -> pacsv.ParseOptions:
+    def _csv_parse_options(self, uri: str) -> pacsv.ParseOptions:
         delimiter: str | None = self.csv.delimiter
         if delimiter is None:
             try:
-                delimiter = detect_delimiter(_sample_text(path, self.csv.encoding))
+                delimiter = detect_delimiter(_sample_text(self.storage.input_stream(uri), self.csv.encoding))
             except (OSError, EOFError) as exc:
                 raise _corrupt(uri, "CSV", exc) from exc
         return pacsv.ParseOptions(delimiter=delimiter)
@@ -268,11 +293,12 @@ class TableSource:
         kind = file_kind(uri)
         if kind == "csv":
             return [Unit(uri, kind, 0, None)]
-        path = self.storage.local_path(uri)
+        path = self.storage.input_file(uri)
         if kind == "parquet":
             meta = _open_parquet(uri, path).metadata
             return [Unit(uri, kind, rg, meta.row_group(rg).num_rows) for rg in range(meta.num_row_groups)]
-        n = NpyFile(uri, path).rows
+        with NpyFile(uri, path) as npy:
+            n = npy.rows
         step = self.chunk_rows
         return [Unit(uri, kind, start, min(step, n - start)) for start in range(0, n, step)]
 
@@ -298,7 +324,7 @@ class TableSource:
     ) -> Iterator[Chunk]:
         # One row group at a time, split into column groups when wide: iter_batches reads
         # ahead several row groups and triples peak memory for no speed gain here.
-        pf = _open_parquet(uri, self.storage.local_path(uri))
+        pf = _open_parquet(uri, self.storage.input_file(uri))
         names = pf.schema_arrow.names
         first = [n for n in together if n in names and (wanted is None or n in wanted)]
         columns = first + [n for n in names if (wanted is None or n in wanted) and n not in first]
@@ -315,19 +341,19 @@ class TableSource:
             raise _corrupt(uri, "Parquet", exc) from exc
 
     def _npy_chunks(self, uri: str, units: list[Unit], wanted: set[str] | None) -> Iterator[Chunk]:
-        npy = NpyFile(uri, self.storage.local_path(uri))
-        names = tuple(npy.names)
-        for u in units:
-            stop = u.index + (u.rows or 0)
-            try:
-                cols = npy.read(u.index, stop, wanted)
-            except (ValueError, OSError) as exc:
-                raise _corrupt(uri, "NPY", exc) from exc
-            yield Chunk(cols, stop - u.index, uri, names)
+        with NpyFile(uri, self.storage.input_file(uri)) as npy:
+            names = tuple(npy.names)
+            for u in units:
+                stop = u.index + (u.rows or 0)
+                try:
+                    cols = npy.read(u.index, stop, wanted)
+                except (ValueError, OSError) as exc:
+                    raise _corrupt(uri, "NPY", exc) from exc
+                yield Chunk(cols, stop - u.index, uri, names)
 
-    def _csv_reader(self, path: Path, parse: pacsv.ParseOptions, read: list[str], kind: pa.DataType) -> Any:
+    def _csv_reader(self, uri: str, parse: pacsv.ParseOptions, read: list[str], kind: pa.DataType) -> Any:
         return pacsv.open_csv(
-            path,
+            self.storage.input_stream(uri),
             read_options=self._csv_read_options(),
             parse_options=parse,
             convert_options=pacsv.ConvertOptions(
@@ -339,25 +365,26 @@ class TableSource:
         )
 
     def _csv_chunks(self, uri: str, wanted: set[str] | None) -> Iterator[Chunk]:
-        path = self.storage.local_path(uri)
         encoding = self.csv.encoding
-        parse = self._csv_parse_options(uri, path)
+        parse = self._csv_parse_options(uri)
         read: list[str] = []
         try:
-            head = pacsv.open_csv(path, read_options=self._csv_read_options(), parse_options=parse)
+            head = pacsv.open_csv(
+                self.storage.input_stream(uri), read_options=self._csv_read_options(), parse_options=parse
+            )
             names = head.schema.names
             # Only the columns the job reads are decoded (an undecodable byte elsewhere is never
             # seen). Every read column is text, converted per feature: CSV type inference from the
             # first block breaks on later blocks, and a stray token must not abort the file.
             read = [n for n in names if wanted is None or n in wanted]
-            for batch in self._csv_reader(path, parse, read, pa.string()):
+            for batch in self._csv_reader(uri, parse, read, pa.string()):
                 cols: dict[str, ColumnData] = {n: batch.column(i) for i, n in enumerate(batch.schema.names)}
                 yield Chunk(cols, batch.num_rows, uri, tuple(names))
         except BadInputError:
             raise
         except pa.ArrowInvalid as exc:
             if "utf8" in str(exc).lower().replace("-", ""):
-                raise self._undecodable(uri, path, parse, read, encoding) from None
+                raise self._undecodable(uri, parse, read, encoding) from None
             raise _corrupt(uri, "CSV", exc) from exc
         except UnicodeDecodeError as exc:
             raise BadInputError(
@@ -366,14 +393,12 @@ class TableSource:
         except (pa.ArrowException, OSError, ValueError, EOFError) as exc:
             raise _corrupt(uri, "CSV", exc) from exc
 
-    def _undecodable(
-        self, uri: str, path: Path, parse: pacsv.ParseOptions, read: list[str], encoding: str
-    ) -> BadInputError:
+    def _undecodable(self, uri: str, parse: pacsv.ParseOptions, read: list[str], encoding: str) -> DriftJobError:
         """Locate the first undecodable value (the slow path, taken only once the read failed)."""
         hint = "(set csv.encoding, e.g. latin-1, if the file is not UTF-8)"
         row = 0
         try:
-            for batch in self._csv_reader(path, parse, read, pa.binary()):
+            for batch in self._csv_reader(uri, parse, read, pa.binary()):
                 for i, n in enumerate(batch.schema.names):
                     raw = batch.column(i)
                     try:
