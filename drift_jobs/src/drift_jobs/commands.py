@@ -22,6 +22,7 @@ from drift_jobs.logs import Progress
 from drift_jobs.read.readers import Chunk, TableSource
 from drift_jobs.read.storage import Storage, basename, join
 from drift_jobs.summarise.profile import Profile, build_profile, default_profile_uri, load_profile, save_profile
+from drift_jobs.summarise.profile_format import ProfileError
 from drift_jobs.summarise.summary import WindowSummary, summarise_window, write_summary
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,13 @@ def resolve_profile(cfg: JobConfig, storage: Storage) -> tuple[Profile, str]:
         return loaded, cfg.profile
     files = storage.list_data_files(cfg.reference)
     uri = cfg.profile or default_profile_uri(cfg.reference, files)
-    loaded = load_profile(storage, uri)
+    try:
+        loaded = load_profile(storage, uri)
+    except ProfileError as exc:
+        if cfg.profile is not None:  # a profile the config names is not ours to replace
+            raise
+        log.warning("stored profile is corrupt or tampered; rebuilding", extra={"profile": uri, "error": str(exc)})
+        loaded = None
     if loaded is not None:
         why = _staleness(loaded, cfg, storage, files)
         if why is None:

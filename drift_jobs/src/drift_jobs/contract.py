@@ -100,5 +100,5 @@ ADAPTIVE_MAX_FACTOR: Final = 2.0
 HISTORY_MAX_RUNS: Final = 200
 
 LATENCY_QUANTILES: Final = (0.5, 0.95, 0.99)
-PROFILE_SUFFIX: Final = ".drift-profile.json"
-DIRECTORY_PROFILE_NAME: Final = "_drift_profile.json"
+PROFILE_SUFFIX: Final = ".drift-profile.npz"
+DIRECTORY_PROFILE_NAME: Final = "_drift_profile.npz"
