@@ -12,6 +12,7 @@ from drift_jobs.read.storage import Storage
 from drift_jobs.summarise.profile import load_profile
 from drift_testkit import SHIFTED, shifted_table, write_parquet
 
+
 def test_marks_exactly_the_shifted_features_and_writes_three_outputs(cli, acceptance_data, tmp_path) -> None:
     ref, cur = acceptance_data
     out = tmp_path / "out"
