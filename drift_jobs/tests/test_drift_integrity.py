@@ -41,7 +41,7 @@ def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 def read_npz(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(npz[META_MEMBER].tobytes())
-        arrays = {k: npz[k] for k in npz.files if k != META_MEMBER}
+        arrays = {k: npz[k].copy() for k in npz.files if k != META_MEMBER}
     return meta, arrays
 
 
@@ -63,11 +63,17 @@ def run(cli, ref: Path, cur: Path, out: Path, *extra: str):
     return cli("run", "--reference", str(ref), "--current", str(cur), "--out", str(out), *extra)
 
 
-def array_key(meta: dict[str, Any], feature: str, *path: str) -> str:
+def array_ref(meta: dict[str, Any], feature: str, *path: str) -> dict[str, Any]:
     node: Any = meta["numeric"][feature]
     for p in path:
         node = node[p]
-    return str(node["array"])
+    return dict(node)
+
+
+def array_view(meta: dict[str, Any], arrays: dict[str, np.ndarray], feature: str, *path: str) -> np.ndarray:
+    """The stored values of one array of the profile, writable in place."""
+    ref = array_ref(meta, feature, *path)
+    return arrays[ref["array"]][ref["offset"] : ref["offset"] + ref["length"]]
 
 
 # --- content id ------------------------------------------------------------------------------------
@@ -79,9 +85,8 @@ def test_altered_statistic_with_id_kept_exits_2_naming_the_profile(cli, data, tm
     make_profile(cli, ref, prof)
     assert run(cli, ref, cur, tmp_path / "ok", "--profile", str(prof)).code == 0
     meta, arrays = read_npz(prof)
-    key = array_key(meta, "f0", "summary", "cum_le")
-    arrays[key] = arrays[key].copy()
-    arrays[key][len(arrays[key]) // 2 :] += 1  # one statistic nudged, monotone, id untouched
+    cum_le = array_view(meta, arrays, "f0", "summary", "cum_le")
+    cum_le[len(cum_le) // 2 :] += 1  # one statistic nudged, monotone, id untouched
     write_npz(prof, meta, arrays)
     res = run(cli, ref, cur, tmp_path / "o", "--profile", str(prof))
     assert res.code == EXIT_BAD_INPUT
@@ -178,18 +183,12 @@ def test_inconsistent_profile_exits_2_even_with_a_valid_id(cli, tmp_path, change
     make_profile(cli, ref, prof)
     meta, arrays = read_npz(prof)
     if change == "coarse_index_out_of_range":
-        key = array_key(meta, "x", "coarse_index") if isinstance(meta["numeric"]["x"]["coarse_index"], dict) else None
-        if key is None:
-            meta["numeric"]["x"]["coarse_index"][-1] = 10**6
-        else:
-            arrays[key] = arrays[key].copy()
-            arrays[key][-1] = 10**6
+        meta["numeric"]["x"]["coarse_index"][-1] = 10**6
     elif change == "cum_le_shorter":
-        key = array_key(meta, "x", "summary", "cum_le")
-        arrays[key] = arrays[key][:-5]
+        meta["numeric"]["x"]["summary"]["cum_le"]["length"] -= 5
     elif change == "edges_unsorted":
-        key = array_key(meta, "x", "edges")
-        arrays[key] = arrays[key][::-1].copy()
+        edges = array_view(meta, arrays, "x", "edges")
+        edges[:] = edges[::-1].copy()
     elif change == "category_counts_short":
         meta["categorical"]["c"]["summary"]["counts"] = meta["categorical"]["c"]["summary"]["counts"][:-1]
     elif change == "feature_without_statistics":
@@ -293,3 +292,14 @@ def test_signature_cannot_be_carried_over_to_altered_content(cli, data, tmp_path
     write_npz(prof, meta, arrays, reseal=True)  # id recomputed, signature kept
     res = run(cli, ref, cur, tmp_path / "o", "--profile", str(prof))
     assert res.code == EXIT_BAD_INPUT and "signature does not verify" in res.stderr
+
+
+def test_reference_past_the_stored_data_exits_2(cli, data, tmp_path) -> None:
+    ref, cur = data
+    prof = tmp_path / "p.npz"
+    make_profile(cli, ref, prof)
+    meta, arrays = read_npz(prof)
+    meta["numeric"]["f0"]["edges"]["offset"] = len(arrays["float64"])
+    write_npz(prof, meta, arrays, reseal=True)
+    res = run(cli, ref, cur, tmp_path / "o", "--profile", str(prof))
+    assert res.code == EXIT_BAD_INPUT and f"{prof}: profile refers to array data it does not hold" in res.stderr

@@ -4,8 +4,10 @@ The profile is a dict (`Profile.to_dict`) whose large arrays are encoded by
 `drift_jobs.summarise.arrays.encode`. On storage it takes one of two forms:
 
 - **npz** (default): a NumPy zip archive, uncompressed; member `meta` is the dict as UTF-8 JSON
-  with every array replaced by `{"array": "aNNNN"}`, and each array is the member of that name.
-  It loads in milliseconds (no JSON parse of megabytes of base64).
+  with every array replaced by `{"array": dtype, "offset": i, "length": n}`, a slice of the
+  member named after its dtype (`float64`, `int64`: all arrays of a dtype concatenated, so the
+  archive has three members however many features there are). It loads in milliseconds: no JSON
+  parse of megabytes of base64, no per-array archive member.
 - **json** (when the profile URI ends in `.json`): the dict itself, arrays in base64.
 
 Integrity: `content_sha256` = SHA-256 over the canonical JSON of the metadata (sorted keys, the
@@ -59,23 +61,30 @@ def _is_encoded(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"dtype", "shape", "b64"}
 
 
+REF_KEYS = frozenset({"array", "offset", "length"})
+
+
 def split_arrays(body: dict[str, Any]) -> tuple[dict[str, Any], Arrays]:
-    """Replace every encoded array of `body` by `{"array": key}`; return the metadata and the arrays."""
-    arrays: Arrays = {}
+    """Replace every encoded array of `body` by a slice reference; return the metadata and one array per dtype."""
+    parts: dict[str, list[npt.NDArray[Any]]] = {}
+    sizes: dict[str, int] = {}
 
     def walk(value: Any) -> Any:
         if _is_encoded(value):
-            key = f"a{len(arrays):04d}"
-            arr = decode(value, np.dtype(value["dtype"]))
-            arrays[key] = arr
-            return {"array": key}
+            arr = decode(value, np.dtype(value["dtype"])).ravel()
+            key = arr.dtype.name
+            offset = sizes.get(key, 0)
+            parts.setdefault(key, []).append(arr)
+            sizes[key] = offset + len(arr)
+            return {"array": key, "offset": offset, "length": len(arr)}
         if isinstance(value, dict):
             return {k: walk(value[k]) for k in sorted(value)}
         if isinstance(value, list):
             return [walk(v) for v in value]
         return value
 
-    return walk(body), arrays
+    meta = walk(body)
+    return meta, {k: np.concatenate(v) for k, v in parts.items()}
 
 
 def join_arrays(meta: Any, arrays: Arrays, uri: str) -> Any:
@@ -83,11 +92,13 @@ def join_arrays(meta: Any, arrays: Arrays, uri: str) -> Any:
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
-            if set(value) == {"array"}:
-                key = value["array"]
-                if not isinstance(key, str) or key not in arrays:
-                    raise ProfileError(f"{uri}: profile refers to array {key!r}, which it does not hold")
-                return arrays[key]
+            if set(value) == REF_KEYS:
+                key, offset, length = value["array"], value["offset"], value["length"]
+                blob = arrays.get(key) if isinstance(key, str) else None
+                ints = isinstance(offset, int) and isinstance(length, int)
+                if blob is None or not ints or offset < 0 or length < 0 or offset + length > len(blob):
+                    raise ProfileError(f"{uri}: profile refers to array data it does not hold ({value})")
+                return blob[offset : offset + length]
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
@@ -158,8 +169,14 @@ def encode_profile(body: dict[str, Any], uri: str, key: bytes | None) -> bytes:
     if uri.endswith(JSON_SUFFIX):
         from drift_jobs.summarise.arrays import encode  # noqa: PLC0415
 
-        doc = join_arrays(meta, {k: encode(v) for k, v in arrays.items()}, uri)  # type: ignore[misc]
-        return json.dumps(doc, separators=(",", ":")).encode()
+        doc = join_arrays(meta, arrays, uri)
+
+        def default(value: Any) -> Any:
+            if isinstance(value, np.ndarray):
+                return encode(value)
+            raise TypeError(f"cannot store {type(value).__name__} in a profile")
+
+        return json.dumps(doc, separators=(",", ":"), default=default).encode()
     buf = io.BytesIO()
     members: dict[str, Any] = {META_MEMBER: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
     members.update(arrays)
