@@ -303,3 +303,14 @@ def test_reference_past_the_stored_data_exits_2(cli, data, tmp_path) -> None:
     write_npz(prof, meta, arrays, reseal=True)
     res = run(cli, ref, cur, tmp_path / "o", "--profile", str(prof))
     assert res.code == EXIT_BAD_INPUT and f"{prof}: profile refers to array data it does not hold" in res.stderr
+
+
+def test_pickled_member_is_refused_not_unpickled(cli, data, tmp_path) -> None:
+    ref, cur = data
+    prof = tmp_path / "p.npz"
+    make_profile(cli, ref, prof)
+    meta, arrays = read_npz(prof)
+    arrays["float64"] = np.array([{"a": 1}], dtype=object)  # np.load would need allow_pickle
+    write_npz(prof, meta, arrays)
+    res = run(cli, ref, cur, tmp_path / "o", "--profile", str(prof))
+    assert res.code == EXIT_BAD_INPUT and f"{prof}: profile archive is corrupt or truncated" in res.stderr
