@@ -14,7 +14,8 @@ accounting of that process (`os.wait4`), so they include interpreter start and i
 - baseline: the window loaded whole, then per column scipy `ks_2samp` (exact statistic)
   and PSI on np.quantile deciles of the reference;
 - evidently: its DataDriftPreset with PSI in its own virtual environment (`--evidently-python`,
-  default /tmp/evidently-venv-profile/bin/python), skipped with the reason when absent.
+  default /tmp/evidently-venv-profile/bin/python; evidently 0.7 needs `pandas<3`), skipped with
+  the reason when absent.
 The load average is recorded beside every figure: the bench shares its machine. Results
 (medians over repeats, ratios, accuracy of KS/PSI vs the baseline, targets met) go to
 bench/results/drift_bench[_quick].json.
@@ -330,7 +331,7 @@ def compare(
 
 def evidently_side(python: str, reference: Path, window: Path) -> dict[str, Any]:
     if not Path(python).exists():
-        return {"skipped": f"no evidently environment at {python} (uv venv + uv pip install evidently)"}
+        return {"skipped": f"no evidently environment at {python} (uv venv; uv pip install evidently 'pandas<3')"}
     check = subprocess.run([python, "-c", "import evidently, pandas"], capture_output=True, text=True, check=False)
     if check.returncode != 0:
         return {"skipped": f"evidently not importable in {python}: {check.stderr.strip().splitlines()[-1:]}"}
@@ -387,6 +388,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if not a.quick:
                 evidently = evidently_side(a.evidently_python, ref, files["window_1000000"])
+                if "process_wall_s" in evidently:
+                    one = results[0]["process"]
+                    evidently["speedup_job_process_wall"] = evidently["process_wall_s"] / one["wall_s_median"]
+                    evidently["speedup_job_process_cpu"] = evidently["process_cpu_s"] / one["cpu_s_median"]
     finally:
         if tmp is not None:
             tmp.cleanup()
