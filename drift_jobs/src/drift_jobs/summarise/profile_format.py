@@ -115,7 +115,7 @@ def content_digest(meta: dict[str, Any], arrays: Arrays) -> str:
         arr = np.ascontiguousarray(arrays[key])
         little = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
         h.update(f"\0{key}\0{little.dtype.str}\0{list(arr.shape)}\0".encode())
-        h.update(memoryview(np.ascontiguousarray(little)).cast("B"))  # no copy
+        h.update(np.ascontiguousarray(little).view(np.uint8).data)  # the bytes, not a copy
     return h.hexdigest()
 
 
