@@ -40,7 +40,14 @@ from drift_jobs.summarise.performance import (
     performance_from_dict,
     performance_to_dict,
 )
-from drift_jobs.summarise.profile_format import ProfileError, decode_profile, encode_profile, hmac_key, seal
+from drift_jobs.summarise.profile_format import (
+    JSON_SUFFIX,
+    ProfileError,
+    decode_profile,
+    encode_profile,
+    hmac_key,
+    seal,
+)
 from drift_jobs.summarise.quantiles import (
     SAMPLE_SIZE,
     BottomKSample,
@@ -461,7 +468,9 @@ def load_profile(storage: Storage, uri: str) -> Profile | None:
 def save_profile(storage: Storage, uri: str, profile: Profile) -> None:
     """Store the profile at `uri`: npz, or JSON when the URI ends in .json; signed when a key is set."""
     key = hmac_key()
-    storage.write_bytes(uri, encode_profile(profile.to_dict(), uri, key))
+    data = encode_profile(profile.to_dict(), uri, key)
+    json_form = uri.endswith(JSON_SUFFIX)
+    storage.write_bytes(uri, data, content_type="application/json" if json_form else "application/octet-stream")
     log.info("profile written", extra={"profile": uri, "profile_id": profile.profile_id, "signed": key is not None})
 
 
