@@ -9,6 +9,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from drift_jobs.cli import EXIT_INTERRUPTED, main
+from drift_jobs.contract import DIRECTORY_PROFILE_NAME, PROFILE_SUFFIX
+from drift_jobs.read.storage import Storage
+from drift_jobs.summarise.profile import load_profile
 from drift_testkit import SHIFTED, shifted_table, write_parquet
 
 from drift_jobs import contract
@@ -42,7 +45,7 @@ def test_marks_exactly_the_shifted_features_and_writes_three_outputs(cli, accept
     }
     assert "metrics written in Prometheus text format" in res.stderr
     # The profile was stored next to the reference and is reused on the next run.
-    assert (ref.parent / "ref.parquet.drift-profile.json").is_file()
+    assert (ref.parent / ("ref.parquet" + PROFILE_SUFFIX)).is_file()
     again = cli("run", "--reference", str(ref), "--current", str(cur), "--out", str(out))
     assert again.code == 0 and "using stored profile" in again.stderr
 
@@ -201,9 +204,10 @@ def test_profile_command_stores_profile_next_to_reference_directory(cli, tmp_pat
     res = cli("profile", "--reference", str(ref_dir))
     assert res.code == 0, res.stderr
     doc = json.loads(res.stdout)
-    assert doc["profile"] == str(ref_dir / "_drift_profile.json") and doc["rows"] == 6_000
-    profile = json.loads((ref_dir / "_drift_profile.json").read_text())
-    assert profile["schema_version"] == 1 and profile["kind"] == "drift_profile"
+    assert doc["profile"] == str(ref_dir / DIRECTORY_PROFILE_NAME) and doc["rows"] == 6_000
+    with Storage() as st:
+        profile = load_profile(st, doc["profile"])
+    assert profile is not None and profile.profile_id == doc["profile_id"] and profile.rows == 6_000
 
 
 def test_parallel_column_summaries_equal_sequential(cli, acceptance_data, tmp_path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from drift_jobs.contract import DIRECTORY_PROFILE_NAME
 from drift_jobs.read.storage import Storage
 from drift_testkit import SHIFTED, CliResult, shifted_table, write_parquet
 from test_drift_storage import FOUR_RUNS
@@ -78,7 +79,7 @@ def test_profile_run_shards_and_merge_on_rgw(
     def keys(bucket: str) -> set[str]:
         return {o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
 
-    assert "fraud/v3/reference/_drift_profile.json" in keys(datasets)
+    assert f"fraud/v3/reference/{DIRECTORY_PROFILE_NAME}" in keys(datasets)
     # The profile's source fingerprint rests on each object's size and ETag (one HEAD through pyarrow).
     head = s3.head_object(Bucket=datasets, Key="fraud/v3/reference/part-0.parquet")
     with Storage() as storage:
@@ -183,7 +184,7 @@ def test_the_drift_job_runs_on_its_least_privilege_grants(
         monkeypatch.setenv(key, value)
     reports = f"s3://{names['drift-reports']}/fraud"
     common = ["--model", "fraud", "--reference", f"s3://{names['datasets']}/fraud/v3/reference/"]
-    common += ["--profile", f"{reports}/profile/_drift_profile.json"]
+    common += ["--profile", f"{reports}/profile/{DIRECTORY_PROFILE_NAME}"]
     res = cli("profile", *common)
     assert res.code == 0, res.stderr
     out = tmp_path / "out"

@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from drift_jobs.config import parse_config
+from drift_jobs.contract import DIRECTORY_PROFILE_NAME
 from drift_jobs.read.storage import ACCESS_KEY_FILE_ENV, SECRET_KEY_FILE_ENV
 
 from infra.components.models.drift_schedule import cron_schedule, job_size
@@ -96,6 +98,9 @@ def test_the_job_config_carries_the_models_thresholds(plans: dict[str, PlanView]
         assert config["reference"] == f"s3://ai-platform-prod-{region}-datasets/fraud-scoring/reference/"
         assert config["current"] == f"s3://ai-platform-prod-{region}-inference-logs/fraud-scoring/latest/"
         assert config["reports"] == f"s3://ai-platform-prod-{region}-drift-reports/fraud-scoring/"
+        # The binary profile format the job writes by default (a .json name would store the slow JSON form).
+        assert config["profile"].endswith("/" + DIRECTORY_PROFILE_NAME)
+        parse_config(config)  # the job itself accepts what the program renders
     assert {c["region"] for c in configs} == {r["name"] for r in prod.config("regions")}
 
 

@@ -123,7 +123,13 @@ def resolve_profile(cfg: JobConfig, storage: Storage) -> tuple[Profile, str]:
         return loaded, cfg.profile
     files = storage.list_data_files(cfg.reference)
     uri = cfg.profile or default_profile_uri(cfg.reference, files)
-    loaded = _read_profile(storage, uri)
+    try:
+        loaded = _read_profile(storage, uri)
+    except BadInputError as exc:  # a ProfileError (integrity, structure) or a malformed document
+        if cfg.profile is not None:  # a profile the config names is not ours to replace
+            raise
+        log.warning("stored profile is corrupt or tampered; rebuilding", extra={"profile": uri, "error": str(exc)})
+        loaded = None
     if loaded is not None:
         why = _staleness(loaded, cfg, storage, files)
         if why is None:

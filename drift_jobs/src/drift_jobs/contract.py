@@ -116,5 +116,5 @@ DEFAULT_TYPE_CHANGE_SHARE: Final = 0.5
 DEFAULT_CARDINALITY: Final[dict[str, float]] = {"factor": 1.0, "min_new": 20, "min_unseen_share": 0.1}
 
 LATENCY_QUANTILES: Final = (0.5, 0.95, 0.99)
-PROFILE_SUFFIX: Final = ".drift-profile.json"
-DIRECTORY_PROFILE_NAME: Final = "_drift_profile.json"
+PROFILE_SUFFIX: Final = ".drift-profile.npz"
+DIRECTORY_PROFILE_NAME: Final = "_drift_profile.npz"

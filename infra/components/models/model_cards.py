@@ -83,8 +83,9 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
         },
         "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
         # Under the reports prefix, which the drift user may write: next to the reference (the job's default)
-        # it could not store the profile and would rebuild it on every run.
-        "profile": f"{reports}profile/_drift_profile.json",
+        # it could not store the profile and would rebuild it on every run. The job's binary format (.npz,
+        # drift_jobs.contract.DIRECTORY_PROFILE_NAME; tests/infra/test_models.py joins the two).
+        "profile": f"{reports}profile/_drift_profile.npz",
         "pushgateway": names.pushgateway_url(),
         "reports": reports,
     }

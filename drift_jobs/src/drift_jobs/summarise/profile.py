@@ -9,8 +9,6 @@ Built in three streaming passes over the reference so memory stays bounded:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -32,6 +30,7 @@ from drift_jobs.read.readers import Chunk, TableSource
 from drift_jobs.read.storage import Storage, join
 from drift_jobs.summarise.arrays import decode, encode
 from drift_jobs.summarise.categorical import CategoricalSummary, CategoryBuckets
+from drift_jobs.summarise.latency import N_BINS as LATENCY_BINS
 from drift_jobs.summarise.latency import LatencyStats
 from drift_jobs.summarise.numeric import NumericSummary
 from drift_jobs.summarise.performance import (
@@ -40,6 +39,14 @@ from drift_jobs.summarise.performance import (
     RegressionStats,
     performance_from_dict,
     performance_to_dict,
+)
+from drift_jobs.summarise.profile_format import (
+    JSON_SUFFIX,
+    ProfileError,
+    decode_profile,
+    encode_profile,
+    hmac_key,
+    seal,
 )
 from drift_jobs.summarise.quantiles import (
     SAMPLE_SIZE,
@@ -187,12 +194,13 @@ class Profile:
 
 
 def content_id(body: dict[str, Any]) -> str:
-    payload = json.dumps({k: v for k, v in body.items() if k not in {"profile_id", "created_at"}}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+    """The profile id: a hash over the profile's content (see drift_jobs.summarise.profile_format)."""
+    meta, _ = seal(body, None)
+    return str(meta["profile_id"])
 
 
 def default_profile_uri(reference: str, files: list[str]) -> str:
-    """Next to the reference: `<dir>/_drift_profile.json` or `<file>.drift-profile.json`."""
+    """Next to the reference: `<dir>/_drift_profile.npz` or `<file>.drift-profile.npz`."""
     if files == [reference]:
         return reference + contract.PROFILE_SUFFIX
     return join(reference, contract.DIRECTORY_PROFILE_NAME)
@@ -322,16 +330,8 @@ def build_profile(
         for chunk in source.iter_chunks(units, num_only):
             for name in numeric:
                 col = chunk.columns.get(name)
-                if col is None or not wanted_bins[name]:
-                    continue
-                x = to_numeric(col).values
-                xs = np.sort(x[np.isfinite(x)])
-                e = provisional[name]
-                for b in wanted_bins[name]:
-                    lo = np.searchsorted(xs, e[b - 1], side="right")
-                    hi = np.searchsorted(xs, e[b], side="right")
-                    if hi > lo:
-                        collected[name].setdefault(b, []).append(xs[lo:hi])
+                if col is not None and wanted_bins[name]:
+                    _collect_bins(to_numeric(col).values, provisional[name], wanted_bins[name], collected[name])
     num_profiles: dict[str, NumericProfile] = {}
     for name in numeric:
         s = num_summaries[name]
@@ -354,6 +354,19 @@ def build_profile(
     )
     profile.profile_id = profile.to_dict()["profile_id"]
     return profile
+
+
+def _collect_bins(x: FloatArray, edges: FloatArray, wanted: set[int], into: dict[int, list[FloatArray]]) -> None:
+    """Copy the values of the wanted fine bins (e[b-1], e[b]] out of one chunk column.
+
+    Each kept array is a fresh copy of a few values (about rows / fine_bins per bin), never a
+    view into the chunk, so memory stays flat in the number of chunks; no sort of the chunk.
+    NaN compares false and ±inf lies outside [min, max], so only finite values are kept.
+    """
+    for b in sorted(wanted):
+        inside = (x > edges[b - 1]) & (x <= edges[b])
+        if inside.any():
+            into.setdefault(b, []).append(x[inside])  # boolean indexing copies
 
 
 def _insert_coarse_edges(
@@ -439,19 +452,84 @@ def summarise_chunk(
 
 
 def load_profile(storage: Storage, uri: str) -> Profile | None:
+    """The stored profile, verified (content id, signature when a key is set) and checked; None if absent.
+
+    Raises ProfileError (exit 2) when it is unreadable, malformed, inconsistent or fails verification.
+    """
+    key = hmac_key()
     data = storage.read_bytes(uri)
     if data is None:
         return None
+    raw = decode_profile(data, uri, key)
     try:
-        raw = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"{uri}: profile is not valid JSON ({exc})") from exc
-    try:
-        return Profile.from_dict(raw, uri)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadInputError(f"{uri}: profile is malformed ({exc!r})") from exc
+        profile = Profile.from_dict(raw, uri)
+        check_profile(profile, raw, uri)
+    except ProfileError:
+        raise
+    except BadInputError as exc:
+        raise ProfileError(str(exc)) from exc
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise ProfileError(f"{uri}: profile is malformed ({exc!r})") from exc
+    return profile
 
 
 def save_profile(storage: Storage, uri: str, profile: Profile) -> None:
-    storage.write_bytes(uri, json.dumps(profile.to_dict(), separators=(",", ":")).encode())
-    log.info("profile written", extra={"profile": uri, "profile_id": profile.profile_id})
+    """Store the profile at `uri`: npz, or JSON when the URI ends in .json; signed when a key is set."""
+    key = hmac_key()
+    data = encode_profile(profile.to_dict(), uri, key)
+    json_form = uri.endswith(JSON_SUFFIX)
+    storage.write_bytes(uri, data, content_type="application/json" if json_form else "application/octet-stream")
+    log.info("profile written", extra={"profile": uri, "profile_id": profile.profile_id, "signed": key is not None})
+
+
+def _nondecreasing(a: np.ndarray[Any, Any]) -> bool:
+    return bool(np.all(a[1:] >= a[:-1]))
+
+
+def check_profile(profile: Profile, raw: dict[str, Any], uri: str) -> None:
+    """Refuse a profile whose parts do not fit together (indices out of range, lengths that differ).
+
+    The content id only proves the profile is the one that was written; these checks keep a
+    hand-made or buggy one from ending in an IndexError (exit 1) or silently wrong metrics.
+    """
+
+    def bad(what: str) -> ProfileError:
+        return ProfileError(f"{uri}: profile is inconsistent: {what}")
+
+    if profile.rows < 0:
+        raise bad(f"rows {profile.rows} < 0")
+    kinds = {f.name: f.kind for f in profile.roles.features}
+    for kind, have in (("numeric", profile.numeric), ("categorical", profile.categorical)):
+        want = {n for n, k in kinds.items() if k == kind}
+        if want != set(have):
+            raise bad(f"{kind} features {sorted(want)} but {kind} statistics for {sorted(have)}")
+    for name, p in profile.numeric.items():
+        e, idx, s = p.bins.edges, p.bins.coarse_index, p.summary
+        where = f"numeric feature {name!r}"
+        if e.ndim != 1 or len(e) == 0 or not np.all(np.isfinite(e)) or np.any(np.diff(e) <= 0):
+            raise bad(f"{where}: edges must be finite and strictly increasing")
+        if idx.ndim != 1 or (len(idx) and (idx.min() < 0 or idx.max() >= len(e))) or np.any(np.diff(idx) <= 0):
+            raise bad(f"{where}: coarse index out of range 0..{len(e) - 1} or not increasing")
+        if len(s.cum_le) != len(e) or len(s.cum_lt) != len(e) or s.n_edges != len(e):
+            raise bad(f"{where}: {len(e)} edges but {len(s.cum_le)}/{len(s.cum_lt)} cumulative counts")
+        counts = (s.n, s.n_missing, s.n_posinf, s.n_neginf, s.n_absent, s.n_mismatch)
+        if min(counts) < 0:
+            raise bad(f"{where}: negative count")
+        if not (_nondecreasing(s.cum_le) and _nondecreasing(s.cum_lt)) or np.any(s.cum_lt > s.cum_le):
+            raise bad(f"{where}: cumulative counts are not monotone")
+        if len(s.cum_le) and (s.cum_lt[0] < 0 or s.cum_le[-1] > s.n):
+            raise bad(f"{where}: cumulative counts outside 0..{s.n}")
+        if s.values is not None and s.n <= s.exact_max and sum(len(v) for v in s.values) != s.n:
+            raise bad(f"{where}: {s.n} values counted but {sum(len(v) for v in s.values)} stored")
+    for name, c in profile.categorical.items():
+        if len(c.summary.counts) != len(c.buckets.labels):
+            raise bad(
+                f"categorical feature {name!r}: {len(c.buckets.labels)} buckets but {len(c.summary.counts)} counts"
+            )
+        if np.any(c.summary.counts < 0):
+            raise bad(f"categorical feature {name!r}: negative count")
+    lat = raw.get("latency")
+    if isinstance(lat, dict):
+        bins = np.asarray(lat.get("bins", []), dtype=np.int64)
+        if len(bins) and (bins.min() < 0 or bins.max() >= LATENCY_BINS):
+            raise bad(f"latency histogram bin index out of range 0..{LATENCY_BINS - 1}")
