@@ -30,6 +30,8 @@ class Thresholds:
     accuracy_drop: Tier
     latency_increase: Tier
     missing_share_increase: Tier
+    ks_statistic: Tier
+    wasserstein_normalized: Tier
     features: dict[str, dict[str, Tier]]
     significance: float
     dataset_drift_share: float
@@ -43,6 +45,10 @@ class Thresholds:
             return self.psi
         if metric == "missing_share_increase":
             return self.missing_share_increase
+        if metric == "ks_statistic":
+            return self.ks_statistic
+        if metric == "wasserstein_normalized":
+            return self.wasserstein_normalized
         return None
 
 
@@ -206,6 +212,8 @@ def _thresholds(d: Mapping[str, Any]) -> Thresholds:
         accuracy_drop=tiers["accuracy_drop"],  # type: ignore[arg-type]
         latency_increase=tiers["latency_increase"],  # type: ignore[arg-type]
         missing_share_increase=tiers["missing_share_increase"],  # type: ignore[arg-type]
+        ks_statistic=tiers["ks_statistic"],  # type: ignore[arg-type]
+        wasserstein_normalized=tiers["wasserstein_normalized"],  # type: ignore[arg-type]
         features=features,
         significance=significance,
         dataset_drift_share=share,

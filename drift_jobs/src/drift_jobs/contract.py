@@ -66,6 +66,9 @@ DEFAULT_THRESHOLDS: Final[dict[str, dict[str, float]]] = {
     "latency_increase": {"warning": 0.20, "critical": 0.50},
     # Not in DESIGN §2: an absolute rise of the missing share that is a data incident in itself.
     "missing_share_increase": {"warning": 0.10, "critical": 0.30},
+    # Not in DESIGN §2 (issue 13): effect sizes that see scale and tail changes PSI's deciles miss.
+    "wasserstein_normalized": {"warning": 0.1, "critical": 0.2},
+    "ks_statistic": {"warning": 0.06, "critical": 0.12},
 }
 # Metrics a per-feature threshold may name.
 FEATURE_THRESHOLD_METRICS: Final = (
