@@ -533,7 +533,7 @@ def markdown(result: dict[str, Any]) -> str:
 
             def cell(key: str, rs: list[dict[str, Any]] = rs) -> str:
                 vals = [r["flagged"].get(key) for r in rs]
-                return " / ".join(_pct(v) for v in vals)
+                return "-" if all(v is None for v in vals) else " / ".join(_pct(v) for v in vals)
 
             lines.append(
                 "| "
@@ -547,7 +547,11 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             "| "
             + " | ".join(
-                [f"{rows:,}", f"none (false alarms, {fa['feature_windows']} feature-windows)"]
+                [
+                    f"{rows:,}",
+                    f"false alarms: unshifted features ({fa['feature_windows']} feature-windows, "
+                    f"tools {fa.get('tool_feature_windows', 0)})",
+                ]
                 + [
                     f"{100 * rate[k]:.2f} %" if rate.get(k) is not None else "n/a"
                     for k in ["drift_job", "drift_job_psi_only", *tools]
@@ -556,7 +560,11 @@ def markdown(result: dict[str, Any]) -> str:
             + " |"
         )
     lines.append("")
-    lines.append("Cells: share of windows flagged, per distribution " + " / ".join(DISTRIBUTIONS) + ".")
+    lines.append(
+        "Cells: share of windows in which the shifted feature was flagged, per distribution "
+        + " / ".join(DISTRIBUTIONS)
+        + "; - where the tools were not run (they see the acceptance shifts only)."
+    )
     return "\n".join(lines)
 
 
