@@ -141,7 +141,14 @@ def test_full_config_file_contract(cli, acceptance_data, tmp_path) -> None:
             "psi": {"warning": 0.1, "critical": 0.2},
             "accuracy_drop": {"warning": 0.05, "critical": 0.10},
             "latency_increase": {"warning": 0.20, "critical": 0.50},
-            "features": {"f0": {"psi": {"warning": 5.0, "critical": 9.0}}},
+            # f0's own thresholds: every tiered effect size, or KS and Wasserstein would still flag its shift.
+            "features": {
+                "f0": {
+                    "psi": {"warning": 5.0, "critical": 9.0},
+                    "ks_statistic": {"warning": 5.0, "critical": 9.0},
+                    "wasserstein_normalized": {"warning": 5.0, "critical": 9.0},
+                }
+            },
         },
         "adaptive": {"enabled": True, "history": str(tmp_path / "history"), "min_history": 3},
         "pushgateway": None,
@@ -154,7 +161,7 @@ def test_full_config_file_contract(cli, acceptance_data, tmp_path) -> None:
     assert res.code == 0, res.stderr
     report = res.report(out)
     assert report["model"] == "fraud" and report["cluster"] == "dev-euw1"
-    assert report["summary"]["drifted_features"] == ["f1", "f2", "f3", "f4"]  # f0's own threshold is 5.0
+    assert report["summary"]["drifted_features"] == ["f1", "f2", "f3", "f4"]  # f0's own thresholds are 5.0
     assert report["features"][0]["thresholds"]["psi"]["source"] == "config"
     assert (tmp_path / "reports" / "runs" / "r1" / "drift_report.json").is_file()
     assert (tmp_path / "reports" / "latest" / "drift_report.html").is_file()
