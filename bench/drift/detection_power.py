@@ -418,7 +418,10 @@ def measure(
         if not tools:
             tool_info[name] = {"status": "not run (--no-tools)"}
             continue
-        python, version = tool_python(name)
+        try:
+            python, version = tool_python(name)
+        except subprocess.TimeoutExpired as exc:
+            python, version = None, f"not installable: timed out: {' '.join(map(str, exc.cmd))[:200]}"
         if python is None:
             tool_info[name] = {"status": version}
             continue
