@@ -73,6 +73,7 @@ bench: setup
 	mkdir -p bench/results
 	$(RUN) python bench/drift/run_bench.py
 	$(RUN) python bench/drift/false_alarms.py
+	UV="$(UV)" $(RUN) python bench/drift/detection_power.py
 	$(RUN) python bench/gate/bench_engines.py
 	$(RUN) python bench/gate/bench_gate.py
 	$(RUN) python bench/gate/bench_checkov.py

@@ -164,7 +164,7 @@ def test_full_config_file_contract(cli, acceptance_data, tmp_path) -> None:
     assert res.code == 0, res.stderr
     report = res.report(out)
     assert report["model"] == "fraud" and report["cluster"] == "dev-euw1"
-    assert report["summary"]["drifted_features"] == ["f1", "f2", "f3", "f4"]  # f0's own threshold is 5.0
+    assert report["summary"]["drifted_features"] == ["f1", "f2", "f3", "f4"]  # f0's own thresholds are 5.0
     assert report["features"][0]["thresholds"]["psi"]["source"] == "config"
     assert (tmp_path / "reports" / "runs" / "r1" / "drift_report.json").is_file()
     assert (tmp_path / "reports" / "latest" / "drift_report.html").is_file()
