@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -95,9 +96,22 @@ def test_each_offline_plan_document_is_a_copy_of_its_own(tmp_path: Path, monkeyp
 
 
 @pytest.mark.slow
-def test_an_offline_plan_is_what_the_program_and_plan_document_give(tmp_path: Path) -> None:
-    # The smallest stack: the stored JSON must give back exactly the document the tests built themselves before.
-    from infra.offline.plan import plan_document, run_program  # noqa: PLC0415 (spawned processes skip pulumi)
+def test_an_offline_plan_is_what_the_program_and_plan_document_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The smallest stack, its program run once: the stored JSON must give back exactly (values and key order) the
+    # document the tests built themselves before.
+    from infra.offline import plan  # noqa: PLC0415 (spawned processes above skip pulumi)
 
-    expected = plan_document(*run_program("dev", REPO_ROOT))
-    assert OfflinePlans(SessionCache(tmp_path)).document("dev") == expected
+    result = plan.run_program("dev", REPO_ROOT)
+    asked: list[tuple[str, Path]] = []
+
+    def run_program(stack: str, root: Path) -> Any:
+        asked.append((stack, root))
+        return result
+
+    monkeypatch.setattr(plan, "run_program", run_program)
+    document = OfflinePlans(SessionCache(tmp_path)).document("dev")
+    assert asked == [("dev", REPO_ROOT)]
+    assert json.dumps(document) == json.dumps(plan.plan_document(*result))
+    assert document == plan.plan_document(*result)
