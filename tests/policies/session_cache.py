@@ -43,10 +43,23 @@ class SessionCache:
         return cls(shared / "session-cache")
 
     def get(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        value = self._get(key, compute, wait=True)
+        assert value is not None
+        return value
+
+    def get_if_free(self, key: str, compute: Callable[[], bytes]) -> bytes | None:
+        """Like get, but None at once while another process is computing the key (so the caller can do other work)."""
+        return self._get(key, compute, wait=False)
+
+    def _get(self, key: str, compute: Callable[[], bytes], *, wait: bool) -> bytes | None:
         stem = hashlib.sha256(key.encode()).hexdigest()[:32]
         stored = self.directory / f"{stem}.bin"
         with (self.directory / f"{stem}.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if compute() raises
+            try:
+                # Released when the file closes, also if compute() raises.
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None
             try:
                 if stored.is_file():
                     return stored.read_bytes()

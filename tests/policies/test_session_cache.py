@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -53,6 +55,17 @@ def test_a_stored_value_is_read_back_and_other_keys_are_computed(tmp_path: Path)
     assert cache.get("b", lambda: compute("3")) == b"3"
     assert calls == ["1", "3"]
     assert cache.computed == ["a", "b"]
+
+
+def test_a_key_another_process_is_computing_is_none_without_waiting_and_a_free_one_is_computed(tmp_path: Path) -> None:
+    cache = SessionCache(tmp_path)
+    stem = hashlib.sha256(b"busy").hexdigest()[:32]
+    with (tmp_path / f"{stem}.lock").open("a") as held:  # another open file: as another process's lock
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert cache.get_if_free("busy", lambda: b"computed") is None
+        assert cache.get_if_free("free", lambda: b"computed") == b"computed"
+    assert cache.get_if_free("busy", lambda: b"computed") == b"computed"
+    assert cache.computed == ["free", "busy"]
 
 
 def test_a_failed_computation_stores_nothing_and_the_next_caller_computes_again(tmp_path: Path) -> None:

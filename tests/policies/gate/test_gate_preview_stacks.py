@@ -52,11 +52,24 @@ class Previews:
     def __getitem__(self, key: tuple[str, str]) -> GateResult:
         stack, engine = key
         if stack not in self.by_stack:
-            stored = self.cache.get(
-                f"first-preview-gate:{stack}:{','.join(ENGINES)}:{TODAY}", lambda: self._gate(stack)
-            )
-            self.by_stack[stack] = pickle.loads(stored)
+            self._load(stack)
         return self.by_stack[stack][engine]
+
+    def _load(self, stack: str) -> None:
+        # While another worker gates this stack, gate the stacks nobody has started: the two workers split the
+        # stacks between them instead of one waiting idle for the other.
+        for other in (stack, *(s for s in STACKS if s != stack)):
+            if other not in self.by_stack:
+                stored = self.cache.get_if_free(self._key(other), functools.partial(self._gate, other))
+                if stored is not None:
+                    self.by_stack[other] = pickle.loads(stored)
+            if stack in self.by_stack:
+                return
+        self.by_stack[stack] = pickle.loads(self.cache.get(self._key(stack), functools.partial(self._gate, stack)))
+
+    @staticmethod
+    def _key(stack: str) -> str:
+        return f"first-preview-gate:{stack}:{','.join(ENGINES)}:{TODAY}"
 
     def _gate(self, stack: str) -> bytes:
         gate = functools.partial(_gate_stack, directory=self.factory.mktemp(f"preview-{stack}"))
