@@ -8,8 +8,12 @@ preview legitimately leaves unknown is lifted.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import hashlib
 import pickle
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +139,36 @@ def test_iam_documents_are_readable_in_a_first_preview(previews: Previews, stack
         if resource.type in DOCUMENT_INPUTS and resource.inputs.get(DOCUMENT_INPUTS[resource.type]) == UNKNOWN
     ]
     assert unreadable == []
+
+
+def test_a_worker_that_finds_a_stack_being_gated_gates_the_stacks_nobody_started(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gated: list[str] = []
+
+    def gate(self: Previews, stack: str) -> bytes:
+        gated.append(stack)
+        return pickle.dumps(dict.fromkeys(ENGINES, f"{stack} by this worker"))
+
+    monkeypatch.setattr(Previews, "_gate", gate)
+    previews = Previews(SessionCache(tmp_path), tmp_path_factory)
+    # The other worker is gating dev: it holds dev's lock until this worker has gated the other two stacks.
+    stem = hashlib.sha256(Previews._key("dev").encode()).hexdigest()[:32]
+    other_worker = (tmp_path / f"{stem}.lock").open("a")
+    fcntl.flock(other_worker, fcntl.LOCK_EX)
+
+    def finish_dev() -> None:
+        deadline = time.monotonic() + 30
+        while len(gated) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (tmp_path / f"{stem}.bin").write_bytes(pickle.dumps(dict.fromkeys(ENGINES, "dev by the other worker")))
+        other_worker.close()  # releases the lock
+
+    finisher = threading.Thread(target=finish_dev)
+    finisher.start()
+    try:
+        assert previews["dev", "regorus"] == "dev by the other worker"
+    finally:
+        finisher.join()
+    assert gated == ["staging", "prod"]
+    assert previews["prod", "regopy"] == "prod by this worker"
