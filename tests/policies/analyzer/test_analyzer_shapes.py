@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from analyzer_shapes import RESOURCE_RULE, STACK_RULE, Finding, analyzer_findings
+from session_cache import OfflinePlans
 
-from infra.offline.plan import plan_document, run_program
 from policies.engines import get_engine, load_packs
 from policies.gate.cli import main
 from policies.gate.inputs.plan import load_plan
@@ -26,10 +26,8 @@ TODAY = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
-def prod_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    recorded, config = run_program("prod", REPO_ROOT)
-    document: dict[str, Any] = plan_document(recorded, config)
-    return document
+def prod_plan(offline_plans: OfflinePlans) -> dict[str, Any]:
+    return offline_plans.document("prod")
 
 
 def _steps(plan: dict[str, Any], type_: str) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 from gate_support import HERE, REAL_PACKS, REPO_ROOT, GateRun, GateRunner, write_plan
+from session_cache import OfflinePlans
 
-from infra.offline.plan import plan_document, run_program
 from policies.gate.checkov.mapping import checkov_mapping
 
 pytestmark = pytest.mark.slow  # each gate run of the prod plan with checkov takes 15-30 s here
@@ -40,10 +40,9 @@ ENDPOINT_CONTROL = "CIS-EKS-5.4.2"
 
 
 @pytest.fixture(scope="module")
-def prod_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def prod_plan(offline_plans: OfflinePlans) -> dict[str, Any]:
     """A fresh offline plan of prod, as `make plan STACK=prod` writes it."""
-    recorded, config = run_program("prod", REPO_ROOT)
-    return plan_document(recorded, config)
+    return offline_plans.document("prod")
 
 
 def _gate(gate: GateRunner, tmp_path: Path, plan: dict[str, Any], name: str) -> GateRun:

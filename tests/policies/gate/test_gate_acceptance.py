@@ -13,8 +13,7 @@ import jsonschema
 import pytest
 import yaml
 from gate_support import CORPUS, HERE, REAL_PACKS, REPO_ROOT, GateRunner, write_plan
-
-from infra.offline.plan import plan_document, run_program
+from session_cache import OfflinePlans
 
 STACKS = ("dev", "staging", "prod")
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -23,14 +22,10 @@ REPORTS = ("report.json", "report.sarif", "report.xml", "report.md", "report.htm
 
 
 @pytest.fixture(scope="module")
-def stack_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def stack_plans(tmp_path_factory: pytest.TempPathFactory, offline_plans: OfflinePlans) -> dict[str, Path]:
     """Fresh offline plans of the project's stacks, as `make plan STACK=<stack>` writes them."""
     directory = tmp_path_factory.mktemp("plans")
-    plans: dict[str, Path] = {}
-    for stack in STACKS:
-        recorded, config = run_program(stack, REPO_ROOT)
-        plans[stack] = write_plan(directory, plan_document(recorded, config), f"{stack}.json")
-    return plans
+    return {stack: write_plan(directory, offline_plans.document(stack), f"{stack}.json") for stack in STACKS}
 
 
 @pytest.mark.parametrize("stack", STACKS)

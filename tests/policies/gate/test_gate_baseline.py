@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from gate_support import REAL_PACKS, REPO_ROOT, GateRun, GateRunner, k8s_step, plan_document, write_plan
+from session_cache import OfflinePlans
 
-from infra.offline.cli import main as ai_platform
 from policies.gate.baseline import Baseline, BaselineEntry, compare, load_baseline
 from policies.gate.catalog import ENGINE_ERROR, gate_finding
 from policies.gate.findings import Finding, Location, ResourceRef
@@ -30,11 +30,11 @@ Gate = Callable[..., GateRun]
 
 
 @pytest.fixture(scope="module")
-def prod_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The prod stack's offline plan, made once for the module as `make plan STACK=prod` makes it."""
-    out = tmp_path_factory.mktemp("prod-plan")
-    assert ai_platform(["plan", "--stack", "prod", "--out", str(out), "--root", str(REPO_ROOT)]) == 0
-    document: dict[str, Any] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+def prod_plan(offline_plans: OfflinePlans) -> dict[str, Any]:
+    """The prod stack's offline plan as `make plan STACK=prod` writes it (keys sorted), made once per session.
+
+    `ai-platform plan` itself is tested in tests/infra and tests/monitoring."""
+    document: dict[str, Any] = json.loads(json.dumps(offline_plans.document("prod"), sort_keys=True))
     return document
 
 

@@ -8,13 +8,19 @@ preview legitimately leaves unknown is lifted.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import functools
+import hashlib
+import pickle
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gate_support import REPO_ROOT
 from isolated import each_in_a_fresh_process, gate_first_preview
+from session_cache import SessionCache
 
 from policies.gate.findings import Finding
 from policies.gate.pipeline import GateResult
@@ -25,6 +31,7 @@ pytestmark = pytest.mark.slow
 
 STACKS = ("dev", "staging", "prod")
 ENGINES = ("regorus", "regopy")
+TODAY = dt.date(2026, 11, 20)
 # Inputs a rule must read whole before apply: the program builds these documents from names, aliases
 # and the account id (known in a first preview), never from generated ARNs.
 DOCUMENT_INPUTS = {
@@ -34,18 +41,52 @@ DOCUMENT_INPUTS = {
 }
 
 
+class Previews:
+    """`previews[stack, engine]`: the stack's first preview gated on the engine, one fresh process per stack.
+
+    Each stack is written and gated once per session, by the first xdist worker that reads it (session_cache.py);
+    the others read the pickled results, as a worker before read them from its own child process.
+    """
+
+    def __init__(self, cache: SessionCache, factory: pytest.TempPathFactory) -> None:
+        self.cache = cache
+        self.factory = factory
+        self.by_stack: dict[str, dict[str, GateResult]] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> GateResult:
+        stack, engine = key
+        if stack not in self.by_stack:
+            self._load(stack)
+        return self.by_stack[stack][engine]
+
+    def _load(self, stack: str) -> None:
+        # While another worker gates this stack, gate the stacks nobody has started: the two workers split the
+        # stacks between them instead of one waiting idle for the other.
+        for other in (stack, *(s for s in STACKS if s != stack)):
+            if other not in self.by_stack:
+                stored = self.cache.get_if_free(self._key(other), functools.partial(self._gate, other))
+                if stored is not None:
+                    self.by_stack[other] = pickle.loads(stored)
+            if stack in self.by_stack:
+                return
+        self.by_stack[stack] = pickle.loads(self.cache.get(self._key(stack), functools.partial(self._gate, stack)))
+
+    @staticmethod
+    def _key(stack: str) -> str:
+        return f"first-preview-gate:{stack}:{','.join(ENGINES)}:{TODAY}"
+
+    def _gate(self, stack: str) -> bytes:
+        gate = functools.partial(_gate_stack, directory=self.factory.mktemp(f"preview-{stack}"))
+        return pickle.dumps(each_in_a_fresh_process(gate, [stack])[stack])
+
+
 @pytest.fixture(scope="module")
-def previews(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], GateResult]:
-    directories = {stack: tmp_path_factory.mktemp(f"preview-{stack}") for stack in STACKS}
-    gate = functools.partial(_gate_stack, directories=directories)
-    by_stack = each_in_a_fresh_process(gate, STACKS)
-    return {(stack, engine): result for stack, results in by_stack.items() for engine, result in results.items()}
+def previews(session_cache: SessionCache, tmp_path_factory: pytest.TempPathFactory) -> Previews:
+    return Previews(session_cache, tmp_path_factory)
 
 
-def _gate_stack(stack: str, *, directories: dict[str, Path]) -> dict[str, GateResult]:
-    return gate_first_preview(
-        stack, repo_root=REPO_ROOT, directory=directories[stack], engines=ENGINES, today=dt.date(2026, 11, 20)
-    )
+def _gate_stack(stack: str, *, directory: Path) -> dict[str, GateResult]:
+    return gate_first_preview(stack, repo_root=REPO_ROOT, directory=directory, engines=ENGINES, today=TODAY)
 
 
 def _key(finding: Finding) -> tuple[Any, ...]:
@@ -63,18 +104,14 @@ def _blocking(result: GateResult, *, allow_unknown: bool) -> list[Finding]:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_engines_report_the_same_findings_on_a_first_preview(
-    previews: dict[tuple[str, str], GateResult], stack: str
-) -> None:
+def test_engines_report_the_same_findings_on_a_first_preview(previews: Previews, stack: str) -> None:
     regorus, regopy = (sorted(map(_key, previews[stack, e].findings)) for e in ENGINES)
     assert regorus == regopy
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("stack", STACKS)
-def test_a_first_preview_blocks_as_unknown_without_allow_unknown(
-    previews: dict[tuple[str, str], GateResult], stack: str, engine: str
-) -> None:
+def test_a_first_preview_blocks_as_unknown_without_allow_unknown(previews: Previews, stack: str, engine: str) -> None:
     result = previews[stack, engine]
     assert result.verdict.exit_code == 1 and result.verdict.verdict == "unknown"
     assert {f.status for f in _blocking(result, allow_unknown=False)} == {"unknown"}
@@ -82,27 +119,56 @@ def test_a_first_preview_blocks_as_unknown_without_allow_unknown(
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("stack", STACKS)
-def test_allow_unknown_lifts_only_legitimately_unknown_findings(
-    previews: dict[tuple[str, str], GateResult], stack: str, engine: str
-) -> None:
+def test_allow_unknown_lifts_only_legitimately_unknown_findings(previews: Previews, stack: str, engine: str) -> None:
     result = previews[stack, engine]
     lifted = [f for f in _blocking(result, allow_unknown=False) if f not in _blocking(result, allow_unknown=True)]
     assert lifted and all(f.legitimately_unknown for f in lifted)
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_a_compliant_first_preview_passes_with_allow_unknown(
-    previews: dict[tuple[str, str], GateResult], stack: str
-) -> None:
+def test_a_compliant_first_preview_passes_with_allow_unknown(previews: Previews, stack: str) -> None:
     for engine in ENGINES:
         assert _blocking(previews[stack, engine], allow_unknown=True) == []
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_iam_documents_are_readable_in_a_first_preview(previews: dict[tuple[str, str], GateResult], stack: str) -> None:
+def test_iam_documents_are_readable_in_a_first_preview(previews: Previews, stack: str) -> None:
     unreadable = [
         resource.urn
         for resource in previews[stack, "regorus"].subject.resources
         if resource.type in DOCUMENT_INPUTS and resource.inputs.get(DOCUMENT_INPUTS[resource.type]) == UNKNOWN
     ]
     assert unreadable == []
+
+
+def test_a_worker_that_finds_a_stack_being_gated_gates_the_stacks_nobody_started(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gated: list[str] = []
+
+    def gate(self: Previews, stack: str) -> bytes:
+        gated.append(stack)
+        return pickle.dumps(dict.fromkeys(ENGINES, f"{stack} by this worker"))
+
+    monkeypatch.setattr(Previews, "_gate", gate)
+    previews = Previews(SessionCache(tmp_path), tmp_path_factory)
+    # The other worker is gating dev: it holds dev's lock until this worker has gated the other two stacks.
+    stem = hashlib.sha256(Previews._key("dev").encode()).hexdigest()[:32]
+    other_worker = (tmp_path / f"{stem}.lock").open("a")
+    fcntl.flock(other_worker, fcntl.LOCK_EX)
+
+    def finish_dev() -> None:
+        deadline = time.monotonic() + 30
+        while len(gated) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (tmp_path / f"{stem}.bin").write_bytes(pickle.dumps(dict.fromkeys(ENGINES, "dev by the other worker")))
+        other_worker.close()  # releases the lock
+
+    finisher = threading.Thread(target=finish_dev)
+    finisher.start()
+    try:
+        assert previews["dev", "regorus"] == "dev by the other worker"
+    finally:
+        finisher.join()
+    assert gated == ["staging", "prod"]
+    assert previews["prod", "regopy"] == "prod by this worker"

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 from gate_support import FIXTURES, REAL_PACKS, REPO_ROOT, GateRunner, write_plan
+from session_cache import OfflinePlans
 
 from infra.config.errors import NAMESPACE
-from infra.offline.plan import plan_document, run_program
 from policies.engines import GeneratedModule, get_engine, load_packs
 from policies.engines.packs import Pack
 from policies.gate.inputs.plan import load_plan
@@ -172,9 +172,10 @@ def test_a_foreign_preview_is_gated_on_its_own_merits_with_platform_rules_not_ev
 
 
 @pytest.mark.slow
-def test_the_prod_plan_evaluates_the_platform_rules(gate: GateRunner, tmp_path: Path) -> None:
-    recorded, config = run_program("prod", REPO_ROOT)
-    run = gate(plan=write_plan(tmp_path, plan_document(recorded, config)), packs=REAL_PACKS)
+def test_the_prod_plan_evaluates_the_platform_rules(
+    gate: GateRunner, tmp_path: Path, offline_plans: OfflinePlans
+) -> None:
+    run = gate(plan=write_plan(tmp_path, offline_plans.document("prod")), packs=REAL_PACKS)
     rules = [rule for rule in run.report["rules"] if rule["scope"] == PLATFORM_SCOPE]
     assert rules and all(rule["evaluated"] for rule in rules)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from gate_support import REAL_PACKS, REPO_ROOT, GateRun, GateRunner, plan_document, step, write_plan
+from session_cache import OfflinePlans
 
 from infra.offline.plan import plan_document as offline_plan_document
 from infra.offline.plan import run_program
@@ -91,9 +92,10 @@ def test_one_edited_stack_line_is_where_the_finding_points(
 
 
 @pytest.mark.slow
-def test_prod_findings_on_stack_derived_resources_carry_both_locations(tmp_path: Path, gate: GateRunner) -> None:
-    recorded, config = run_program("prod", REPO_ROOT)
-    plan_path = write_plan(tmp_path, offline_plan_document(recorded, config))
+def test_prod_findings_on_stack_derived_resources_carry_both_locations(
+    tmp_path: Path, gate: GateRunner, offline_plans: OfflinePlans
+) -> None:
+    plan_path = write_plan(tmp_path, offline_plans.document("prod"))
     run = _gate_prod(gate, plan_path, PROD_STACK, checkov=True)
     assert run.exit_code == 0, run.stdout
 

@@ -9,6 +9,7 @@ prod the checks that span resources see each other.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 from checkov_plan_support import Verdicts, from_case, resource, run_checkov, urn
+from session_cache import OfflinePlans
 
-from infra.offline.plan import plan_document, run_program
 from infra.pulumi_wire import SECRET, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN
 from policies.gate.checkov import registry
 from policies.gate.checkov.mapping import checkov_mapping
@@ -356,43 +357,43 @@ def test_checkov_verdicts_on_small_plans(verdicts: Verdicts, case: str) -> None:
 # --- the three stacks' plans ----------------------------------------------------------------------------------
 
 
-@cache
-def _stack(stack: str) -> tuple[frozenset[str], TerraformPlan]:
-    """The stack's AWS resource types and its plan's conversion (the program runs once per stack and module)."""
-    recorded, config = run_program(stack, REPO_ROOT)
-    loaded = parse_plan(Path(f"{stack}.json"), plan_document(recorded, config))
-    aws_types = frozenset(r.type for r in loaded.resources if r.type.startswith("aws:"))
-    return aws_types, to_terraform_plan(loaded.resources, known_terraform_types())
+StackConversion = Callable[[str], tuple[frozenset[str], TerraformPlan]]
 
 
-def _stack_plan(stack: str) -> TerraformPlan:
-    return _stack(stack)[1]
+@pytest.fixture(scope="module")
+def stack_conversion(offline_plans: OfflinePlans) -> StackConversion:
+    @cache
+    def convert(stack: str) -> tuple[frozenset[str], TerraformPlan]:
+        """The stack's AWS resource types and its plan's conversion (once per stack and module)."""
+        loaded = parse_plan(Path(f"{stack}.json"), offline_plans.document(stack))
+        aws_types = frozenset(r.type for r in loaded.resources if r.type.startswith("aws:"))
+        return aws_types, to_terraform_plan(loaded.resources, known_terraform_types())
 
-
-def _aws_types(stack: str) -> frozenset[str]:
-    return _stack(stack)[0]
+    return convert
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stack", STACKS)
-def test_every_aws_type_of_the_stacks_converts_or_is_expected_not_to(stack: str) -> None:
-    plan = _stack_plan(stack)
-    assert set(plan.unconverted) == EXPECTED_UNCONVERTED & _aws_types(stack)
+def test_every_aws_type_of_the_stacks_converts_or_is_expected_not_to(
+    stack: str, stack_conversion: StackConversion
+) -> None:
+    aws_types, plan = stack_conversion(stack)
+    assert set(plan.unconverted) == EXPECTED_UNCONVERTED & aws_types
     converted = {plan.addresses[address].split("::")[-2].split("$")[-1] for address in plan.addresses}
-    assert converted | set(plan.unconverted) == set(_aws_types(stack))
+    assert converted | set(plan.unconverted) == set(aws_types)
 
 
 @pytest.mark.slow
-def test_every_check_checkov_registers_for_the_converted_types_is_mapped() -> None:
-    types = {address.split(".")[0] for stack in STACKS for address in _stack_plan(stack).addresses}
+def test_every_check_checkov_registers_for_the_converted_types_is_mapped(stack_conversion: StackConversion) -> None:
+    types = {address.split(".")[0] for stack in STACKS for address in stack_conversion(stack)[1].addresses}
     expected = {check_id for terraform_type in types for check_id in checks_for_type(terraform_type)}
     unmapped = sorted(check_id for check_id in expected if not checkov_mapping().rule(check_id).mapped)
     assert unmapped == [], f"add to policies/checkov/mapping/aws.yaml: {unmapped}"
 
 
 @pytest.mark.slow
-def test_cross_resource_checks_pass_on_the_prod_plan(tmp_path: Path) -> None:
-    plan = _stack_plan("prod")
+def test_cross_resource_checks_pass_on_the_prod_plan(tmp_path: Path, stack_conversion: StackConversion) -> None:
+    _, plan = stack_conversion("prod")
     result = run_checkov({"prod": plan.document}, tmp_path)
     assert result.parsing_errors == []
     failing = sorted((address, check) for address, check in result.failed["prod"] if check in CROSS_RESOURCE_CHECKS)

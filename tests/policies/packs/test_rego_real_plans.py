@@ -7,15 +7,13 @@ difference between regopy and regorus on real resources is the failure, whatever
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rego_evaluation import evaluate_plan_resources
 from rego_inputs import allowed_registries, plan_resources
+from session_cache import OfflinePlans
 
-from infra.offline.plan import plan_document, run_program
 from policies.engines import Pack
 from policies.gate.pipeline import GateOptions, run_gate
 
@@ -23,16 +21,11 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 STACKS = ["dev", "staging", "prod"]
 
 
-@cache
-def _plan(stack: str) -> dict[str, Any]:
-    recorded, config = run_program(stack, REPO_ROOT)
-    document: dict[str, Any] = plan_document(recorded, config)
-    return document
-
-
 @pytest.mark.parametrize("stack", STACKS)
-def test_real_plan_evaluates_identically_on_both_engines(packs: dict[str, Pack], stack: str) -> None:
-    plan = _plan(stack)
+def test_real_plan_evaluates_identically_on_both_engines(
+    packs: dict[str, Pack], stack: str, offline_plans: OfflinePlans
+) -> None:
+    plan = offline_plans.document(stack)
     resources = plan_resources(plan)
     assert resources, f"the {stack} plan has no resources to evaluate"
     registries = allowed_registries(plan)
@@ -42,10 +35,12 @@ def test_real_plan_evaluates_identically_on_both_engines(packs: dict[str, Pack],
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_real_plan_gives_the_same_gate_findings_on_both_engines(stack: str, tmp_path: Path) -> None:
+def test_real_plan_gives_the_same_gate_findings_on_both_engines(
+    stack: str, tmp_path: Path, offline_plans: OfflinePlans
+) -> None:
     # Through the whole gate (unknown probing, stack-rule attribution, engine errors), not only the packs.
     plan_file = tmp_path / "plan.json"
-    plan_file.write_text(json.dumps(_plan(stack)), encoding="utf-8")
+    plan_file.write_text(json.dumps(offline_plans.document(stack)), encoding="utf-8")
     results = []
     for engine in ("regopy", "regorus"):
         options = GateOptions(out=tmp_path / engine, plan=plan_file, engine=engine, repo_root=REPO_ROOT, checkov=False)
