@@ -8,7 +8,6 @@ with the single run. No moto: RGW has every behaviour these tests need (the moto
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import pytest
 from drift_jobs.contract import DIRECTORY_PROFILE_NAME
 from drift_jobs.read.storage import Storage
 from drift_testkit import SHIFTED, CliResult, shifted_table, write_parquet
-from test_drift_storage import FOUR_RUNS
+from test_drift_storage import FOUR_RUNS, RUNS, concurrent_updates
 
 from infra.components.storage.contract import bucket_name
 from tests.support.ceph import CephCluster
@@ -197,29 +196,13 @@ def test_the_drift_job_runs_on_its_least_privilege_grants(
     assert res.code == 3 and "churn" in res.stderr and "AccessDenied" in res.stderr
 
 
-RUNS, UPDATES_PER_RUN = 4, 8
-
-
-def _update_many(uri: str, tag: str) -> None:
-    storage = Storage()
-    for i in range(UPDATES_PER_RUN):
-        storage.update(uri, lambda old, i=i: (old or b"") + f"{tag}-{i}\n".encode())
-
-
 def test_concurrent_history_writers_on_rgw_lose_nothing(rgw: dict[str, Any]) -> None:
     """Conditional PUTs (If-None-Match: * first, then If-Match the ETag read; RGW Pacific honours both, If-Match
     only with the bare ETag) make four processes' read-modify-writes of one object lose no update."""
     uri = f"s3://{rgw['drift-reports']}/fraud/history/fraud.drift-history.json"
-    ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_update_many, args=(uri, f"p{j}")) for j in range(RUNS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0] * RUNS
+    expected = concurrent_updates(uri, 120)
     body = rgw["client"].get_object(Bucket=rgw["drift-reports"], Key="fraud/history/fraud.drift-history.json")
-    lines = body["Body"].read().decode().splitlines()
-    assert sorted(lines) == sorted(f"p{j}-{i}" for j in range(RUNS) for i in range(UPDATES_PER_RUN))
+    assert sorted(body["Body"].read().decode().splitlines()) == expected
 
 
 def test_four_concurrent_runs_sharing_a_history_on_rgw_keep_every_entry(

@@ -81,8 +81,9 @@ def test_an_endpoint_that_never_answers_exits_3_within_the_budget(
     res = cli("run", "--config", str(config), "--out", str(tmp_path / "out"))
     elapsed = time.monotonic() - start
     assert res.code == 3, res.stderr
-    # 3 s of budget; curl checks its low-speed limit once a second: a second or two of slack.
-    assert elapsed < 8, elapsed
+    # A 3 s budget. Stacked retry layers took 4 x 3 x the budget; one layer ends within it. The bound leaves room
+    # for process start on a loaded machine (this is the timeout's behaviour, not a speed target).
+    assert elapsed < 20, elapsed
     errors = [line for line in res.stderr.splitlines() if "error" in line]
     assert len(errors) == 1 and window in errors[0] and "storage unavailable" in errors[0], res.stderr
     assert "Traceback" not in res.stderr
@@ -94,17 +95,22 @@ def _update_many(uri: str, tag: str) -> None:
         storage.update(uri, lambda old, i=i: (old or b"") + f"{tag}-{i}\n".encode())
 
 
-def test_concurrent_updates_of_a_local_file_lose_nothing(tmp_path: Path) -> None:
-    target = str(tmp_path / "history" / "h.txt")
+def concurrent_updates(uri: str, timeout: float) -> list[str]:
+    """RUNS processes append UPDATES_PER_RUN tagged lines each to `uri` at once; the lines all must keep."""
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_update_many, args=(target, f"p{j}")) for j in range(RUNS)]
+    procs = [ctx.Process(target=_update_many, args=(uri, f"p{j}")) for j in range(RUNS)]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(60)
+        p.join(timeout)
     assert [p.exitcode for p in procs] == [0] * RUNS
-    lines = Path(target).read_text().splitlines()
-    assert sorted(lines) == sorted(f"p{j}-{i}" for j in range(RUNS) for i in range(UPDATES_PER_RUN))
+    return sorted(f"p{j}-{i}" for j in range(RUNS) for i in range(UPDATES_PER_RUN))
+
+
+def test_concurrent_updates_of_a_local_file_lose_nothing(tmp_path: Path) -> None:
+    target = str(tmp_path / "history" / "h.txt")
+    expected = concurrent_updates(target, 60)
+    assert sorted(Path(target).read_text().splitlines()) == expected
     # Nothing left behind but the file and its lock (no temp file of a writer).
     assert sorted(p.name for p in Path(target).parent.iterdir()) == ["h.txt", "h.txt.lock"]
 

@@ -3,6 +3,13 @@
 Without --allow-unknown it must block with `unknown` findings only (never a silent pass, never a plain
 failure), and regorus and regopy must report the same findings. With --allow-unknown only what a first
 preview legitimately leaves unknown is lifted.
+
+regopy runs on the dev stack's first preview only. Its probing of unknown values is about ten times slower than
+on a known plan (prod's first preview took 12 minutes of one core for both engines, most of it regopy's), and the
+three stacks' previews on both engines had become half the policy suite's time on a 2-core CI machine. What the
+comparison proves (the engines agree on unknown markers, probing and the same packs) does not depend on the
+stack's size; engine agreement on the full plans of all three stacks stays in
+tests/policies/packs/test_rego_real_plans.py and on unknown probing in test_gate_engines_agree.py.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ pytestmark = pytest.mark.slow
 
 STACKS = ("dev", "staging", "prod")
 ENGINES = ("regorus", "regopy")
+# The engines each stack's first preview is gated on (see the module docstring).
+ENGINES_BY_STACK: dict[str, tuple[str, ...]] = {"dev": ENGINES, "staging": ("regorus",), "prod": ("regorus",)}
+STACK_ENGINES = [(stack, engine) for stack in STACKS for engine in ENGINES_BY_STACK[stack]]
+COMPARED_STACKS = [stack for stack in STACKS if len(ENGINES_BY_STACK[stack]) == len(ENGINES)]
 TODAY = dt.date(2026, 11, 20)
 # Inputs a rule must read whole before apply: the program builds these documents from names, aliases
 # and the account id (known in a first preview), never from generated ARNs.
@@ -73,7 +84,7 @@ class Previews:
 
     @staticmethod
     def _key(stack: str) -> str:
-        return f"first-preview-gate:{stack}:{','.join(ENGINES)}:{TODAY}"
+        return f"first-preview-gate:{stack}:{','.join(ENGINES_BY_STACK[stack])}:{TODAY}"
 
     def _gate(self, stack: str) -> bytes:
         gate = functools.partial(_gate_stack, directory=self.factory.mktemp(f"preview-{stack}"))
@@ -86,7 +97,8 @@ def previews(session_cache: SessionCache, tmp_path_factory: pytest.TempPathFacto
 
 
 def _gate_stack(stack: str, *, directory: Path) -> dict[str, GateResult]:
-    return gate_first_preview(stack, repo_root=REPO_ROOT, directory=directory, engines=ENGINES, today=TODAY)
+    engines = ENGINES_BY_STACK[stack]
+    return gate_first_preview(stack, repo_root=REPO_ROOT, directory=directory, engines=engines, today=TODAY)
 
 
 def _key(finding: Finding) -> tuple[Any, ...]:
@@ -103,22 +115,20 @@ def _blocking(result: GateResult, *, allow_unknown: bool) -> list[Finding]:
     return decide(result.findings, result.rules.values(), result.verdict.fail_on, allow_unknown=allow_unknown).blocking
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", COMPARED_STACKS)
 def test_engines_report_the_same_findings_on_a_first_preview(previews: Previews, stack: str) -> None:
     regorus, regopy = (sorted(map(_key, previews[stack, e].findings)) for e in ENGINES)
     assert regorus == regopy
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize(("stack", "engine"), STACK_ENGINES)
 def test_a_first_preview_blocks_as_unknown_without_allow_unknown(previews: Previews, stack: str, engine: str) -> None:
     result = previews[stack, engine]
     assert result.verdict.exit_code == 1 and result.verdict.verdict == "unknown"
     assert {f.status for f in _blocking(result, allow_unknown=False)} == {"unknown"}
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize(("stack", "engine"), STACK_ENGINES)
 def test_allow_unknown_lifts_only_legitimately_unknown_findings(previews: Previews, stack: str, engine: str) -> None:
     result = previews[stack, engine]
     lifted = [f for f in _blocking(result, allow_unknown=False) if f not in _blocking(result, allow_unknown=True)]
@@ -127,7 +137,7 @@ def test_allow_unknown_lifts_only_legitimately_unknown_findings(previews: Previe
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_compliant_first_preview_passes_with_allow_unknown(previews: Previews, stack: str) -> None:
-    for engine in ENGINES:
+    for engine in ENGINES_BY_STACK[stack]:
         assert _blocking(previews[stack, engine], allow_unknown=True) == []
 
 
@@ -148,7 +158,7 @@ def test_a_worker_that_finds_a_stack_being_gated_gates_the_stacks_nobody_started
 
     def gate(self: Previews, stack: str) -> bytes:
         gated.append(stack)
-        return pickle.dumps(dict.fromkeys(ENGINES, f"{stack} by this worker"))
+        return pickle.dumps(dict.fromkeys(ENGINES_BY_STACK[stack], f"{stack} by this worker"))
 
     monkeypatch.setattr(Previews, "_gate", gate)
     previews = Previews(SessionCache(tmp_path), tmp_path_factory)
@@ -171,4 +181,4 @@ def test_a_worker_that_finds_a_stack_being_gated_gates_the_stacks_nobody_started
     finally:
         finisher.join()
     assert gated == ["staging", "prod"]
-    assert previews["prod", "regopy"] == "prod by this worker"
+    assert previews["prod", "regorus"] == "prod by this worker"
