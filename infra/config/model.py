@@ -287,8 +287,16 @@ def _default_band(metric: str) -> Band:
 
 
 class FeatureThresholds(Section):
+    """Per-feature overrides (null: the model's band); the drift job tiers the feature and the alerts fire on them."""
+
     psi: Band | None = None
     missing_share_increase: Band | None = None
+    ks_statistic: Band | None = Field(
+        default=None, description="The feature's own KS band (e.g. a heavy-tailed feature); null: the model's."
+    )
+    wasserstein_normalized: Band | None = Field(
+        default=None, description="The feature's own normalised Wasserstein band; null: the model's."
+    )
 
 
 class DriftThresholds(Section):
