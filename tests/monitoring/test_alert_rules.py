@@ -69,6 +69,20 @@ def test_changing_psi_critical_in_the_stack_file_changes_the_job_config_and_the_
     assert "> 0.37" not in before["critical"]["expr"]
 
 
+def test_the_models_schema_tiers_reach_the_job(fixture_config: PlatformConfig) -> None:
+    ctx = StackContext("ai-platform", "fixture", fixture_config)
+    fraud = next(m for m in fixture_config.models if m.name == "fraud")
+    job = parse_config(drift_job_config(ctx, fraud, fixture_config.primary_region.name))
+    assert job.schema_rules.tier("extra_column", "x") == "critical"  # the fixture's own
+    assert job.schema_rules.tier("cardinality_explosion", "merchant") == "ok"  # merchant's own
+    assert (
+        job.schema_rules.tier("cardinality_explosion", "device")
+        == contract.DEFAULT_SCHEMA_TIERS["cardinality_explosion"]
+    )
+    for reason in ("missing_column", "all_missing", "type_change", "nothing_evaluated"):
+        assert job.schema_rules.tier(reason, "amount") == contract.DEFAULT_SCHEMA_TIERS[reason]
+
+
 def test_the_job_config_carries_every_threshold_the_rules_use(stack_configs: dict[str, PlatformConfig]) -> None:
     for stack, config in stack_configs.items():
         ctx = StackContext("ai-platform", stack, config)
