@@ -287,8 +287,16 @@ def _default_band(metric: str) -> Band:
 
 
 class FeatureThresholds(Section):
+    """Per-feature overrides (null: the model's band); the drift job tiers the feature and the alerts fire on them."""
+
     psi: Band | None = None
     missing_share_increase: Band | None = None
+    ks_statistic: Band | None = Field(
+        default=None, description="The feature's own KS band (e.g. a heavy-tailed feature); null: the model's."
+    )
+    wasserstein_normalized: Band | None = Field(
+        default=None, description="The feature's own normalised Wasserstein band; null: the model's."
+    )
 
 
 class DriftThresholds(Section):
@@ -316,6 +324,53 @@ class DriftThresholds(Section):
     features: dict[str, FeatureThresholds] = Field(default_factory=dict)
 
 
+SchemaTier = Literal["ok", "warning", "critical"]
+
+
+def _schema_tier(reason: str) -> SchemaTier:
+    """The drift job's own default tier for a schema finding (drift_jobs.contract.DEFAULT_SCHEMA_TIERS)."""
+    tier = contract.DEFAULT_SCHEMA_TIERS[reason]
+    assert tier in ("ok", "warning", "critical")
+    return tier  # type: ignore[return-value]
+
+
+class FeatureSchemaTiers(Section):
+    """One feature's own tiers for the feature-level findings (null: the model's)."""
+
+    missing_column: SchemaTier | None = None
+    all_missing: SchemaTier | None = None
+    type_change: SchemaTier | None = None
+    cardinality_explosion: SchemaTier | None = None
+
+
+class DriftSchemaTiers(Section):
+    """Tiers of the drift job's schema and data-quality findings: "ok" reports without alerting, "warning" and
+    "critical" page through ModelSchemaIssue (docs/drift-jobs.md, "Schema and data-quality findings")."""
+
+    missing_column: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("missing_column"), description="A feature absent from the window."
+    )
+    all_missing: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("all_missing"), description="A feature with no valid value."
+    )
+    type_change: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("type_change"),
+        description="A feature whose values are mostly of another type (text in a numeric column).",
+    )
+    cardinality_explosion: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("cardinality_explosion"),
+        description="A categorical feature flooded with categories the reference never had.",
+    )
+    extra_column: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("extra_column"), description="A window column the reference lacks."
+    )
+    nothing_evaluated: SchemaTier = Field(
+        default_factory=lambda: _schema_tier("nothing_evaluated"),
+        description="A window with rows in which no feature could be evaluated.",
+    )
+    features: dict[str, FeatureSchemaTiers] = Field(default_factory=dict)
+
+
 class DriftConfig(Section):
     reference: RegionS3Uri = Field(
         description="Reference window in the region's datasets bucket, e.g. "
@@ -339,6 +394,11 @@ class DriftConfig(Section):
     latency_column: str | None = None
     task: Literal["classification", "regression"] | None = None
     thresholds: DriftThresholds = Field(default_factory=DriftThresholds)
+    schema_tiers: DriftSchemaTiers = Field(
+        default_factory=DriftSchemaTiers,
+        alias="schema",
+        description="Tiers of schema findings (missing or retyped columns...); defaults: the drift job's own.",
+    )
     adaptive: bool = True
     reports: RegionS3Uri | None = Field(
         default=None,

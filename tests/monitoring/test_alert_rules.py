@@ -9,16 +9,18 @@ from typing import Any
 import pytest
 import yaml
 from drift_jobs.config import parse_config
+from drift_jobs.evaluate.metrics import effect_metrics
 from drift_jobs.summarise.performance import HIGHER_IS_BETTER, PRIMARY_METRIC
 
 from drift_jobs import contract
 from infra.components.models.model_cards import drift_job_config
 from infra.components.monitoring.alerts import BACKUPS_GROUP, GPU_GROUP, PLATFORM_GROUP, model_group, rule_groups
+from infra.components.monitoring.alerts.drift import EFFECT_ALERTS, SCHEMA_ALERT, SCHEMA_REASONS
 from infra.components.monitoring.alerts.jobs import stale_after_seconds
 from infra.components.monitoring.alerts.knobs import default_alerts, knobs
 from infra.components.monitoring.alerts.quality import TASK_METRICS
 from infra.config import ConfigError, PlatformConfig, parse_platform_config
-from infra.config.model import DriftThresholds
+from infra.config.model import DriftThresholds, FeatureThresholds
 from infra.context import PLATFORM_TEAM, StackContext
 from tests.monitoring.conftest import FIXTURE_STACK, ROOT, STACKS, stack_config
 
@@ -67,6 +69,20 @@ def test_changing_psi_critical_in_the_stack_file_changes_the_job_config_and_the_
     assert "> 0.37" not in before["critical"]["expr"]
 
 
+def test_the_models_schema_tiers_reach_the_job(fixture_config: PlatformConfig) -> None:
+    ctx = StackContext("ai-platform", "fixture", fixture_config)
+    fraud = next(m for m in fixture_config.models if m.name == "fraud")
+    job = parse_config(drift_job_config(ctx, fraud, fixture_config.primary_region.name))
+    assert job.schema_rules.tier("extra_column", "x") == "critical"  # the fixture's own
+    assert job.schema_rules.tier("cardinality_explosion", "merchant") == "ok"  # merchant's own
+    assert (
+        job.schema_rules.tier("cardinality_explosion", "device")
+        == contract.DEFAULT_SCHEMA_TIERS["cardinality_explosion"]
+    )
+    for reason in ("missing_column", "all_missing", "type_change", "nothing_evaluated"):
+        assert job.schema_rules.tier(reason, "amount") == contract.DEFAULT_SCHEMA_TIERS[reason]
+
+
 def test_the_job_config_carries_every_threshold_the_rules_use(stack_configs: dict[str, PlatformConfig]) -> None:
     for stack, config in stack_configs.items():
         ctx = StackContext("ai-platform", stack, config)
@@ -75,10 +91,52 @@ def test_the_job_config_carries_every_threshold_the_rules_use(stack_configs: dic
             thresholds = model.drift.thresholds
             assert job.thresholds.missing_share_increase.critical == thresholds.missing_share_increase.critical
             assert job.thresholds.dataset_drift_share == thresholds.dataset_drift_share
+            for effect in EFFECT_ALERTS:
+                model_wide = job.thresholds.model_wide(effect.metric)
+                assert model_wide is not None
+                assert model_wide.critical == getattr(thresholds, effect.metric).critical
             for feature, override in thresholds.features.items():
-                if override.psi is not None:
-                    tier = job.thresholds.for_feature(feature, "psi")
-                    assert tier is not None and tier.critical == override.psi.critical
+                for metric in (*(e.metric for e in EFFECT_ALERTS), "missing_share_increase"):
+                    band = getattr(override, metric)
+                    if band is not None:
+                        tier = job.thresholds.for_feature(feature, metric)
+                        assert tier is not None and (tier.warning, tier.critical) == (band.warning, band.critical)
+
+
+def test_every_tiered_effect_size_has_a_band_an_override_and_an_alert() -> None:
+    # A metric the job tiers by default but no alert reads pages nobody (KS and Wasserstein did, once).
+    tiered = {m.name for m in effect_metrics() if m.default_tiers is not None}
+    assert {e.metric for e in EFFECT_ALERTS} == tiered
+    for effect in EFFECT_ALERTS:
+        assert effect.metric in DriftThresholds.model_fields, effect.metric
+        assert effect.metric in FeatureThresholds.model_fields, effect.metric
+        assert effect.metric in contract.FEATURE_THRESHOLD_METRICS
+    assert len({e.alert for e in EFFECT_ALERTS}) == len(EFFECT_ALERTS)
+    assert next(e.alert for e in EFFECT_ALERTS if e.metric == "psi") == "ModelFeatureDrift"  # silences match it
+
+
+def test_every_schema_reason_of_the_job_is_explained() -> None:
+    assert set(SCHEMA_REASONS) == set(contract.DEFAULT_SCHEMA_TIERS)
+
+
+def test_a_ks_feature_override_reaches_the_job_and_the_rule(fixture_config: PlatformConfig) -> None:
+    model = next(m for m in fixture_config.models if m.name == "fraud")
+    ctx = StackContext("ai-platform", "fixture", fixture_config)
+    raw = drift_job_config(ctx, model, "eu-west-1")
+    assert raw["thresholds"]["features"]["balance"] == {"ks_statistic": {"warning": 0.15, "critical": 0.25}}
+    job = parse_config(raw)
+    balance = job.thresholds.for_feature("balance", "ks_statistic")
+    assert balance is not None and (balance.warning, balance.critical) == (0.15, 0.25)
+    amount = job.thresholds.for_feature("amount", "ks_statistic")
+    assert (
+        amount is not None
+        and {"warning": amount.warning, "critical": amount.critical} == (contract.DEFAULT_THRESHOLDS["ks_statistic"])
+    )
+    rules = _by_severity(_rules(fixture_config, "fixture", "eu-west-1", model_group("fraud"), "ModelFeatureDriftKS"))
+    assert re.findall(r"model_drift_ks_statistic\{[^}]*\} > [0-9.]+", rules["critical"]["expr"]) == [
+        'model_drift_ks_statistic{model="fraud", region="eu-west-1", feature!~"balance"} > 0.12',
+        'model_drift_ks_statistic{model="fraud", region="eu-west-1", feature="balance"} > 0.25',
+    ]
 
 
 def test_a_feature_override_gets_its_own_threshold_and_leaves_the_models_band(fixture_config: PlatformConfig) -> None:
@@ -126,8 +184,11 @@ def test_every_alert_has_severity_team_and_annotations(all_alerts: list[tuple[st
 
 
 def test_drift_alerts_fire_on_one_sample(all_alerts: list[tuple[str, str, dict[str, Any]]]) -> None:
-    drift = [r for _, _, r in all_alerts if r["alert"] in ("ModelFeatureDrift", "ModelMissingShareIncrease")]
-    assert drift and all(r["for"] == "0s" for r in drift)
+    names = {*(e.alert for e in EFFECT_ALERTS), "ModelMissingShareIncrease", "ModelDatasetDrift", SCHEMA_ALERT}
+    assert names >= {"ModelFeatureDrift", "ModelFeatureDriftKS", "ModelFeatureDriftWasserstein", "ModelSchemaIssue"}
+    drift = [r for _, _, r in all_alerts if r["alert"] in names]
+    assert {r["alert"] for r in drift} == names
+    assert all(r["for"] == "0s" for r in drift)
 
 
 def test_standby_regions_get_no_model_groups(stack_configs: dict[str, PlatformConfig]) -> None:

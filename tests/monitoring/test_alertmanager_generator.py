@@ -71,7 +71,7 @@ def test_critical_inhibits_the_same_checks_warning_and_cluster_unreachable_its_r
     tiers, outage = rules
     assert tiers["source_matchers"] == ['severity="critical"']
     assert tiers["target_matchers"] == ['severity="warning"']
-    assert {"alertname", "model", "feature", "region"} <= set(tiers["equal"])
+    assert {"alertname", "model", "feature", "reason", "region"} <= set(tiers["equal"])
     assert "severity" not in tiers["equal"]
     assert outage["source_matchers"] == [f'alertname="{CLUSTER_UNREACHABLE_ALERT}"']
     assert outage["equal"] == ["region"]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from infra.components.monitoring.alerts.drift import SCHEMA_ALERT
 from infra.components.monitoring.names import CLUSTER_UNREACHABLE_ALERT
 from tests import binaries
 from tests.monitoring.alertmanager_support import local_config, stack_config
@@ -135,6 +136,34 @@ def test_a_critical_alert_inhibits_its_own_warning_only(alertmanager: Alertmanag
     alertmanager.post(_alert("critical", **DRIFT, feature="merchant_category", severity="critical"))
     after = alertmanager.wait_for(lambda s: s.get("warning", False))
     assert after == {"warning": True, "critical": False, "other-feature": False, "other-model": False}
+
+
+def test_a_critical_schema_finding_inhibits_its_own_warning_not_another_reasons(alertmanager: Alertmanager) -> None:
+    schema = {
+        "alertname": SCHEMA_ALERT,
+        "model": "fraud-scoring",
+        "team": "risk-models",
+        "feature": "merchant_category",
+    }
+    alertmanager.post(
+        _alert("missing-warning", **schema, reason="missing_column", severity="warning"),
+        _alert("cardinality-warning", **schema, reason="cardinality_explosion", severity="warning"),
+        _alert("window-warning", **schema | {"feature": ""}, reason="nothing_evaluated", severity="warning"),
+    )
+    before = alertmanager.wait_for(lambda s: len(s) == 3)
+    assert not any(before.values()), before
+    alertmanager.post(
+        _alert("missing-critical", **schema, reason="missing_column", severity="critical"),
+        _alert("window-critical", **schema | {"feature": ""}, reason="nothing_evaluated", severity="critical"),
+    )
+    after = alertmanager.wait_for(lambda s: s.get("missing-warning", False) and s.get("window-warning", False))
+    assert after == {
+        "missing-warning": True,
+        "cardinality-warning": False,
+        "window-warning": True,
+        "missing-critical": False,
+        "window-critical": False,
+    }
 
 
 def test_cluster_unreachable_inhibits_its_region_and_not_the_others(alertmanager: Alertmanager) -> None:

@@ -83,12 +83,59 @@ def _replace_once(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-# The fraud model's PSI is 0.1 / 0.2: each mutation moves one tier's threshold to the next tier's value,
-# in the rule's expression only (annotations unchanged), so promtool can fail only on which alerts fire.
+# The fraud model's bands (tests/monitoring/data/Pulumi.fixture.yaml): PSI 0.1 / 0.2 (merchant 0.3 / 0.5), KS
+# 0.06 / 0.12 (balance 0.15 / 0.25), normalised Wasserstein 0.1 / 0.2; schema findings on the tier code (1, 2).
+# Each mutation moves one tier's threshold of one alert to the next tier's value (or loosens the comparison), in
+# the rule's expression only (annotations unchanged), so promtool can fail only on which alerts fire; the
+# failure must name the mutated alert. name -> (alertname, old, new).
+_WASSERSTEIN = 'model_drift_wasserstein_normalized{model="fraud", region="eu-west-1"}'
+_SCHEMA = 'model_drift_schema_issue{model="fraud", region="eu-west-1"}'
 MUTATIONS = {
-    "critical raised to 0.3": ('feature!~"merchant"} > 0.2\n', 'feature!~"merchant"} > 0.3\n'),
-    "warning raised to the critical 0.2": ('feature!~"merchant"} > 0.1\n', 'feature!~"merchant"} > 0.2\n'),
-    "strict > turned into >=": ('feature!~"merchant"} > 0.1\n', 'feature!~"merchant"} >= 0.1\n'),
+    "critical raised to 0.3": ("ModelFeatureDrift", 'feature!~"merchant"} > 0.2\n', 'feature!~"merchant"} > 0.3\n'),
+    "warning raised to the critical 0.2": (
+        "ModelFeatureDrift",
+        'feature!~"merchant"} > 0.1\n',
+        'feature!~"merchant"} > 0.2\n',
+    ),
+    "strict > turned into >=": ("ModelFeatureDrift", 'feature!~"merchant"} > 0.1\n', 'feature!~"merchant"} >= 0.1\n'),
+    "KS warning raised to the critical 0.12": (
+        "ModelFeatureDriftKS",
+        'feature!~"balance"} > 0.06\n',
+        'feature!~"balance"} > 0.12\n',
+    ),
+    "KS critical lowered to the warning 0.06": (
+        "ModelFeatureDriftKS",
+        'feature!~"balance"} > 0.12\n',
+        'feature!~"balance"} > 0.06\n',
+    ),
+    "KS strict > turned into >=": (
+        "ModelFeatureDriftKS",
+        'feature!~"balance"} > 0.06\n',
+        'feature!~"balance"} >= 0.06\n',
+    ),
+    "KS override's warning raised to its critical 0.25": (
+        "ModelFeatureDriftKS",
+        'feature="balance"} > 0.15\n',
+        'feature="balance"} > 0.25\n',
+    ),
+    "Wasserstein warning raised to the critical 0.2": (
+        "ModelFeatureDriftWasserstein",
+        f"{_WASSERSTEIN} > 0.1\n",
+        f"{_WASSERSTEIN} > 0.2\n",
+    ),
+    "Wasserstein critical lowered to the warning 0.1": (
+        "ModelFeatureDriftWasserstein",
+        f"{_WASSERSTEIN} > 0.2\n",
+        f"{_WASSERSTEIN} > 0.1\n",
+    ),
+    "Wasserstein critical raised to 0.3": (
+        "ModelFeatureDriftWasserstein",
+        f"{_WASSERSTEIN} > 0.2\n",
+        f"{_WASSERSTEIN} > 0.3\n",
+    ),
+    "schema critical lowered to the warning code": ("ModelSchemaIssue", f"{_SCHEMA} >= 2\n", f"{_SCHEMA} >= 1\n"),
+    "schema warning raised to the critical code": ("ModelSchemaIssue", f"{_SCHEMA} >= 1\n", f"{_SCHEMA} >= 2\n"),
+    "schema ok (0) alerting": ("ModelSchemaIssue", f"{_SCHEMA} >= 1\n", f"{_SCHEMA} >= 0\n"),
 }
 
 
@@ -97,9 +144,10 @@ MUTATIONS = {
 def test_promtool_tests_fail_when_a_threshold_is_off_by_one_tier(
     mutation: str, fixture_rules_dir: Path, tmp_path: Path
 ) -> None:
+    alertname, old, new = MUTATIONS[mutation]
     work = tmp_path / "mutated"
     shutil.copytree(fixture_rules_dir, work)
-    _replace_once(work / "rules" / "eu-west-1" / "ai-platform.model.fraud.yaml", *MUTATIONS[mutation])
+    _replace_once(work / "rules" / "eu-west-1" / "ai-platform.model.fraud.yaml", old, new)
     result = _run("test", "rules", work / "model_drift.yaml")
     assert result.returncode != 0, f"the promtool tests did not notice: {mutation}"
-    assert "alertname: ModelFeatureDrift" in result.stdout + result.stderr
+    assert f"alertname: {alertname}," in result.stdout + result.stderr

@@ -81,6 +81,14 @@ def drift_job_config(ctx: StackContext, model: ModelConfig, region: str) -> dict
                 if t.model_dump(exclude_none=True)
             },
         },
+        "schema": {
+            **drift.schema_tiers.model_dump(exclude={"features"}),
+            "features": {
+                name: t.model_dump(exclude_none=True)
+                for name, t in drift.schema_tiers.features.items()
+                if t.model_dump(exclude_none=True)
+            },
+        },
         "adaptive": {"enabled": drift.adaptive, "history": f"{reports}history/", "min_history": 8},
         # Under the reports prefix, which the drift user may write: next to the reference (the job's default)
         # it could not store the profile and would rebuild it on every run. The job's binary format (.npz,

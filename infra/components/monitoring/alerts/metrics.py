@@ -22,9 +22,12 @@ def _drift(name: str) -> str:
 
 
 PSI: Final = _drift("model_drift_psi")
+KS_STATISTIC: Final = _drift("model_drift_ks_statistic")
+WASSERSTEIN_NORMALIZED: Final = _drift("model_drift_wasserstein_normalized")
 MISSING_SHARE_CHANGE: Final = _drift("model_drift_missing_share_change")
 FEATURE_STATUS: Final = _drift("model_drift_feature_status")
 THRESHOLD: Final = _drift("model_drift_threshold")
+SCHEMA_ISSUE: Final = _drift("model_drift_schema_issue")
 DRIFTED_FEATURES_SHARE: Final = _drift("model_drift_drifted_features_share")
 PERFORMANCE_RELATIVE_DROP: Final = _drift("model_performance_relative_drop")
 LATENCY_RELATIVE_INCREASE: Final = _drift("model_latency_relative_increase")
