@@ -22,7 +22,7 @@ from drift_jobs import __version__
 from drift_jobs.commands import cmd_merge, cmd_profile, cmd_run
 from drift_jobs.config import JobConfig, load_config_text, merge_overrides, parse_config
 from drift_jobs.contract import EXIT_BAD_INPUT, EXIT_DEPENDENCY, EXIT_INTERNAL, EXIT_OK
-from drift_jobs.errors import BadInputError, as_job_error
+from drift_jobs.errors import BadInputError, as_job_error, one_line
 from drift_jobs.export.report_json import OutputFolder
 from drift_jobs.logs import setup_logging
 from drift_jobs.read.storage import Storage
@@ -256,10 +256,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if fault is None:
             log.exception("internal error", extra={"error": repr(exc)})
             message, code = f"internal error: {exc!r}", EXIT_INTERNAL
-            print(f"drift-job: {' '.join(message.split())}", file=sys.stderr)
+            print(f"drift-job: {one_line(message)}", file=sys.stderr)
         else:
             log.debug("failed", exc_info=True)
-            message, code = " ".join(str(fault).split()), fault.exit_code  # one line, whatever a library said
+            message, code = one_line(str(fault)), fault.exit_code
             print(f"drift-job: error: {message}", file=sys.stderr)
         if out is not None:
             out.write_error(labels, message, code, run_id)

@@ -15,6 +15,7 @@ from drift_jobs.errors import (
     DependencyUnavailableError,
     DriftJobError,
     combined_exit_code,
+    one_line,
     os_fault,
     reading,
 )
@@ -55,7 +56,7 @@ def _deliver(faults: list[DriftJobError], what: str, step: Callable[[], None]) -
 def _end(faults: list[DriftJobError]) -> int:
     """Exit code of a run that computed its result: 0, or the faults' code with their one line on stderr."""
     if faults:
-        print(f"drift-job: error: {'; '.join(' '.join(str(f).split()) for f in faults)}", file=sys.stderr)
+        print(f"drift-job: error: {'; '.join(one_line(str(f)) for f in faults)}", file=sys.stderr)
     return combined_exit_code(faults)
 
 
@@ -318,11 +319,11 @@ def finish(
         )
     # 4. The uploads.
     if cfg.reports:
-        reports = cfg.reports
+        reports, report_json = cfg.reports, report_bytes(report)
         for prefix in (join(join(reports, "runs"), run_id), join(reports, "latest")):
 
             def upload(prefix: str = prefix) -> None:
-                storage.write_bytes(join(prefix, REPORT_JSON), report_bytes(report))
+                storage.write_bytes(join(prefix, REPORT_JSON), report_json)
                 storage.write_bytes(join(prefix, REPORT_HTML), html, content_type="text/html")
 
             _deliver(faults, f"reports {prefix}: cannot write", upload)
@@ -354,4 +355,4 @@ def finish(
         report.dependency_errors = [str(f) for f in every]
     if out.report_written and (every or pushing):
         out.write(REPORT_JSON, lambda: report_bytes(report), label=f"the update of {REPORT_JSON}")
-    return _end(out.faults + faults)
+    return _end(out.faults + faults)  # again: the update above may have added a fault

@@ -96,15 +96,22 @@ DOCUMENT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """Messages end on one stderr line, whatever a library put in them."""
     return " ".join(text.split())
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first line (a library's multi-line dump cut to its headline), or its type's name."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def describe_os_error(exc: OSError) -> str:
     """`Read-only file system [EROFS]`: the system's words and the errno's name, for logs and runbooks."""
     name = errno.errorcode.get(exc.errno or -1)
     reason = exc.strerror or str(exc) or type(exc).__name__
-    return _one_line(f"{reason} [{name}]" if name else reason)
+    return one_line(f"{reason} [{name}]" if name else reason)
 
 
 def fault_class(exc: OSError) -> type[DriftJobError] | None:
@@ -138,11 +145,6 @@ def as_job_error(exc: BaseException) -> DriftJobError | None:
     return None
 
 
-def exit_code_for(exc: BaseException) -> int:
-    found = as_job_error(exc)
-    return EXIT_INTERNAL if found is None else found.exit_code
-
-
 def combined_exit_code(faults: list[DriftJobError]) -> int:
     """One code for several faults of one run: 2 when any needs a fix (retrying will not help), else the worst."""
     codes = {f.exit_code for f in faults}
@@ -165,7 +167,7 @@ def reading(what: str) -> Iterator[None]:
     except OSError as exc:
         fault = os_fault(exc, what)
         if fault is None:
-            raise BadInputError(f"{what}: unreadable ({_one_line(str(exc))})") from exc
+            raise BadInputError(f"{what}: unreadable ({one_line(str(exc))})") from exc
         raise fault from exc
     except DOCUMENT_ERRORS as exc:
-        raise BadInputError(f"{what}: malformed ({type(exc).__name__}: {_one_line(str(exc))})") from exc
+        raise BadInputError(f"{what}: malformed ({type(exc).__name__}: {one_line(str(exc))})") from exc

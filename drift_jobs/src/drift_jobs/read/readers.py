@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from drift_jobs.config import CSV_DELIMITERS, CsvOptions
-from drift_jobs.errors import BadInputError, DriftJobError
+from drift_jobs.errors import BadInputError, DriftJobError, first_line
 from drift_jobs.read.columns import ColumnData
 from drift_jobs.read.storage import Storage, storage_failure
 
@@ -64,17 +64,12 @@ def file_kind(uri: str) -> str:
     raise BadInputError(f"{uri}: unsupported file type (expected .parquet, .csv or .npy)")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def _corrupt(uri: str, kind: str, exc: BaseException) -> DriftJobError:
     # An S3 read that failed after the client's retries is the store's fault (exit 3), not the file's.
     unavailable = storage_failure(uri, exc)
     if unavailable is not None:
         return unavailable
-    return BadInputError(f"{uri}: corrupt or truncated {kind} file ({_first_line(exc)})")
+    return BadInputError(f"{uri}: corrupt or truncated {kind} file ({first_line(exc)})")
 
 
 def _open_parquet(uri: str, path: Any) -> pq.ParquetFile:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drift_jobs.errors import BadInputError, DependencyUnavailableError
+from drift_jobs.errors import BadInputError, DependencyUnavailableError, first_line
 from drift_jobs.read.s3 import (
     ACCESS_KEY_FILE_ENV,
     SECRET_KEY_FILE_ENV,
@@ -85,16 +85,11 @@ def _s3_client(policy: RetryPolicy | None = None) -> Any:
     return boto3_client(policy or RetryPolicy())
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
 def storage_failure(uri: str, exc: BaseException) -> DependencyUnavailableError | None:
     """For readers: an error raised while reading an S3 object in place (a ranged GET that failed after the
     client's retries) is the object store's (exit 3), not a corrupt file's (exit 2). None for anything else."""
     if is_s3(uri) and isinstance(exc, OSError) and _AWS_ERROR in str(exc):
-        return DependencyUnavailableError(f"{uri}: read: storage unavailable: {_first_line(exc)}")
+        return DependencyUnavailableError(f"{uri}: read: storage unavailable: {first_line(exc)}")
     return None
 
 
@@ -135,7 +130,7 @@ class Storage:
         t = timeouts(self.retry)
         return DependencyUnavailableError(
             f"{uri}: {what}: storage unavailable after {t.attempts} attempts "
-            f"({self.retry.total_seconds:g} s budget): {_first_line(exc)}"
+            f"({self.retry.total_seconds:g} s budget): {first_line(exc)}"
         )
 
     def _arrow_error(self, exc: Exception, uri: str, what: str) -> Exception:
