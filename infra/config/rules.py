@@ -14,6 +14,7 @@ from infra.components.nodes.autoscaler_versions import version_problem
 from infra.components.nodes.contract import GPU_INSTANCE_TYPES_FILE, ROOT, accelerators, gpus_per_instance, has_gpus
 from infra.config.alert_routing import check_alert_routing
 from infra.config.backup_rules import check_backups
+from infra.config.base import Section
 from infra.config.cidr_share import world_reason
 from infra.config.errors import ConfigProblem, key_path
 from infra.config.gate_floor import fail_on_floor_problem
@@ -320,18 +321,10 @@ def _teams_and_models(config: PlatformConfig) -> Iterator[ConfigProblem]:
                     "a sharded drift job needs a single hour below 22 so its merge (2 hours later) runs the same day",
                 )
         thresholds = model.drift.thresholds
-        bands: list[tuple[tuple[str, ...], Band]] = [
-            (("psi",), thresholds.psi),
-            (("accuracyDrop",), thresholds.accuracy_drop),
-            (("latencyIncrease",), thresholds.latency_increase),
-            (("missingShareIncrease",), thresholds.missing_share_increase),
-        ]
-        bands += [(("features", f, "psi"), t.psi) for f, t in thresholds.features.items() if t.psi is not None]
-        bands += [
-            (("features", f, "missingShareIncrease"), t.missing_share_increase)
-            for f, t in thresholds.features.items()
-            if t.missing_share_increase is not None
-        ]
+        # Every band the stack file may set, model-wide and per feature (a new metric's field included).
+        bands = list(_bands(thresholds, ()))
+        for feature, own in thresholds.features.items():
+            bands += _bands(own, ("features", feature))
         for sub, band in bands:
             if band.critical < band.warning:
                 yield _problem(
@@ -339,6 +332,14 @@ def _teams_and_models(config: PlatformConfig) -> Iterator[ConfigProblem]:
                     band.critical,
                     f"must be >= warning ({band.warning})",
                 )
+
+
+def _bands(section: Section, where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Band]]:
+    """The section's set `Band` fields with their key paths as written in the stack file (camelCase)."""
+    for name, field in type(section).model_fields.items():
+        value = getattr(section, name)
+        if isinstance(value, Band):
+            yield (*where, field.alias or name), value
 
 
 def _dr(config: PlatformConfig) -> Iterator[ConfigProblem]:

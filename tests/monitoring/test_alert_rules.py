@@ -229,6 +229,23 @@ def test_an_inverted_alert_band_is_a_config_error() -> None:
         parse_platform_config(raw)
 
 
+@pytest.mark.parametrize(
+    ("thresholds", "path"),
+    [
+        ({"psi": {"warning": 0.3, "critical": 0.2}}, "thresholds.psi.critical"),
+        ({"ksStatistic": {"warning": 0.2, "critical": 0.1}}, "thresholds.ksStatistic.critical"),
+        ({"wassersteinNormalized": {"warning": 0.3, "critical": 0.2}}, "thresholds.wassersteinNormalized.critical"),
+        ({"features": {"amount": {"ksStatistic": {"warning": 0.2, "critical": 0.1}}}}, "amount.ksStatistic.critical"),
+    ],
+)
+def test_an_inverted_drift_band_is_a_config_error_naming_it(thresholds: dict[str, Any], path: str) -> None:
+    """The job refuses an inverted band at run time (exit 2); the stack file must refuse it before deploying."""
+    raw = _raw("dev")
+    raw["ai-platform:models"][0]["drift"]["thresholds"] = thresholds
+    with pytest.raises(ConfigError, match=re.escape(path)):
+        parse_platform_config(raw)
+
+
 def test_drift_metric_names_come_from_the_contract(all_alerts: list[tuple[str, str, dict[str, Any]]]) -> None:
     drift_names = set(re.findall(r"\b(model_[a-z_]+|drift_job_[a-z_]+)\{", _all_exprs(all_alerts)))
     drift_names -= {"model_inference_requests_total"}  # the serving contract, names.py
