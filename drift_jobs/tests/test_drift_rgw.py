@@ -8,9 +8,6 @@ with the single run. No moto: RGW has every behaviour these tests need (the moto
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,7 +18,7 @@ import pytest
 from drift_jobs.contract import DIRECTORY_PROFILE_NAME
 from drift_jobs.read.storage import Storage
 from drift_testkit import SHIFTED, CliResult, shifted_table, write_parquet
-from test_drift_storage import FOUR_RUNS, RUNS, concurrent_updates
+from test_drift_storage import RUNS, concurrent_updates, run_four_at_once
 
 from infra.components.storage.contract import bucket_name
 from tests.support.ceph import CephCluster
@@ -208,19 +205,6 @@ def test_concurrent_history_writers_on_rgw_lose_nothing(rgw: dict[str, Any]) -> 
 def test_four_concurrent_runs_sharing_a_history_on_rgw_keep_every_entry(
     cli: Callable[..., CliResult], rgw: dict[str, Any], tmp_path: Path
 ) -> None:
-    ref = write_parquet(shifted_table(4_000, 1, False, 3), tmp_path / "ref.parquet")
-    cur = write_parquet(shifted_table(2_000, 2, True, 3), tmp_path / "cur.parquet")
-    assert cli("profile", "--reference", str(ref)).code == 0  # built once: the runs race on the history only
-    history = f"s3://{rgw['drift-reports']}/fraud/history"
-    args = ["--model", "fraud", "--reference", str(ref), "--current", str(cur), "--history", history]
-    done = subprocess.run(
-        [sys.executable, "-c", FOUR_RUNS, *args, "--adaptive", "--no-push"],
-        env={**os.environ, "RUNS": str(RUNS), "OUT": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    run_four_at_once(cli, tmp_path, f"s3://{rgw['drift-reports']}/fraud/history", "--model", "fraud")
     body = rgw["client"].get_object(Bucket=rgw["drift-reports"], Key="fraud/history/fraud.drift-history.json")
     assert len(json.loads(body["Body"].read())["runs"]) == RUNS

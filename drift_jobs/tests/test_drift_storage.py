@@ -147,13 +147,12 @@ sys.exit(max(codes))
 """
 
 
-@pytest.mark.slow
-def test_four_concurrent_runs_sharing_a_history_keep_every_entry(cli, tmp_path: Path) -> None:
+def run_four_at_once(cli, tmp_path: Path, history: str, *extra: str) -> None:
+    """RUNS `drift-job run`s started together on one window, sharing the history at `history`."""
     ref = write_parquet(shifted_table(4_000, 1, False, 3), tmp_path / "ref.parquet")
     cur = write_parquet(shifted_table(2_000, 2, True, 3), tmp_path / "cur.parquet")
-    history = tmp_path / "history"
     assert cli("profile", "--reference", str(ref)).code == 0  # built once: the runs race on the history only
-    args = ["--reference", str(ref), "--current", str(cur), "--history", str(history), "--adaptive", "--no-push"]
+    args = [*extra, "--reference", str(ref), "--current", str(cur), "--history", history, "--adaptive", "--no-push"]
     done = subprocess.run(
         [sys.executable, "-c", FOUR_RUNS, *args],
         env={**os.environ, "RUNS": str(RUNS), "OUT": str(tmp_path)},
@@ -163,6 +162,12 @@ def test_four_concurrent_runs_sharing_a_history_keep_every_entry(cli, tmp_path: 
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.slow
+def test_four_concurrent_runs_sharing_a_history_keep_every_entry(cli, tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    run_four_at_once(cli, tmp_path, str(history))
     doc = json.loads(next(history.glob("*.drift-history.json")).read_text())
     assert len(doc["runs"]) == RUNS
 
