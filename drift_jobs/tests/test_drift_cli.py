@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pyarrow as pa
@@ -241,3 +243,21 @@ def test_help_lists_each_exit_code_with_the_faults_it_stands_for(argv, capsys) -
     assert set(described) == set(expected)
     for code, words in expected.items():
         assert words in described[code], (code, described[code])
+
+
+def test_a_large_float_run_loads_no_module_it_does_not_use(tmp_path) -> None:
+    """Process cost (issue 13): with the profile stored, as the CronJobs run, a run on float columns above the
+    exact-test sizes loads no scipy module, no CSV reader, no Arrow compute functions and no masked arrays."""
+    ref = write_parquet(shifted_table(30_000, 1, False, 4), tmp_path / "ref.parquet")
+    cur = write_parquet(shifted_table(30_000, 2, True, 4), tmp_path / "cur.parquet")
+    assert main(["profile", "--reference", str(ref)]) == 0
+    args = ["run", "--reference", str(ref), "--current", str(cur), "--out", str(tmp_path / "out")]
+    unused = ("scipy", "pyarrow.csv", "pyarrow.compute", "numpy.ma")
+    code = (
+        "import sys; from drift_jobs.cli import main; "
+        f"code = main({args!r}); print(code, [m for m in {unused!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["0", "[]"], out.stdout + out.stderr
+    report = json.loads((tmp_path / "out" / "drift_report.json").read_text())
+    assert all(isinstance(f["ks_pvalue"], float) for f in report["features"])

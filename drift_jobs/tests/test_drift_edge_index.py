@@ -1,11 +1,11 @@
-"""The edge grid gives exactly numpy's binary-search answers, ties and out-of-range values included."""
+"""The edge grid gives exactly the counts of sorting and binary search, ties and out-of-range values included."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from drift_jobs.summarise import numeric
-from drift_jobs.summarise.edge_index import BLOCK, MAX_STEPS, EdgeGrid, edge_counts
+from drift_jobs.summarise.edge_index import BLOCK, EdgeGrid, edge_counts, sorted_edge_counts
 from drift_jobs.summarise.numeric import NumericSummary
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -15,27 +15,32 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 edge_sets = arrays(np.float64, st.integers(2, 300), elements=finite, unique=True).map(np.sort)
 
 
-def reference_counts(x: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def assert_exact(x: np.ndarray, grid: EdgeGrid) -> None:
+    """Counts, and the sums of the values outside the edge range, against sorting the values."""
     xs = np.sort(x)
-    return np.searchsorted(xs, edges, side="right"), np.searchsorted(xs, edges, side="left")
+    edges = grid.edges
+    counts = edge_counts(x, grid)
+    np.testing.assert_array_equal(counts.le, np.searchsorted(xs, edges, side="right"))
+    np.testing.assert_array_equal(counts.lt, np.searchsorted(xs, edges, side="left"))
+    assert counts.sum_below == pytest.approx(xs[xs < edges[0]].sum(), rel=1e-12, abs=1e-9)
+    assert counts.sum_above == pytest.approx(xs[xs > edges[-1]].sum(), rel=1e-12, abs=1e-9)
+    by_sorting = sorted_edge_counts(xs, edges)
+    np.testing.assert_array_equal(counts.le, by_sorting.le)
+    np.testing.assert_array_equal(counts.lt, by_sorting.lt)
 
 
 @settings(max_examples=200, deadline=None)
 @given(edges=edge_sets, data=st.data())
 def test_positions_and_counts_equal_binary_search(edges: np.ndarray, data: st.DataObject) -> None:
     grid = EdgeGrid.build(edges)
-    assume(grid is not None)  # crowded edges get no grid (callers sort): tested below
+    assume(grid is not None)  # edges too narrow for exact cell arithmetic get no grid: tested below
     assert grid is not None
     # Values drawn anywhere, plus exact copies of edges (ties) and values just beside them.
     spread = data.draw(arrays(np.float64, st.integers(1, 500), elements=finite))
     tied = data.draw(st.lists(st.sampled_from(list(edges)), max_size=50))
     beside = np.nextafter(np.array(tied, dtype=np.float64), np.inf) if tied else np.empty(0)
     x = np.concatenate((spread, np.array(tied, dtype=np.float64), beside))
-    np.testing.assert_array_equal(grid.positions_left(x), np.searchsorted(edges, x, side="left"))
-    le, lt = edge_counts(x, grid)
-    expected_le, expected_lt = reference_counts(x, edges)
-    np.testing.assert_array_equal(le, expected_le)
-    np.testing.assert_array_equal(lt, expected_lt)
+    assert_exact(x, grid)
 
 
 def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts_over_many_blocks() -> None:
@@ -46,17 +51,20 @@ def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts_over_many
     x = rng.standard_normal(8 * BLOCK + 123) * 1.3 + 0.2
     # ties on edges, spread over every block the search works in
     x[rng.choice(len(x), 1000, replace=False)] = edges[rng.integers(0, len(edges), 1000)]
-    le, lt = edge_counts(x, grid)
-    expected_le, expected_lt = reference_counts(x, edges)
-    np.testing.assert_array_equal(le, expected_le)
-    np.testing.assert_array_equal(lt, expected_lt)
+    assert_exact(x, grid)
+    # Most values are counted with their cell, not sorted: the point of the grid.
+    assert np.count_nonzero(grid.mixed[grid.cell_of(x, np.empty(len(x), np.intp))]) < len(x) / 4
 
 
-def test_edges_crowded_into_one_cell_fall_back_to_sorting() -> None:
-    # Quantile edges of a very skewed column: almost all of them within a sliver of the range.
+def test_edges_crowded_into_one_cell_stay_exact() -> None:
+    # Quantile edges of a very skewed column: almost all of them within a sliver of the range, so
+    # nearly every value lands in a cell with edges and is sorted.
     edges = np.concatenate((np.linspace(0.0, 1e-6, 200), [1e6]))
-    assert EdgeGrid.build(edges) is None
-    assert MAX_STEPS < 200
+    grid = EdgeGrid.build(edges)
+    assert grid is not None
+    rng = np.random.default_rng(8)
+    x = np.concatenate((rng.uniform(-1e-6, 2e-6, 3_000), rng.uniform(-10.0, 2e6, 300), edges[::3]))
+    assert_exact(x, grid)
 
 
 def test_degenerate_edges_get_no_grid() -> None:
@@ -108,4 +116,4 @@ def test_values_far_from_zero_over_a_narrow_range_stay_exact_or_fall_back() -> N
     x = np.concatenate(
         (edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf), 1e4 + rng.uniform(-0.1, 1.1, 5000))
     )
-    np.testing.assert_array_equal(grid.positions_left(x), np.searchsorted(edges, x, side="left"))
+    assert_exact(x, grid)

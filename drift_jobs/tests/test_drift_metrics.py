@@ -10,6 +10,7 @@ from drift_jobs.evaluate.metrics import (
     benjamini_hochberg,
     categorical_metrics,
     js_distance,
+    kolmogorov_sf,
     ks_pvalue,
     numeric_metrics,
     psi,
@@ -97,6 +98,18 @@ def test_ks_pvalue_close_to_scipy_asymptotic() -> None:
         en = n1 * n2 / (n1 + n2)
         ref = stats.kstwo.sf(d, round(en))
         assert ours == pytest.approx(ref, abs=3e-3)
+
+
+def test_kolmogorov_series_matches_scipy_special_to_rounding() -> None:
+    """The Kolmogorov limit is our own series (no scipy.special import); both branches and the switch at 1."""
+    from scipy import special  # noqa: PLC0415
+
+    ys = np.concatenate((np.linspace(0.0, 6.0, 6_001), [1e-3, 0.2, 1.0 - 1e-9, 1.0, 1.0 + 1e-9, 10.0, 27.0, 1e3]))
+    for y in ys:
+        expected = float(special.kolmogorov(y))
+        assert kolmogorov_sf(float(y)) == pytest.approx(expected, rel=1e-12, abs=1e-15), y
+    assert kolmogorov_sf(float("nan")) == 1.0
+    assert kolmogorov_sf(float("inf")) == 0.0
 
 
 def test_js_distance_matches_scipy() -> None:

@@ -12,7 +12,6 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 FloatArray = npt.NDArray[np.float64]
 ColumnData: TypeAlias = "pa.Array | pa.ChunkedArray | np.ndarray[Any, Any]"
@@ -58,6 +57,11 @@ def to_numeric(data: ColumnData) -> NumericColumn:
     if pa.types.is_dictionary(t):
         arr = arr.dictionary_decode()
         t = arr.type
+    if pa.types.is_float64(t):
+        return NumericColumn(arr.to_numpy(zero_copy_only=False), 0)  # nulls become NaN
+    # Conversions need Arrow's compute functions: a window of float64 columns never loads them.
+    import pyarrow.compute as pc  # noqa: PLC0415
+
     if pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_decimal(t):
         if not pa.types.is_float64(t):
             arr = pc.cast(arr, pa.float64())
@@ -76,6 +80,8 @@ def to_numeric(data: ColumnData) -> NumericColumn:
 
 
 def to_categorical(data: ColumnData) -> CategoricalColumn:
+    import pyarrow.compute as pc  # noqa: PLC0415 - loaded only by the runs that need it
+
     if isinstance(data, np.ndarray):
         if data.dtype.kind == "f":
             masked = np.where(np.isfinite(data), data, np.nan)

@@ -16,17 +16,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from drift_jobs.config import CSV_DELIMITERS, CsvOptions
 from drift_jobs.errors import BadInputError, DriftJobError, first_line
 from drift_jobs.read.columns import ColumnData
 from drift_jobs.read.storage import Storage, storage_failure
+
+if TYPE_CHECKING:
+    import pyarrow.csv as pacsv
 
 CSV_NULLS = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 CSV_BLOCK_BYTES = 1 << 22
@@ -251,6 +253,8 @@ class TableSource:
         if kind == "npy":
             with NpyFile(uri, self.storage.input_file(uri)) as npy:
                 return pa.schema([(n, pa.from_numpy_dtype(t)) for n, t in npy.column_types()])
+        import pyarrow.csv as pacsv  # noqa: PLC0415 - only CSV windows pay for the CSV reader
+
         try:
             reader = pacsv.open_csv(
                 self.storage.input_stream(uri),
@@ -263,9 +267,13 @@ class TableSource:
             raise _corrupt(uri, "CSV", exc) from exc
 
     def _csv_read_options(self) -> pacsv.ReadOptions:
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
         return pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, encoding=_arrow_encoding(self.csv.encoding))
 
     def _csv_parse_options(self, uri: str) -> pacsv.ParseOptions:
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
         delimiter: str | None = self.csv.delimiter
         if delimiter is None:
             try:
@@ -347,6 +355,8 @@ class TableSource:
                 yield Chunk(cols, stop - u.index, uri, names)
 
     def _csv_reader(self, uri: str, parse: pacsv.ParseOptions, read: list[str], kind: pa.DataType) -> Any:
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
         return pacsv.open_csv(
             self.storage.input_stream(uri),
             read_options=self._csv_read_options(),
@@ -360,6 +370,8 @@ class TableSource:
         )
 
     def _csv_chunks(self, uri: str, wanted: set[str] | None) -> Iterator[Chunk]:
+        import pyarrow.csv as pacsv  # noqa: PLC0415
+
         encoding = self.csv.encoding
         parse = self._csv_parse_options(uri)
         read: list[str] = []

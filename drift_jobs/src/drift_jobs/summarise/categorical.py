@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from drift_jobs.summarise.numeric import IntArray
 
@@ -65,6 +64,8 @@ class CategoricalSummary:
         sets: tuple[pa.Array, pa.Array],
         n_mismatch: int = 0,
     ) -> None:
+        import pyarrow.compute as pc  # noqa: PLC0415 - only categorical columns load Arrow's compute functions
+
         top, known_other = sets
         other_idx = len(buckets.categories)
         unseen_idx = other_idx + 1

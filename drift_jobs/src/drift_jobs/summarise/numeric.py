@@ -1,8 +1,8 @@
 """Mergeable summary of one numeric column against fixed bin edges.
 
-Counts at every edge come from the edge grid (drift_jobs.summarise.edge_index: a table lookup and a few
-vectorised steps per value), or, where the edges crowd too much for a grid, from sorting the
-chunk once and two binary searches per edge. Two cumulative counts per edge, of values <= edge
+Counts at every edge come from the edge grid (drift_jobs.summarise.edge_index: values counted per
+cell, only those near an edge sorted), or, where a grid's arithmetic cannot be exact, from sorting
+the chunk once and two binary searches per edge. Two cumulative counts per edge, of values <= edge
 and of values < edge, give the exact empirical CDF on both sides of every edge, which is what
 KS needs when values tie there.
 """
@@ -17,22 +17,10 @@ import numpy.typing as npt
 
 from drift_jobs.read.columns import FloatArray
 from drift_jobs.summarise.arrays import decode, encode
-from drift_jobs.summarise.edge_index import edge_counts, grid_for
+from drift_jobs.summarise.edge_index import edge_counts, grid_for, sorted_edge_counts
 from drift_jobs.summarise.scratch import scratch
 
 IntArray = npt.NDArray[np.int64]
-
-
-def _sorted_edge_counts(xs: FloatArray, edges: FloatArray) -> tuple[IntArray, IntArray]:
-    """(values <= edge, values < edge) per edge, from values sorted ascending."""
-    le = np.searchsorted(xs, edges, side="right")
-    # `< e` differs from `<= e` only where some value equals the edge: search just those.
-    last = xs[np.maximum(le - 1, 0)]
-    tied = (le > 0) & (last == edges)
-    lt = le.copy()
-    if tied.any():
-        lt[tied] = np.searchsorted(xs, edges[tied], side="left")
-    return le, lt
 
 
 @dataclass
@@ -95,19 +83,19 @@ class NumericSummary:
                 xs = buf
                 xs[:] = x
             xs.sort()
-            le, lt = _sorted_edge_counts(xs, edges)
+            counts = sorted_edge_counts(xs, edges)
             lowest, highest = float(xs[0]), float(xs[-1])
         else:
-            le, lt = edge_counts(xs, grid)
+            counts = edge_counts(xs, grid)
             lowest, highest = float(xs.min()), float(xs.max())
-        self.cum_le += le
-        self.cum_lt += lt
-        below = int(lt[0])
-        above = int(le[-1])
+        self.cum_le += counts.le
+        self.cum_lt += counts.lt
+        below = int(counts.lt[0])
+        above = k - int(counts.le[-1])
         if below:
-            self.tail_low += float(edges[0] * below - np.sum(xs, where=xs < edges[0]))
-        if above < k:
-            self.tail_high += float(np.sum(xs, where=xs > edges[-1]) - edges[-1] * (k - above))
+            self.tail_low += float(edges[0]) * below - counts.sum_below
+        if above:
+            self.tail_high += counts.sum_above - float(edges[-1]) * above
         chunk_mean = float(xs.sum() / k)
         dev = np.subtract(xs, chunk_mean, out=work[:k])
         # Square in place and sum: np.dot would go through BLAS, whose threads fight the reader.

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from drift_jobs.read.columns import ColumnData, to_categorical, to_numeric
 from drift_jobs.summarise.numeric import IntArray
@@ -47,11 +46,15 @@ class ClassificationStats:
             self.score_hist = np.zeros((2, SCORE_BINS), dtype=np.int64)
 
     def _class_index(self, values: pa.Array) -> np.ndarray:
+        import pyarrow.compute as pc  # noqa: PLC0415 - only runs with labels load Arrow's compute functions
+
         idx = pc.index_in(values, value_set=pa.array(self.classes, pa.string()))
         other = len(self.classes)
         return np.asarray(pc.fill_null(idx, other).to_numpy(zero_copy_only=False), dtype=np.int64)
 
     def add(self, labels: ColumnData, predictions: ColumnData) -> None:
+        import pyarrow.compute as pc  # noqa: PLC0415 - only runs with labels load Arrow's compute functions
+
         lab = to_categorical(labels).values
         valid = pc.invert(pc.is_null(lab)).to_numpy(zero_copy_only=False)
         if self.scores:

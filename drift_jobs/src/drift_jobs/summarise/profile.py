@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from drift_jobs import contract
 from drift_jobs.config import Binning, JobConfig
@@ -215,6 +214,8 @@ class _CategoryCounter:
         self.approximate = False
 
     def add(self, values: pa.Array) -> None:
+        import pyarrow.compute as pc  # noqa: PLC0415 - only categorical columns load Arrow's compute functions
+
         present = values.drop_null() if values.null_count else values
         if not len(present):
             return

@@ -24,7 +24,7 @@ from drift_jobs.evaluate.metrics._base import (
     shares,
 )
 from drift_jobs.evaluate.metrics.js_distance import js_distance
-from drift_jobs.evaluate.metrics.ks import binned_ks, ks_pvalue
+from drift_jobs.evaluate.metrics.ks import binned_ks, kolmogorov_sf, ks_pvalue
 from drift_jobs.evaluate.metrics.psi import psi
 from drift_jobs.evaluate.metrics.wasserstein import binned_wasserstein
 
@@ -123,6 +123,7 @@ __all__ = [
     "for_kind",
     "guard_for",
     "js_distance",
+    "kolmogorov_sf",
     "ks_pvalue",
     "numeric_metrics",
     "psi",
