@@ -261,3 +261,34 @@ def test_a_large_float_run_loads_no_module_it_does_not_use(tmp_path) -> None:
     assert out.stdout.split()[-2:] == ["0", "[]"], out.stdout + out.stderr
     report = json.loads((tmp_path / "out" / "drift_report.json").read_text())
     assert all(isinstance(f["ks_pvalue"], float) for f in report["features"])
+
+
+def test_the_command_exits_without_teardown_yet_loses_no_output_or_log_line(tmp_path) -> None:
+    """`entry` ends with os._exit: the exit code, the last log line, the error line and every output survive it."""
+    ref = write_parquet(shifted_table(2_000, 1, False, 3), tmp_path / "ref.parquet")
+    cur = write_parquet(shifted_table(2_000, 2, True, 3), tmp_path / "cur.parquet")
+    drift_job = [sys.executable, "-m", "drift_jobs.cli"]
+    out = tmp_path / "out"
+    ok = subprocess.run(
+        [*drift_job, "run", "--reference", str(ref), "--current", str(cur), "--out", str(out), "--log-format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stderr.splitlines()[-1])["msg"] == "drift run finished"
+    assert {p.name for p in out.iterdir()} >= {"drift_report.json", "drift_report.html", "metrics.prom"}
+    assert json.loads((out / "drift_report.json").read_text())["summary"]["drifted_features"]
+    bad = subprocess.run(
+        [*drift_job, "run", "--reference", str(ref), "--current", str(tmp_path / "absent.parquet"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == contract.EXIT_BAD_INPUT
+    assert bad.stderr.rstrip().splitlines()[-1].startswith("drift-job: error: ")
+    usage = subprocess.run(
+        [*drift_job, "run", "--out", str(out), "--no-such-flag"], capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2
+    assert "unrecognized arguments" in usage.stderr

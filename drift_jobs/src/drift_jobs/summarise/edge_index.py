@@ -17,6 +17,7 @@ zero over a narrow range (see `_ROUNDING_BUDGET`) get no grid, and callers sort.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from drift_jobs.summarise.scratch import scratch
 
 IndexArray = npt.NDArray[np.intp]
 CountArray = npt.NDArray[np.int64]
+BlockVisitor = Callable[[FloatArray], FloatArray]
 
 # Cells per edge: at sixteen, quantile edges of a normal column leave about 1/6 of its values in
 # cells with an edge; more cells cut that share but make the per-cell table outgrow the L2 cache.
@@ -58,9 +60,9 @@ class EdgeGrid:
     # as they also take every value below and above the edge range)
     mixed: npt.NDArray[np.bool_]
     mixed_cells: IndexArray
-    # pure_prefix[j]: number of leading cells whose values all have <= j edges below them; the
-    # pure cells among them hold exactly the pure-cell values <= edges[j]
-    pure_prefix: IndexArray
+    # pure_last[j]: the last of the leading cells whose values all have <= j edges below them; the
+    # pure cells up to it hold exactly the pure-cell values <= edges[j]
+    pure_last: IndexArray
 
     @classmethod
     def build(cls, edges: FloatArray) -> EdgeGrid | None:
@@ -79,27 +81,36 @@ class EdgeGrid:
         # range would need more precision than the slack allows.
         if not np.isfinite(scale) or magnitude * scale * 8 * np.finfo(np.float64).eps > _ROUNDING_BUDGET:
             return None
-        index = np.arange(cells + 1, dtype=np.float64)
-        below = np.searchsorted(edges, lo + (index[:-1] - SLACK) / scale, side="left")
-        within = np.searchsorted(edges, lo + (index[1:] + SLACK) / scale, side="left")
+        offset = lo * scale
+        # Each edge's position in cell units, computed as a value's (so with the same rounding):
+        # cell c is pure when no edge has t in [c - SLACK, c + 1 + SLACK).
+        t = edges * scale - offset
+        # below[c]: edges with t < c - SLACK, i.e. floor(t + SLACK) <= c - 1; within[c]: edges with
+        # t < c + 1 + SLACK, i.e. floor(t - 1 - SLACK) <= c - 1.
+        below = _count_at_most(np.floor(t + SLACK), cells)
+        within = _count_at_most(np.floor(t - 1.0 - SLACK), cells)
         within[-1] = k  # the last cell also takes every value above the range
         mixed = within != below
         mixed[0] = mixed[-1] = True  # the end cells take every value outside the range
-        # `below` never decreases, so the cells with at most j edges below them are a prefix.
-        pure_prefix = np.searchsorted(below, np.arange(k), side="right")
-        return cls(edges, cells, scale, lo * scale, mixed, np.flatnonzero(mixed), pure_prefix)
+        # `below` never decreases, so the cells with at most j edges below them are a prefix (never
+        # empty: cell 0 has no edge below it).
+        pure_last = np.searchsorted(below, np.arange(k), side="right") - 1
+        return cls(edges, cells, scale, offset, mixed, np.flatnonzero(mixed), pure_last)
 
-    def cell_of(self, x: FloatArray, out: IndexArray) -> IndexArray:
+    def cells_of(self, values: FloatArray, out: IndexArray) -> IndexArray:
         """Each finite value's cell, into `out` (values outside the range go to the end cells)."""
-        work = scratch("edge_index.cell", min(len(x), BLOCK))
-        for begin in range(0, len(x), BLOCK):
-            block = x[begin : begin + BLOCK]
-            cell = work[: len(block)]
-            np.multiply(block, self.scale, out=cell)
-            np.subtract(cell, self.offset, out=cell)
-            np.clip(cell, 0.0, self.cells - 1, out=cell)
-            out[begin : begin + len(block)] = cell  # float -> int truncates: the floor of a non-negative cell
+        cell = scratch("edge_index.cell", len(values))
+        np.multiply(values, self.scale, out=cell)
+        np.subtract(cell, self.offset, out=cell)
+        np.clip(cell, 0.0, self.cells - 1, out=cell)
+        out[:] = cell  # float -> int truncates toward zero: the floor of a non-negative cell
         return out
+
+
+def _count_at_most(levels: FloatArray, cells: int) -> IndexArray:
+    """For each cell c: how many of the non-decreasing `levels` are <= c - 1."""
+    counts = np.bincount(np.clip(levels, -1, cells).astype(np.intp) + 1, minlength=cells + 2)
+    return np.cumsum(counts)[:cells]
 
 
 _GRIDS: dict[int, tuple[FloatArray, EdgeGrid | None]] = {}
@@ -121,26 +132,44 @@ def grid_for(edges: FloatArray) -> EdgeGrid | None:
     return grid
 
 
-def edge_counts(x: FloatArray, grid: EdgeGrid) -> EdgeCounts:
-    """Counts at every edge of `grid` for finite `x` in any order (x is not written to)."""
+def edge_counts(x: FloatArray, grid: EdgeGrid, visit: BlockVisitor | None = None) -> EdgeCounts:
+    """Counts at every edge of `grid` for the finite values of `x`, in any order (x is not written to).
+
+    One pass over `x` in L2-sized blocks: `visit` (when given) sees each block first, while it is in
+    the cache, and returns the block's finite values (the block itself when all are finite); without
+    it every value must be finite.
+    """
     edges = grid.edges
-    cells = grid.cell_of(x, scratch("edge_index.cells", len(x), np.intp))
-    per_cell = np.bincount(cells, minlength=grid.cells)
-    # Values in cells an edge falls into, sorted: their counts at each edge come from two binary
-    # searches per edge; every other value is counted with its cell.
-    near = np.sort(x[np.flatnonzero(grid.mixed[cells])])
+    cells = scratch("edge_index.cells", len(x), np.intp)
+    near_parts: list[FloatArray] = []
+    filled = 0
+    for begin in range(0, len(x), BLOCK):
+        block = x[begin : begin + BLOCK]
+        if visit is not None:
+            block = visit(block)
+        m = len(block)
+        if not m:
+            continue
+        block_cells = grid.cells_of(block, cells[filled : filled + m])
+        # Values in cells an edge falls into are kept (copies) for sorting; every other value is counted with its cell.
+        near_parts.append(block[np.flatnonzero(grid.mixed[block_cells])])
+        filled += m
+    per_cell = np.bincount(cells[:filled], minlength=grid.cells)
     per_cell[grid.mixed_cells] = 0
-    pure_cumulative = np.concatenate(([0], np.cumsum(per_cell)))[grid.pure_prefix]
-    le = pure_cumulative + np.searchsorted(near, edges, side="right")
-    lt = pure_cumulative + np.searchsorted(near, edges, side="left")
-    # Every value outside the edge range is in an end cell, so among the sorted near values.
-    below, above = int(lt[0]), len(x) - int(le[-1])
-    return EdgeCounts(le, lt, float(near[:below].sum()), float(near[len(near) - above :].sum()))
+    pure_cumulative = np.cumsum(per_cell, out=per_cell)[grid.pure_last]
+    near = np.concatenate(near_parts) if near_parts else np.zeros(0)
+    near.sort()
+    near_counts = sorted_edge_counts(near, edges)
+    le, lt = pure_cumulative + near_counts.le, pure_cumulative + near_counts.lt
+    # Every value outside the edge range is in an end cell, so among the near values.
+    return EdgeCounts(le, lt, near_counts.sum_below, near_counts.sum_above)
 
 
 def sorted_edge_counts(xs: FloatArray, edges: FloatArray) -> EdgeCounts:
     """The same counts from values sorted ascending (where a grid cannot be built)."""
     le = np.searchsorted(xs, edges, side="right")
+    if not len(xs):
+        return EdgeCounts(le, le.copy(), 0.0, 0.0)
     # `< e` differs from `<= e` only where some value equals the edge: search just those.
     last = xs[np.maximum(le - 1, 0)]
     tied = (le > 0) & (last == edges)

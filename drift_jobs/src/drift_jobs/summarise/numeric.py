@@ -17,10 +17,47 @@ import numpy.typing as npt
 
 from drift_jobs.read.columns import FloatArray
 from drift_jobs.summarise.arrays import decode, encode
-from drift_jobs.summarise.edge_index import edge_counts, grid_for, sorted_edge_counts
+from drift_jobs.summarise.edge_index import BLOCK, edge_counts, grid_for, sorted_edge_counts
 from drift_jobs.summarise.scratch import scratch
 
 IntArray = npt.NDArray[np.int64]
+
+
+class _BlockScan:
+    """What one pass over a chunk learns from each cache-resident block besides the edge counts: how many values
+    are NaN or infinite, and the moments of the finite ones (Chan et al.'s merge, block by block)."""
+
+    def __init__(self) -> None:
+        self.nan = self.posinf = self.neginf = self.n = 0
+        self.mean = self.m2 = 0.0
+        self.min, self.max = float("inf"), float("-inf")
+
+    def visit(self, block: FloatArray) -> FloatArray:
+        """The block's finite values (the block itself when all are), its moments merged in."""
+        m = len(block)
+        finite = np.isfinite(block, out=scratch("numeric.finite", m, np.bool_))
+        k = int(np.count_nonzero(finite))
+        if k < m:
+            nan = int(np.count_nonzero(np.isnan(block)))
+            posinf = int(np.count_nonzero(np.isposinf(block)))
+            self.nan += nan
+            self.posinf += posinf
+            self.neginf += m - k - nan - posinf
+            block = np.compress(finite, block, out=scratch("numeric.values", k))
+        if not k:
+            return block
+        mean = float(block.sum()) / k
+        dev = np.subtract(block, mean, out=scratch("numeric.work", k))
+        # einsum's own loop, not np.dot: BLAS threads would compete with the reader and the other summary thread.
+        m2 = float(np.einsum("i,i->", dev, dev))
+        n = self.n + k
+        delta = mean - self.mean
+        self.mean += delta * k / n
+        self.m2 += m2 + delta * delta * self.n * k / n
+        self.n = n
+        self.min = min(self.min, float(block.min()))
+        self.max = max(self.max, float(block.max()))
+        return block
 
 
 @dataclass
@@ -59,35 +96,24 @@ class NumericSummary:
         return self.rows - self.n
 
     def add(self, x: FloatArray, edges: FloatArray, n_mismatch: int = 0) -> None:
-        total = len(x)
-        buf, work = scratch("numeric.values", total), scratch("numeric.work", total)
-        mask = scratch("numeric.finite", total, np.bool_)
-        finite = np.isfinite(x, out=mask)
-        k = int(np.count_nonzero(finite))
-        if k < total:
-            nan = int(np.count_nonzero(np.isnan(x)))
-            posinf = int(np.count_nonzero(np.isposinf(x)))
-            # NaN includes unparseable entries already counted as mismatches.
-            self.n_missing += nan - n_mismatch
-            self.n_posinf += posinf
-            self.n_neginf += total - k - nan - posinf
-            xs = np.compress(finite, x, out=buf[:k])
-        else:
-            xs = x  # read only: the grid path never writes to it, the sorting path copies first
-        self.n_mismatch += n_mismatch
-        if k == 0:
-            return
+        scan = _BlockScan()
         grid = grid_for(edges)
-        if grid is None:
-            if xs is x:
-                xs = buf
-                xs[:] = x
+        if grid is not None:
+            counts = edge_counts(x, grid, scan.visit)
+        else:
+            # Copies: a block's finite values may live in a buffer the next block reuses.
+            parts = [scan.visit(x[b : b + BLOCK]).copy() for b in range(0, len(x), BLOCK)]
+            xs = np.concatenate(parts) if parts else np.zeros(0)
             xs.sort()
             counts = sorted_edge_counts(xs, edges)
-            lowest, highest = float(xs[0]), float(xs[-1])
-        else:
-            counts = edge_counts(xs, grid)
-            lowest, highest = float(xs.min()), float(xs.max())
+        # NaN includes unparseable entries already counted as mismatches.
+        self.n_missing += scan.nan - n_mismatch
+        self.n_posinf += scan.posinf
+        self.n_neginf += scan.neginf
+        self.n_mismatch += n_mismatch
+        k = scan.n
+        if k == 0:
+            return
         self.cum_le += counts.le
         self.cum_lt += counts.lt
         below = int(counts.lt[0])
@@ -96,14 +122,10 @@ class NumericSummary:
             self.tail_low += float(edges[0]) * below - counts.sum_below
         if above:
             self.tail_high += counts.sum_above - float(edges[-1]) * above
-        chunk_mean = float(xs.sum() / k)
-        dev = np.subtract(xs, chunk_mean, out=work[:k])
-        # Square in place and sum: np.dot would go through BLAS, whose threads fight the reader.
-        np.multiply(dev, dev, out=dev)
-        self._merge_moments(k, chunk_mean, float(dev.sum()), lowest, highest)
+        self._merge_moments(k, scan.mean, scan.m2, scan.min, scan.max)
         if self.values is not None:
             if self.n <= self.exact_max:
-                self.values.append(xs.copy())
+                self.values.append(x[np.isfinite(x)])
             else:
                 self.values = None
 
