@@ -16,7 +16,9 @@ accounting of that process (`os.wait4`), so they include interpreter start and i
 - evidently: its DataDriftPreset with PSI in its own virtual environment (`--evidently-python`,
   default /tmp/evidently-venv-profile/bin/python; evidently 0.7 needs `pandas<3`), skipped with
   the reason when absent.
-The load average is recorded beside every figure: the bench shares its machine. Results
+Every side runs with the job image's runtime settings (OPENBLAS_NUM_THREADS from drift_jobs/Dockerfile).
+The load average is recorded beside every figure, and a fixed pure-Python loop is timed at the start and the
+end (machine.calibration_s): the bench shares a machine whose speed drifts. Results
 (medians over repeats, ratios, accuracy of KS/PSI vs the baseline, targets met) go to
 bench/results/drift_bench[_quick].json.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -106,7 +109,7 @@ def side_job(reference: str, window: str) -> dict[str, Any]:
         code = main(["run", "--reference", reference, "--current", window, "--out", out, "--log-format", "json"])
         wall, cpu = time.perf_counter() - t, time.process_time() - c
         report = json.loads((Path(out) / "drift_report.json").read_text())
-    heavy = ("scipy.stats", "scipy.special", "pyarrow.csv", "boto3", "botocore", "prometheus_client", "pandas")
+    heavy = ("scipy", "pyarrow.csv", "pyarrow.compute", "numpy.ma", "boto3", "botocore", "prometheus_client", "pandas")
     return {
         "exit_code": code,
         "import_s": import_s,
@@ -157,6 +160,33 @@ def side_baseline(reference: str, window: str) -> dict[str, Any]:
         "psi": psi,
         "drifted": sorted((n for n in psi if psi[n] > 0.1), key=lambda n: int(n[1:])),
     }
+
+
+def image_env() -> dict[str, str]:
+    """The runtime settings the job's image gives every process (drift_jobs/Dockerfile ENV) that change its speed.
+
+    OPENBLAS_NUM_THREADS=1: without it numpy starts one BLAS thread per host core at import, which spin and take
+    CPU from the job's own threads on a 2-core machine (about 0.1 s of CPU per process here).
+    """
+    dockerfile = HERE.parents[2] / "drift_jobs" / "Dockerfile"
+    found = re.search(r"\bOPENBLAS_NUM_THREADS=(\S+)", dockerfile.read_text())
+    if found is None:
+        raise SystemExit(f"{dockerfile}: no OPENBLAS_NUM_THREADS in its ENV (the bench runs the job as the image does)")
+    return {"OPENBLAS_NUM_THREADS": found.group(1)}
+
+
+def calibration_s() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this machine is right now.
+
+    The bench shares a virtual machine whose speed drifts by 20-30 % from minute to minute; this figure, taken at
+    the start and the end, says which state the wall times were measured in.
+    """
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(range(10_000_000))
+        best = min(best, time.perf_counter() - t)
+    return best
 
 
 def measure_process(cmd: list[str], what: str) -> dict[str, Any]:
@@ -355,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     # The targets are for compiled bytecode: without it every process recompiles numpy, scipy and pyarrow modules
     # (~1.3 s of a 1M run's 3.6 s on a 2-core machine), which no deployed image does.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    # Every side (job, baseline, evidently) runs with the image's runtime settings.
+    os.environ.update(image_env())
+    start_calibration = calibration_s()
     tmp = None if a.data_dir else tempfile.TemporaryDirectory(prefix="drift-bench-")
     data_dir = a.data_dir or Path(tmp.name)  # type: ignore[union-attr]
     profiles: dict[str, Any] = {}
@@ -416,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
             # The bench shares the machine; load says how much the wall times can be trusted.
             "load_average_start": start_load,
             "load_average_end": list(os.getloadavg()),
+            # Best of 3 of a fixed pure-Python loop, at the start and the end (calibration_s()).
+            "calibration_s": [start_calibration, calibration_s()],
+            "environment": image_env(),
         },
         "reference_rows": 1_000_000,
         "shifted_features": SHIFTED,

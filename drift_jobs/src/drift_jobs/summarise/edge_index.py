@@ -28,7 +28,8 @@ from drift_jobs.summarise.scratch import scratch
 
 IndexArray = npt.NDArray[np.intp]
 CountArray = npt.NDArray[np.int64]
-BlockVisitor = Callable[[FloatArray], FloatArray]
+# Sees each block while it is in cache; returns its finite values with their minimum and maximum.
+BlockVisitor = Callable[[FloatArray], tuple[FloatArray, float, float]]
 
 # Cells per edge: at sixteen, quantile edges of a normal column leave about 1/6 of its values in
 # cells with an edge; more cells cut that share but make the per-cell table outgrow the L2 cache.
@@ -97,13 +98,19 @@ class EdgeGrid:
         pure_last = np.searchsorted(below, np.arange(k), side="right") - 1
         return cls(edges, cells, scale, offset, mixed, np.flatnonzero(mixed), pure_last)
 
-    def cells_of(self, values: FloatArray, out: IndexArray) -> IndexArray:
-        """Each finite value's cell, into `out` (values outside the range go to the end cells)."""
+    def cells_of(self, values: FloatArray, out: IndexArray, lowest: float, highest: float) -> IndexArray:
+        """Each finite value's cell, into `out`; values outside the range go to the end cells.
+
+        `lowest` and `highest` are the values' extremes: the cell arithmetic is monotonic (a multiplication by a
+        positive scale, then a subtraction, each rounded), so they bound every value's cell, and blocks that stay
+        inside the range skip the clipping.
+        """
         cell = scratch("edge_index.cell", len(values))
         np.multiply(values, self.scale, out=cell)
         np.subtract(cell, self.offset, out=cell)
-        np.clip(cell, 0.0, self.cells - 1, out=cell)
-        out[:] = cell  # float -> int truncates toward zero: the floor of a non-negative cell
+        if not (lowest * self.scale - self.offset > -1.0 and highest * self.scale - self.offset < self.cells):
+            np.clip(cell, 0.0, self.cells - 1, out=cell)
+        out[:] = cell  # float -> int truncates toward zero: the floor of a cell > -1 (or 0 after clipping)
         return out
 
 
@@ -136,8 +143,8 @@ def edge_counts(x: FloatArray, grid: EdgeGrid, visit: BlockVisitor | None = None
     """Counts at every edge of `grid` for the finite values of `x`, in any order (x is not written to).
 
     One pass over `x` in L2-sized blocks: `visit` (when given) sees each block first, while it is in
-    the cache, and returns the block's finite values (the block itself when all are finite); without
-    it every value must be finite.
+    the cache, and returns the block's finite values (the block itself when all are finite) with
+    their minimum and maximum; without it every value must be finite.
     """
     edges = grid.edges
     cells = scratch("edge_index.cells", len(x), np.intp)
@@ -146,11 +153,13 @@ def edge_counts(x: FloatArray, grid: EdgeGrid, visit: BlockVisitor | None = None
     for begin in range(0, len(x), BLOCK):
         block = x[begin : begin + BLOCK]
         if visit is not None:
-            block = visit(block)
+            block, lowest, highest = visit(block)
+        elif len(block):
+            lowest, highest = float(block.min()), float(block.max())
         m = len(block)
         if not m:
             continue
-        block_cells = grid.cells_of(block, cells[filled : filled + m])
+        block_cells = grid.cells_of(block, cells[filled : filled + m], lowest, highest)
         # Values in cells an edge falls into are kept (copies) for sorting; every other value is counted with its cell.
         near_parts.append(block[np.flatnonzero(grid.mixed[block_cells])])
         filled += m

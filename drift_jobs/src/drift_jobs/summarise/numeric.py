@@ -9,6 +9,7 @@ KS needs when values tie there.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,21 +33,28 @@ class _BlockScan:
         self.mean = self.m2 = 0.0
         self.min, self.max = float("inf"), float("-inf")
 
-    def visit(self, block: FloatArray) -> FloatArray:
-        """The block's finite values (the block itself when all are), its moments merged in."""
+    def visit(self, block: FloatArray) -> tuple[FloatArray, float, float]:
+        """The block's finite values (the block itself when all are) with their minimum and maximum; their
+        moments merged in."""
         m = len(block)
-        finite = np.isfinite(block, out=scratch("numeric.finite", m, np.bool_))
-        k = int(np.count_nonzero(finite))
-        if k < m:
-            nan = int(np.count_nonzero(np.isnan(block)))
-            posinf = int(np.count_nonzero(np.isposinf(block)))
-            self.nan += nan
-            self.posinf += posinf
-            self.neginf += m - k - nan - posinf
-            block = np.compress(finite, block, out=scratch("numeric.values", k))
+        total = float(block.sum())
+        k = m
+        # A finite sum means every value is finite (a NaN or an infinity makes it NaN or infinite): the
+        # common case skips the per-value check.
+        if not math.isfinite(total):
+            finite = np.isfinite(block, out=scratch("numeric.finite", m, np.bool_))
+            k = int(np.count_nonzero(finite))
+            if k < m:
+                nan = int(np.count_nonzero(np.isnan(block)))
+                posinf = int(np.count_nonzero(np.isposinf(block)))
+                self.nan += nan
+                self.posinf += posinf
+                self.neginf += m - k - nan - posinf
+                block = np.compress(finite, block, out=scratch("numeric.values", k))
+                total = float(block.sum())
         if not k:
-            return block
-        mean = float(block.sum()) / k
+            return block, math.inf, -math.inf
+        mean = total / k
         dev = np.subtract(block, mean, out=scratch("numeric.work", k))
         # einsum's own loop, not np.dot: BLAS threads would compete with the reader and the other summary thread.
         m2 = float(np.einsum("i,i->", dev, dev))
@@ -55,9 +63,10 @@ class _BlockScan:
         self.mean += delta * k / n
         self.m2 += m2 + delta * delta * self.n * k / n
         self.n = n
-        self.min = min(self.min, float(block.min()))
-        self.max = max(self.max, float(block.max()))
-        return block
+        lowest, highest = float(block.min()), float(block.max())
+        self.min = min(self.min, lowest)
+        self.max = max(self.max, highest)
+        return block, lowest, highest
 
 
 @dataclass
@@ -102,7 +111,7 @@ class NumericSummary:
             counts = edge_counts(x, grid, scan.visit)
         else:
             # Copies: a block's finite values may live in a buffer the next block reuses.
-            parts = [scan.visit(x[b : b + BLOCK]).copy() for b in range(0, len(x), BLOCK)]
+            parts = [scan.visit(x[b : b + BLOCK])[0].copy() for b in range(0, len(x), BLOCK)]
             xs = np.concatenate(parts) if parts else np.zeros(0)
             xs.sort()
             counts = sorted_edge_counts(xs, edges)
