@@ -247,18 +247,20 @@ def test_help_lists_each_exit_code_with_the_faults_it_stands_for(argv, capsys) -
 
 def test_a_large_float_run_loads_no_module_it_does_not_use(tmp_path) -> None:
     """Process cost (issue 13): with the profile stored, as the CronJobs run, a run on float columns above the
-    exact-test sizes loads no scipy module, no CSV reader, no Arrow compute functions and no masked arrays."""
+    exact-test sizes loads no scipy module, no CSV reader, no Arrow compute functions and no masked arrays; and
+    Arrow allocates from jemalloc (flat peak memory in the number of row groups)."""
     ref = write_parquet(shifted_table(30_000, 1, False, 4), tmp_path / "ref.parquet")
     cur = write_parquet(shifted_table(30_000, 2, True, 4), tmp_path / "cur.parquet")
     assert main(["profile", "--reference", str(ref)]) == 0
     args = ["run", "--reference", str(ref), "--current", str(cur), "--out", str(tmp_path / "out")]
     unused = ("scipy", "pyarrow.csv", "pyarrow.compute", "numpy.ma")
     code = (
-        "import sys; from drift_jobs.cli import main; "
-        f"code = main({args!r}); print(code, [m for m in {unused!r} if m in sys.modules])"
+        "import sys; from drift_jobs.cli import main; import pyarrow as pa; "
+        f"code = main({args!r}); print(code, [m for m in {unused!r} if m in sys.modules]); "
+        "print(pa.default_memory_pool().backend_name)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split()[-2:] == ["0", "[]"], out.stdout + out.stderr
+    assert out.stdout.split()[-3:] == ["0", "[]", "jemalloc"], out.stdout + out.stderr
     report = json.loads((tmp_path / "out" / "drift_report.json").read_text())
     assert all(isinstance(f["ks_pvalue"], float) for f in report["features"])
 
