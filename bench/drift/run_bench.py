@@ -6,7 +6,7 @@ Data: a 1M x 20 float64 reference and windows of 1M x 20 and 10M x 20 (--quick: 
 with five shifted features, written once as Parquet in 262,144-row row groups. Every side
 runs in its own process; wall, CPU (user + system) and peak RSS come from the kernel's
 accounting of that process (`os.wait4`), so they include interpreter start and imports:
-- process: `python -m drift_jobs.cli run` exactly as the CronJob runs it (profile already
+- process: `python -m drift_jobs run` exactly as the CronJob's `drift-job` runs it (profile already
   stored, bytecode compiled by a warm-up run);
 - window: the same run in-process, timed from `main()` after the imports (profile load,
   window summary, evaluation, reports);
@@ -223,13 +223,13 @@ def run_side(side: str, reference: Path, window: Path, python: str = sys.executa
 def job_process(reference: Path, profile: Path, window: Path) -> dict[str, Any]:
     """`drift-job run` as the CronJob runs it: a fresh interpreter, imports included."""
     with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "drift_jobs.cli", "run", "--reference", str(reference), "--profile", str(profile)]
+        cmd = [sys.executable, "-m", "drift_jobs", "run", "--reference", str(reference), "--profile", str(profile)]
         cmd += ["--current", str(window), "--out", out, "--log-format", "json"]
         return measure_process(cmd, "drift-job run")
 
 
 def profile_process(reference: Path, profile: Path) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "drift_jobs.cli", "profile", "--reference", str(reference)]
+    cmd = [sys.executable, "-m", "drift_jobs", "profile", "--reference", str(reference)]
     result = measure_process([*cmd, "--profile", str(profile), "--log-format", "json"], "drift-job profile")
     result.pop("stdout_last")
     result["profile_bytes"] = profile.stat().st_size

@@ -269,7 +269,7 @@ def test_the_command_exits_without_teardown_yet_loses_no_output_or_log_line(tmp_
     """`entry` ends with os._exit: the exit code, the last log line, the error line and every output survive it."""
     ref = write_parquet(shifted_table(2_000, 1, False, 3), tmp_path / "ref.parquet")
     cur = write_parquet(shifted_table(2_000, 2, True, 3), tmp_path / "cur.parquet")
-    drift_job = [sys.executable, "-m", "drift_jobs.cli"]
+    drift_job = [sys.executable, "-m", "drift_jobs"]  # what the `drift-job` entrypoint runs
     out = tmp_path / "out"
     ok = subprocess.run(
         [*drift_job, "run", "--reference", str(ref), "--current", str(cur), "--out", str(out), "--log-format", "json"],
@@ -294,3 +294,12 @@ def test_the_command_exits_without_teardown_yet_loses_no_output_or_log_line(tmp_
     )
     assert usage.returncode == 2
     assert "unrecognized arguments" in usage.stderr
+
+
+def test_the_command_loads_its_modules_with_the_collector_paused_then_resumes_it() -> None:
+    code = (
+        "import gc; from drift_jobs.__main__ import load_cli; cli = load_cli(); "
+        "print(gc.isenabled(), gc.get_freeze_count() > 1000, callable(cli.entry))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"], out.stderr

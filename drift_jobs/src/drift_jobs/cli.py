@@ -284,7 +284,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def entry() -> NoReturn:
-    """The `drift-job` command and `python -m drift_jobs.cli`: main(), then an exit that skips interpreter teardown.
+    """A command run (`drift-job`, see drift_jobs.__main__): main(), then an exit that skips interpreter teardown.
 
     Finalising every module (pydantic's schemas, Arrow's pools, numpy) took 0.10-0.15 s of each run's process
     here, longer than evaluating the window. Nothing is lost by skipping it: every output is written, fsynced and
