@@ -16,7 +16,7 @@ accounting of that process (`os.wait4`), so they include interpreter start and i
 - evidently: its DataDriftPreset with PSI in its own virtual environment (`--evidently-python`,
   default /tmp/evidently-venv-profile/bin/python; evidently 0.7 needs `pandas<3`), skipped with
   the reason when absent.
-Every side runs with the job image's runtime settings (OPENBLAS_NUM_THREADS from drift_jobs/Dockerfile).
+Every side runs with the job image's runtime settings (IMAGE_SETTINGS, read from drift_jobs/Dockerfile's ENV).
 The load average is recorded beside every figure, and a fixed pure-Python loop is timed at the start and the
 end (machine.calibration_s): the bench shares a machine whose speed drifts. Results
 (medians over repeats, ratios, accuracy of KS/PSI vs the baseline, targets met) go to
@@ -162,17 +162,27 @@ def side_baseline(reference: str, window: str) -> dict[str, Any]:
     }
 
 
+# Settings of the job image's ENV (drift_jobs/Dockerfile) that change a run's speed; every side runs with them.
+IMAGE_SETTINGS = ("OPENBLAS_NUM_THREADS", "PYDANTIC_DISABLE_PLUGINS")
+
+
 def image_env() -> dict[str, str]:
     """The runtime settings the job's image gives every process (drift_jobs/Dockerfile ENV) that change its speed.
 
     OPENBLAS_NUM_THREADS=1: without it numpy starts one BLAS thread per host core at import, which spin and take
     CPU from the job's own threads on a 2-core machine (about 0.1 s of CPU per process here).
+    PYDANTIC_DISABLE_PLUGINS: no plugin discovery, which scans every installed distribution's entry points (the
+    bench's environment holds the dev tools too, about 140 distributions).
     """
     dockerfile = HERE.parents[2] / "drift_jobs" / "Dockerfile"
-    found = re.search(r"\bOPENBLAS_NUM_THREADS=(\S+)", dockerfile.read_text())
-    if found is None:
-        raise SystemExit(f"{dockerfile}: no OPENBLAS_NUM_THREADS in its ENV (the bench runs the job as the image does)")
-    return {"OPENBLAS_NUM_THREADS": found.group(1)}
+    text = dockerfile.read_text()
+    env = {}
+    for name in IMAGE_SETTINGS:
+        found = re.search(rf"\b{name}=(\S+)", text)
+        if found is None:
+            raise SystemExit(f"{dockerfile}: no {name} in its ENV (the bench runs the job as the image does)")
+        env[name] = found.group(1)
+    return env
 
 
 def calibration_s() -> float:
