@@ -31,6 +31,8 @@ def features(report) -> dict:
     return {f["name"]: f for f in report["features"]}
 
 
+# A numpy warning would land on the job's stderr between its JSON log lines.
+@pytest.mark.filterwarnings("error::RuntimeWarning")
 def test_nan_and_inf_are_excluded_never_binned(tmp_path) -> None:
     ref = RNG.standard_normal(20_000)
     finite = RNG.standard_normal(9_000)

@@ -37,7 +37,8 @@ class _BlockScan:
         """The block's finite values (the block itself when all are) with their minimum and maximum; their
         moments merged in."""
         m = len(block)
-        total = float(block.sum())
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf and overflow only send us to the check below
+            total = float(block.sum())
         k = m
         # A finite sum means every value is finite (a NaN or an infinity makes it NaN or infinite): the
         # common case skips the per-value check.
