@@ -396,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     # (~1.3 s of a 1M run's 3.6 s on a 2-core machine), which no deployed image does.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     # Every side (job, baseline, evidently) runs with the image's runtime settings.
-    os.environ.update(image_env())
+    settings = image_env()
+    os.environ.update(settings)
     start_calibration = calibration_s()
     tmp = None if a.data_dir else tempfile.TemporaryDirectory(prefix="drift-bench-")
     data_dir = a.data_dir or Path(tmp.name)  # type: ignore[union-attr]
@@ -461,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_end": list(os.getloadavg()),
             # Best of 3 of a fixed pure-Python loop, at the start and the end (calibration_s()).
             "calibration_s": [start_calibration, calibration_s()],
-            "environment": image_env(),
+            "environment": settings,
         },
         "reference_rows": 1_000_000,
         "shifted_features": SHIFTED,

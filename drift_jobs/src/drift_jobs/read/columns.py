@@ -63,8 +63,7 @@ def to_numeric(data: ColumnData) -> NumericColumn:
     import pyarrow.compute as pc  # noqa: PLC0415
 
     if pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_decimal(t):
-        if not pa.types.is_float64(t):
-            arr = pc.cast(arr, pa.float64())
+        arr = pc.cast(arr, pa.float64())
         if arr.null_count:
             arr = pc.fill_null(arr, np.nan)
         return NumericColumn(arr.to_numpy(zero_copy_only=False), 0)

@@ -24,6 +24,13 @@ from drift_jobs.summarise.scratch import scratch
 IntArray = npt.NDArray[np.int64]
 
 
+def chan_merge(n_a: int, mean_a: float, m2_a: float, n_b: int, mean_b: float, m2_b: float) -> tuple[int, float, float]:
+    """Count, mean and sum of squared deviations of two sets merged (Chan et al.), from each set's own."""
+    n = n_a + n_b
+    delta = mean_b - mean_a
+    return n, mean_a + delta * n_b / n, m2_a + (m2_b + delta * delta * n_a * n_b / n)
+
+
 class _BlockScan:
     """What one pass over a chunk learns from each cache-resident block besides the edge counts: how many values
     are NaN or infinite, and the moments of the finite ones (Chan et al.'s merge, block by block)."""
@@ -59,11 +66,7 @@ class _BlockScan:
         dev = np.subtract(block, mean, out=scratch("numeric.work", k))
         # einsum's own loop, not np.dot: BLAS threads would compete with the reader and the other summary thread.
         m2 = float(np.einsum("i,i->", dev, dev))
-        n = self.n + k
-        delta = mean - self.mean
-        self.mean += delta * k / n
-        self.m2 += m2 + delta * delta * self.n * k / n
-        self.n = n
+        self.n, self.mean, self.m2 = chan_merge(self.n, self.mean, self.m2, k, mean, m2)
         lowest, highest = float(block.min()), float(block.max())
         self.min = min(self.min, lowest)
         self.max = max(self.max, highest)
@@ -140,11 +143,7 @@ class NumericSummary:
                 self.values = None
 
     def _merge_moments(self, k: int, mean: float, m2: float, lo: float, hi: float) -> None:
-        n = self.n + k
-        delta = mean - self.mean
-        self.mean += delta * k / n
-        self.m2 += m2 + delta * delta * self.n * k / n
-        self.n = n
+        self.n, self.mean, self.m2 = chan_merge(self.n, self.mean, self.m2, k, mean, m2)
         self.min = min(self.min, lo)
         self.max = max(self.max, hi)
 
