@@ -37,6 +37,9 @@ BINARIES: dict[str, Binary] = {
     "radosgw-admin": Binary("ceph-common", ("radosgw-admin",)),
     "ceph": Binary("ceph-common", ("ceph",)),
     "monmaptool": Binary("ceph-base", ("monmaptool",)),
+    # Compiles the drift job's C module (drift_jobs/src/drift_jobs/summarise/_edgescan.c) when `uv sync` builds the
+    # package; without it the package installs on the numpy path and test_the_compiled_scan_is_built fails.
+    "gcc": Binary("gcc", ("gcc", "cc")),
     # gh's --jq filters, applied by the stand-in gh of tests/test_ci_gh.py as GitHub's CLI would.
     "jq": Binary("jq", ("jq",)),
     # Lays out report.html at 1280 px (tests/policies/gate/test_gate_html_layout.py). Ubuntu's `chromium` package is a

@@ -64,6 +64,9 @@ class EdgeGrid:
     # pure_last[j]: the last of the leading cells whose values all have <= j edges below them; the
     # pure cells up to it hold exactly the pure-cell values <= edges[j]
     pure_last: IndexArray
+    # per cell: the edges below the slack-widened cell, a lower bound on any of its values' position (their
+    # exact position in a pure cell); the compiled scan (_edgescan.c) starts each value's search there
+    starts: npt.NDArray[np.int32]
 
     @classmethod
     def build(cls, edges: FloatArray) -> EdgeGrid | None:
@@ -96,7 +99,7 @@ class EdgeGrid:
         # `below` never decreases, so the cells with at most j edges below them are a prefix (never
         # empty: cell 0 has no edge below it).
         pure_last = np.searchsorted(below, np.arange(k), side="right") - 1
-        return cls(edges, cells, scale, offset, mixed, np.flatnonzero(mixed), pure_last)
+        return cls(edges, cells, scale, offset, mixed, np.flatnonzero(mixed), pure_last, below.astype(np.int32))
 
     def cells_of(self, values: FloatArray, out: IndexArray, lowest: float, highest: float) -> IndexArray:
         """Each finite value's cell, into `out`; values outside the range go to the end cells.

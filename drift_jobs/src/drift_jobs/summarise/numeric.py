@@ -1,16 +1,19 @@
 """Mergeable summary of one numeric column against fixed bin edges.
 
-Counts at every edge come from the edge grid (drift_jobs.summarise.edge_index: values counted per
-cell, only those near an edge sorted), or, where a grid's arithmetic cannot be exact, from sorting
-the chunk once and two binary searches per edge. Two cumulative counts per edge, of values <= edge
-and of values < edge, give the exact empirical CDF on both sides of every edge, which is what
-KS needs when values tie there.
+Two cumulative counts per edge, of values <= edge and of values < edge, give the exact empirical
+CDF on both sides of every edge, which is what KS needs when values tie there. A column chunk is
+scanned once by the compiled kernel (_edgescan.c: counts, moments, extremes and non-finite values
+in one pass). Where the package was built without a C compiler, the same figures come from numpy:
+the edge grid (drift_jobs.summarise.edge_index: values counted per cell, only those near an edge
+sorted), or, where a grid's arithmetic cannot be exact, sorting the chunk once and two binary
+searches per edge; the counts are identical and the moments equal to rounding.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -18,10 +21,18 @@ import numpy.typing as npt
 
 from drift_jobs.read.columns import FloatArray
 from drift_jobs.summarise.arrays import decode, encode
-from drift_jobs.summarise.edge_index import BLOCK, edge_counts, grid_for, sorted_edge_counts
+from drift_jobs.summarise.edge_index import BLOCK, EdgeCounts, edge_counts, grid_for, sorted_edge_counts
 from drift_jobs.summarise.scratch import scratch
 
+_edgescan: ModuleType | None
+try:
+    from drift_jobs.summarise import _edgescan
+except ImportError:  # built without a C compiler (the build makes the kernel optional): numpy gives the same counts
+    _edgescan = None
+
 IntArray = npt.NDArray[np.int64]
+# Where no grid can be built: one cell, so every value's position is searched from 0.
+_SEARCH_ALL = np.zeros(1, dtype=np.int32)
 
 
 def chan_merge(n_a: int, mean_a: float, m2_a: float, n_b: int, mean_b: float, m2_b: float) -> tuple[int, float, float]:
@@ -73,6 +84,64 @@ class _BlockScan:
         return block, lowest, highest
 
 
+@dataclass(frozen=True)
+class ColumnScan:
+    """What one column chunk contributes: counts at the edges, non-finite values, moments of the finite ones."""
+
+    counts: EdgeCounts
+    nan: int
+    posinf: int
+    neginf: int
+    n: int  # finite values
+    mean: float
+    m2: float
+    min: float
+    max: float
+
+
+def kernel_available() -> bool:
+    """Whether the compiled one-pass scan was built (the package builds it wherever a C compiler is found)."""
+    return _edgescan is not None
+
+
+def scan_column(x: FloatArray, edges: FloatArray, use_kernel: bool = True) -> ColumnScan:
+    """Counts, non-finite values and moments of one column chunk; `use_kernel=False` forces the numpy path."""
+    if use_kernel and _edgescan is not None and len(edges):
+        return _kernel_scan(x, edges)
+    return _numpy_scan(x, edges)
+
+
+def _kernel_scan(x: FloatArray, edges: FloatArray) -> ColumnScan:
+    assert _edgescan is not None
+    grid = grid_for(edges)
+    k = len(edges)
+    hist = np.zeros(k + 1, dtype=np.int64)
+    ties = np.zeros(k, dtype=np.int64)
+    if grid is None:
+        positions, scale, offset = _SEARCH_ALL, 0.0, 0.0
+    else:
+        positions, scale, offset = grid.starts, grid.scale, grid.offset
+    n, nan, posinf, neginf, mean, m2, lo, hi, sum_below, sum_above = _edgescan.scan(
+        np.ascontiguousarray(x, dtype=np.float64), edges, positions, scale, offset, hist, ties
+    )
+    le = np.cumsum(hist[:k])
+    return ColumnScan(EdgeCounts(le, le - ties, sum_below, sum_above), nan, posinf, neginf, n, mean, m2, lo, hi)
+
+
+def _numpy_scan(x: FloatArray, edges: FloatArray) -> ColumnScan:
+    scan = _BlockScan()
+    grid = grid_for(edges)
+    if grid is not None:
+        counts = edge_counts(x, grid, scan.visit)
+    else:
+        # Copies: a block's finite values may live in a buffer the next block reuses.
+        parts = [scan.visit(x[b : b + BLOCK])[0].copy() for b in range(0, len(x), BLOCK)]
+        xs = np.concatenate(parts) if parts else np.zeros(0)
+        xs.sort()
+        counts = sorted_edge_counts(xs, edges)
+    return ColumnScan(counts, scan.nan, scan.posinf, scan.neginf, scan.n, scan.mean, scan.m2, scan.min, scan.max)
+
+
 @dataclass
 class NumericSummary:
     n_edges: int
@@ -108,17 +177,9 @@ class NumericSummary:
         """Everything excluded from the distribution."""
         return self.rows - self.n
 
-    def add(self, x: FloatArray, edges: FloatArray, n_mismatch: int = 0) -> None:
-        scan = _BlockScan()
-        grid = grid_for(edges)
-        if grid is not None:
-            counts = edge_counts(x, grid, scan.visit)
-        else:
-            # Copies: a block's finite values may live in a buffer the next block reuses.
-            parts = [scan.visit(x[b : b + BLOCK])[0].copy() for b in range(0, len(x), BLOCK)]
-            xs = np.concatenate(parts) if parts else np.zeros(0)
-            xs.sort()
-            counts = sorted_edge_counts(xs, edges)
+    def add(self, x: FloatArray, edges: FloatArray, n_mismatch: int = 0, use_kernel: bool = True) -> None:
+        scan = scan_column(x, edges, use_kernel)
+        counts = scan.counts
         # NaN includes unparseable entries already counted as mismatches.
         self.n_missing += scan.nan - n_mismatch
         self.n_posinf += scan.posinf
