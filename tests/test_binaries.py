@@ -37,6 +37,7 @@ def test_check_fails_in_ci_and_only_warns_elsewhere(
         "radosgw",
         "ceph-common",
         "ceph-base",
+        "gcc",
         "jq",
         "chromium",
     ]
