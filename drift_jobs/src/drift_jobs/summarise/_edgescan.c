@@ -156,13 +156,14 @@ static int get(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t it
 }
 
 PyDoc_STRVAR(scan_doc,
-             "scan(values, edges, cells, scale, offset, hist, ties) -> (n, nan, posinf, neginf, mean, m2, min, max, "
+             "scan(values, edges, starts, scale, offset, hist, ties) -> (n, nan, posinf, neginf, mean, m2, min, max, "
              "sum_below, sum_above)\n\n"
              "Adds the finite float64 `values` to `hist` (len(edges) + 1, int64: values by the number of edges below "
-             "them) and `ties` (len(edges), int64: values equal to each edge). `cells` (int32, one entry per grid "
-             "cell; a value's cell is clip(value * scale - offset, 0, len(cells) - 1)) holds a pure cell's position, "
-             "or ~p for a mixed cell whose values are searched from position p. Returns the counts, moments and "
-             "extremes of the finite values, and the sums of those below the first edge and above the last.");
+             "them) and `ties` (len(edges), int64: values equal to each edge). `starts` (int32, one entry per grid "
+             "cell; a value's cell is clip(value * scale - offset, 0, len(starts) - 1)) holds a lower bound on the "
+             "position of the cell's values, where each value's search starts (EdgeGrid.starts). Returns the counts, "
+             "moments and extremes of the finite values, and the sums of those below the first edge and above the "
+             "last.");
 
 static PyObject *py_scan(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *ox, *oe, *og, *oh, *ot;
@@ -175,7 +176,7 @@ static PyObject *py_scan(PyObject *Py_UNUSED(self), PyObject *args) {
     if (get(oe, &be, "d", 8, 0, "edges") < 0)
         goto fail_x;
     /* int32 is 'i' on every platform this builds for; 'l'/'q' for int64 depend on the platform's long. */
-    if (get(og, &bg, "i", 4, 0, "cells") < 0)
+    if (get(og, &bg, "i", 4, 0, "starts") < 0)
         goto fail_e;
     const char *i64 = sizeof(long) == 8 ? "l" : "q";
     if (get(oh, &bh, i64, 8, 1, "hist") < 0)

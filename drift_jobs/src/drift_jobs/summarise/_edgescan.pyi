@@ -5,7 +5,7 @@ import numpy.typing as npt
 def scan(
     values: npt.NDArray[np.float64],
     edges: npt.NDArray[np.float64],
-    cells: npt.NDArray[np.int32],
+    starts: npt.NDArray[np.int32],
     scale: float,
     offset: float,
     hist: npt.NDArray[np.int64],
