@@ -10,6 +10,7 @@ import pytest
 from drift_jobs.config import parse_config
 from drift_jobs.read.storage import Storage
 from drift_jobs.summarise.profile import Profile, _collect_bins, build_profile, load_profile, save_profile
+from drift_jobs.summarise.quantiles import BottomKSample, fine_edges_from_sample
 from drift_testkit import write_parquet
 
 RNG = np.random.default_rng(31)
@@ -84,3 +85,49 @@ def test_quantile_bins_are_copied_out_of_the_chunk() -> None:
         (part,) = parts
         assert not np.shares_memory(part, x)
         assert np.array_equal(np.sort(part), np.sort(x[(x > edges[b - 1]) & (x <= edges[b])]))
+
+
+@pytest.mark.parametrize("wanted", [{1}, {10, 11, 12}, {10, 50, 99}, {100}, set(range(1, 101))])
+def test_quantile_bins_hold_exactly_the_values_of_each_wanted_bin(wanted) -> None:
+    """Right-closed bins (e[b-1], e[b]], adjacent wanted bins sharing an edge, and no NaN or infinity kept."""
+    x = np.concatenate((np.round(RNG.standard_normal(50_000), 2), [np.nan, np.inf, -np.inf, np.nan]))
+    RNG.shuffle(x)
+    edges = np.unique(np.quantile(x[np.isfinite(x)], np.linspace(0, 1, 101)))
+    kept: dict[int, list[np.ndarray]] = {}
+    _collect_bins(x, edges, wanted, kept)
+    for b in range(1, len(edges)):
+        expected = x[(x > edges[b - 1]) & (x <= edges[b])]
+        got = np.concatenate(kept[b]) if b in kept else np.zeros(0)
+        assert np.array_equal(got, expected) if b in wanted else b not in kept, b
+
+
+def _bottom_k_by_full_selection(chunks: list[np.ndarray], size: int, seed: int) -> np.ndarray:
+    """The sample as the plain algorithm keeps it: every key of every chunk joins the selection."""
+    rng = np.random.default_rng(seed)
+    keys, values = np.zeros(0), np.zeros(0)
+    for c in chunks:
+        keys, values = np.concatenate((keys, rng.random(len(c)))), np.concatenate((values, c))
+        if len(keys) > size:
+            keep = np.argpartition(keys, size)[:size]
+            keys, values = keys[keep], values[keep]
+    return np.sort(values)
+
+
+@pytest.mark.parametrize("sizes", [[30_000, 70_000, 5, 200_000], [1000] * 50, [10], [65_536, 1]])
+def test_bottom_k_sample_keeps_the_same_values_as_a_full_selection(sizes) -> None:
+    """Skipping the keys that cannot enter a full sample changes nothing: same draws, same sample."""
+    chunks = [RNG.standard_normal(n) for n in sizes]
+    sample = BottomKSample(4_096, np.random.default_rng(7))
+    for c in chunks:
+        sample.add(c)
+    assert np.array_equal(np.sort(sample.values), _bottom_k_by_full_selection(chunks, 4_096, 7))
+    assert sample.n == sum(sizes) and len(sample.values) == min(4_096, sum(sizes))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 4_096, 65_536])
+def test_fine_edges_are_numpy_quantiles_of_the_sample(n) -> None:
+    sample = BottomKSample(65_536, np.random.default_rng(3))
+    sample.add(np.round(RNG.standard_normal(n) * 1e3) / 7)  # ties and inexact values
+    expected = np.quantile(sample.values, np.linspace(0.0, 1.0, 4_097))
+    expected[0], expected[-1] = sample.lo, sample.hi
+    assert np.array_equal(fine_edges_from_sample(sample, 4_096), np.unique(expected))

@@ -37,7 +37,14 @@ class BottomKSample:
         self.n += len(finite)
         self.lo = min(self.lo, float(finite.min()))
         self.hi = max(self.hi, float(finite.max()))
-        keys = np.concatenate((self.keys, self.rng.random(len(finite))))
+        keys = self.rng.random(len(finite))
+        if len(self.keys) == self.size:
+            # Once the sample is full only keys below its largest can enter it: a share of about
+            # size / n of each chunk, so the selection below sorts a few values, not the chunk.
+            # The keys drawn, and so the sample kept, are the same as without this filter.
+            entering = np.flatnonzero(keys < self.keys.max())
+            keys, finite = keys[entering], finite[entering]
+        keys = np.concatenate((self.keys, keys))
         values = np.concatenate((self.values, finite))
         if len(keys) > self.size:
             keep = np.argpartition(keys, self.size)[: self.size]
@@ -50,7 +57,15 @@ class BottomKSample:
 
 
 def fine_edges_from_sample(sample: BottomKSample, fine_bins: int) -> FloatArray:
-    qs = np.quantile(sample.values, np.linspace(0.0, 1.0, fine_bins + 1))
+    """np.quantile(sample, linspace(0, 1, fine_bins + 1)), ends set to the stream's extremes, deduplicated.
+
+    One sort, then the order statistics: np.quantile would select each of the ~4,000 levels by
+    partitioning around them, about 10 times slower here (8.7 ms against 0.8 ms per feature).
+    """
+    ordered = np.sort(sample.values)
+    n = len(ordered)
+    lo, t = virtual_positions(n, np.linspace(0.0, 1.0, fine_bins + 1))
+    qs = lerp(ordered[lo], ordered[np.minimum(lo + 1, n - 1)], t)
     qs[0], qs[-1] = sample.lo, sample.hi
     return np.unique(qs)
 
