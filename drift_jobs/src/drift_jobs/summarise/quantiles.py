@@ -40,7 +40,7 @@ class BottomKSample:
         keys = self.rng.random(len(finite))
         if len(self.keys) == self.size:
             # Once the sample is full only keys below its largest can enter it: a share of about
-            # size / n of each chunk, so the selection below sorts a few values, not the chunk.
+            # size / n of each chunk, so the selection below works on that share, not on the chunk.
             # The keys drawn, and so the sample kept, are the same as without this filter.
             entering = np.flatnonzero(keys < self.keys.max())
             keys, finite = keys[entering], finite[entering]
