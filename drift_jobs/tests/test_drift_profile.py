@@ -75,6 +75,20 @@ def test_npz_profile_round_trips_bit_for_bit(tmp_path) -> None:
     assert np.array_equal(again.numeric["x"].summary.cum_lt, prof.numeric["x"].summary.cum_lt)
 
 
+def test_profile_is_the_same_counted_on_one_thread_or_several(tmp_path) -> None:
+    """Pass 2 counts a chunk's columns on the thread pool; the profile must not depend on it."""
+    t = pa.table(
+        {f"x{i}": RNG.standard_normal(30_000) * (i + 1) for i in range(5)} | {"c": RNG.choice(["a", "b"], 30_000)}
+    )
+    write_parquet(t, tmp_path / "r.parquet", 7_000)
+    with Storage() as st:
+        one, many = (
+            build_profile(parse_config({"chunk_rows": 7_000, "threads": n}), str(tmp_path / "r.parquet"), st)
+            for n in (1, 3)
+        )
+    assert one.profile_id == many.profile_id
+
+
 def test_quantile_bins_are_copied_out_of_the_chunk() -> None:
     """Pass 3 keeps a few values per wanted bin, never a view that pins the whole chunk in memory."""
     x = RNG.standard_normal(100_000)
