@@ -36,7 +36,7 @@ CSV_BLOCK_BYTES = 1 << 22
 CSV_SNIFF_BYTES = 1 << 16
 # Decoded bytes per Parquet read: a row group wider than this is read in column groups. Up to three reads are
 # alive at once (summarised, queued, being decoded), so this sets the window's peak RSS: at 262,144 rows, 8 MiB
-# (four columns) peaked at 167-172 MB on a 10M x 20 window against 182-206 MB for 12 MiB, with no loss of speed
+# (four columns) peaked at 167-172 MB on a 10M x 20 window against 180-206 MB for 12 MiB, with no loss of speed
 # (4 MiB: 148-154 MB, slower); docs/drift-jobs.md, Benchmark.
 READ_BUDGET_BYTES = 8 << 20
 
