@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -319,16 +320,11 @@ def build_profile(
     num_summaries = {n: NumericSummary(len(provisional[n]), cfg.binning.exact_max) for n in numeric}
     cat_summaries = {n: CategoricalSummary(len(buckets[n].labels)) for n in categorical}
     sets = {n: b.value_sets() for n, b in buckets.items()}
-    # The columns of a chunk are counted in parallel, as in the window (the compiled scan releases the GIL).
-    pool = ThreadPoolExecutor(cfg.threads, thread_name_prefix="drift-job-profile") if cfg.threads > 1 else None
-    try:
+    with column_pool(cfg.threads, "drift-job-profile") as pool:
         for chunk in chunks():
             summarise_chunk(
                 chunk, provisional, num_summaries, buckets, sets, cat_summaries, roles, performance, latency, pool
             )
-    finally:
-        if pool is not None:
-            pool.shutdown()
 
     # Pass 3: exact coarse quantiles from the fine bins that hold them.
     levels = np.arange(1, cfg.binning.coarse_bins) / cfg.binning.coarse_bins
@@ -413,6 +409,19 @@ def _insert_coarse_edges(
     final = all_edges[order]
     index = np.searchsorted(final, coarse).astype(np.int64)
     return NumericProfile(NumericBins(final, index), s)
+
+
+@contextmanager
+def column_pool(threads: int, name: str) -> Iterator[Executor | None]:
+    """The threads that summarise a chunk's columns in parallel (`summarise_chunk`), or None for one thread."""
+    if threads <= 1:
+        yield None
+        return
+    pool = ThreadPoolExecutor(threads, thread_name_prefix=name)
+    try:
+        yield pool
+    finally:
+        pool.shutdown()
 
 
 def summarise_chunk(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from drift_jobs.summarise.performance import (
     performance_from_dict,
     performance_to_dict,
 )
-from drift_jobs.summarise.profile import Profile, summarise_chunk
+from drift_jobs.summarise.profile import Profile, column_pool, summarise_chunk
 
 
 @dataclass
@@ -132,12 +132,8 @@ def summarise_window(
     summary.files = sorted({u.uri for u in units})
     wanted = profile.roles.columns
     together = tuple(c for c in (profile.roles.label, profile.roles.prediction, profile.roles.latency) if c)
-    pool = ThreadPoolExecutor(threads, thread_name_prefix="drift-job-summary") if threads > 1 else None
-    try:
+    with column_pool(threads, "drift-job-summary") as pool:
         _consume(summary, prefetch(source.iter_chunks(units, wanted, together)), profile, on_chunk, pool)
-    finally:
-        if pool is not None:
-            pool.shutdown()
     return summary
 
 
@@ -146,7 +142,7 @@ def _consume(
     chunks: Iterator[Chunk],
     profile: Profile,
     on_chunk: Callable[[Chunk], None] | None,
-    pool: ThreadPoolExecutor | None,
+    pool: Executor | None,
 ) -> None:
     edges = {n: p.bins.edges for n, p in profile.numeric.items()}
     buckets = {n: p.buckets for n, p in profile.categorical.items()}
