@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from drift_jobs.summarise import numeric
-from drift_jobs.summarise.edge_index import BLOCK, EdgeGrid, edge_counts, sorted_edge_counts
+from drift_jobs.summarise.edge_index import BLOCK, SLACK, EdgeGrid, edge_counts, grid_for, sorted_edge_counts
 from drift_jobs.summarise.numeric import NumericSummary
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -55,6 +55,38 @@ def test_quantile_edges_of_a_normal_column_get_a_grid_and_exact_counts_over_many
     # Most values are counted with their cell, not sorted: the point of the grid.
     cells = grid.cells_of(x, np.empty(len(x), np.intp), float(x.min()), float(x.max()))
     assert np.count_nonzero(grid.mixed[cells]) < len(x) / 4
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=edge_sets)
+def test_grid_tables_match_their_definitions(edges: np.ndarray) -> None:
+    grid = EdgeGrid.build(edges)
+    assume(grid is not None)
+    assert grid is not None
+    # Each edge's position in cell units, rounded as a value's cell is (cells_of).
+    t = edges * grid.scale - grid.offset
+    c = np.arange(grid.cells)
+    starts = (t[None, :] < c[:, None] - SLACK).sum(axis=1)
+    within = (t[None, :] < c[:, None] + 1 + SLACK).sum(axis=1)
+    within[-1] = len(edges)
+    mixed = within != starts
+    mixed[0] = mixed[-1] = True
+    np.testing.assert_array_equal(grid.starts, starts)
+    np.testing.assert_array_equal(grid.mixed, mixed)
+    np.testing.assert_array_equal(grid.mixed_cells, np.flatnonzero(mixed))
+    # The last cell whose pure values have at most j edges below them.
+    np.testing.assert_array_equal(grid.pure_last, [np.flatnonzero(starts <= j)[-1] for j in range(len(edges))])
+
+
+@pytest.mark.skipif(not numeric.kernel_available(), reason="the compiled scan is not built")
+def test_the_compiled_scan_builds_only_the_start_table() -> None:
+    # The numpy path's tables cost a run ~1 ms per feature; the compiled scan reads `starts` alone.
+    rng = np.random.default_rng(12)
+    edges = np.unique(np.quantile(rng.standard_normal(20_000), np.linspace(0, 1, 513)))
+    numeric.scan_column(rng.standard_normal(5_000), edges)
+    grid = grid_for(edges)
+    assert grid is not None
+    assert not {"mixed", "mixed_cells", "pure_last"} & set(vars(grid))
 
 
 def test_edges_crowded_into_one_cell_stay_exact() -> None:

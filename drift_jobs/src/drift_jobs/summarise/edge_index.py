@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -57,16 +58,34 @@ class EdgeGrid:
     cells: int
     scale: float  # cells per unit of value
     offset: float  # edges[0] * scale: cell = clip(x * scale - offset, 0, cells - 1)
-    # per cell: some edge lies within the slack-widened cell (the first and last cells always do,
-    # as they also take every value below and above the edge range)
-    mixed: npt.NDArray[np.bool_]
-    mixed_cells: IndexArray
-    # pure_last[j]: the last of the leading cells whose values all have <= j edges below them; the
-    # pure cells up to it hold exactly the pure-cell values <= edges[j]
-    pure_last: IndexArray
     # per cell: the edges below the slack-widened cell, a lower bound on any of its values' position (their
-    # exact position in a pure cell); the compiled scan (_edgescan.c) starts each value's search there
+    # exact position in a pure cell); the compiled scan (_edgescan.c) starts each value's search there, and needs
+    # nothing else, so the numpy path's tables below are built on first use only
     starts: npt.NDArray[np.int32]
+
+    @cached_property
+    def mixed(self) -> npt.NDArray[np.bool_]:
+        """Per cell: some edge lies within the slack-widened cell (the first and last cells always do, as they
+        also take every value below and above the edge range)."""
+        # within[c]: edges with t < c + 1 + SLACK, i.e. floor(t - 1 - SLACK) <= c - 1 (t as in build()).
+        t = _edge_positions(self.edges, self.scale, self.offset)
+        within = _count_at_most(np.floor(t - 1.0 - SLACK), self.cells)
+        within[-1] = len(self.edges)  # the last cell also takes every value above the range
+        mixed: npt.NDArray[np.bool_] = within != self.starts
+        mixed[0] = mixed[-1] = True  # the end cells take every value outside the range
+        return mixed
+
+    @cached_property
+    def mixed_cells(self) -> IndexArray:
+        return np.flatnonzero(self.mixed)
+
+    @cached_property
+    def pure_last(self) -> IndexArray:
+        """pure_last[j]: the last of the leading cells whose values all have <= j edges below them; the pure cells
+        up to it hold exactly the pure-cell values <= edges[j]."""
+        # `starts` never decreases, so the cells with at most j edges below them are a prefix (never empty: cell 0
+        # has no edge below it).
+        return np.searchsorted(self.starts, np.arange(len(self.edges)), side="right") - 1
 
     @classmethod
     def build(cls, edges: FloatArray) -> EdgeGrid | None:
@@ -86,20 +105,10 @@ class EdgeGrid:
         if not np.isfinite(scale) or magnitude * scale * 8 * np.finfo(np.float64).eps > _ROUNDING_BUDGET:
             return None
         offset = lo * scale
-        # Each edge's position in cell units, computed as a value's (so with the same rounding):
-        # cell c is pure when no edge has t in [c - SLACK, c + 1 + SLACK).
-        t = edges * scale - offset
-        # below[c]: edges with t < c - SLACK, i.e. floor(t + SLACK) <= c - 1; within[c]: edges with
-        # t < c + 1 + SLACK, i.e. floor(t - 1 - SLACK) <= c - 1.
-        below = _count_at_most(np.floor(t + SLACK), cells)
-        within = _count_at_most(np.floor(t - 1.0 - SLACK), cells)
-        within[-1] = k  # the last cell also takes every value above the range
-        mixed = within != below
-        mixed[0] = mixed[-1] = True  # the end cells take every value outside the range
-        # `below` never decreases, so the cells with at most j edges below them are a prefix (never
-        # empty: cell 0 has no edge below it).
-        pure_last = np.searchsorted(below, np.arange(k), side="right") - 1
-        return cls(edges, cells, scale, offset, mixed, np.flatnonzero(mixed), pure_last, below.astype(np.int32))
+        # Cell c is pure when no edge has t in [c - SLACK, c + 1 + SLACK); starts[c] counts the edges with
+        # t < c - SLACK, i.e. floor(t + SLACK) <= c - 1.
+        t = _edge_positions(edges, scale, offset)
+        return cls(edges, cells, scale, offset, _count_at_most(np.floor(t + SLACK), cells))
 
     def cells_of(self, values: FloatArray, out: IndexArray, lowest: float, highest: float) -> IndexArray:
         """Each finite value's cell, into `out`; values outside the range go to the end cells.
@@ -117,10 +126,15 @@ class EdgeGrid:
         return out
 
 
-def _count_at_most(levels: FloatArray, cells: int) -> IndexArray:
-    """For each cell c: how many of the non-decreasing `levels` are <= c - 1."""
+def _edge_positions(edges: FloatArray, scale: float, offset: float) -> FloatArray:
+    """Each edge's position in cell units, computed as a value's cell is (cells_of: the same two roundings)."""
+    return edges * scale - offset
+
+
+def _count_at_most(levels: FloatArray, cells: int) -> npt.NDArray[np.int32]:
+    """For each cell c: how many of the non-decreasing `levels` are <= c - 1 (int32: the scan's table type)."""
     counts = np.bincount(np.clip(levels, -1, cells).astype(np.intp) + 1, minlength=cells + 2)
-    return np.cumsum(counts)[:cells]
+    return np.cumsum(counts[:cells], dtype=np.int32)
 
 
 _GRIDS: dict[int, tuple[FloatArray, EdgeGrid | None]] = {}
