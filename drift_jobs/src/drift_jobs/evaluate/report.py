@@ -30,7 +30,11 @@ def clean(value: Any) -> Any:
 
 
 def json_bytes(doc: dict[str, Any]) -> bytes:
-    return json.dumps(clean(doc), indent=2, allow_nan=False).encode()
+    return _dumps(clean(doc))
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc, indent=2, allow_nan=False).encode()
 
 
 @dataclass(frozen=True)
@@ -307,4 +311,4 @@ class DriftReport:
         return cleaned
 
     def to_json(self) -> bytes:
-        return json_bytes(self.to_dict())
+        return _dumps(self.to_dict())  # to_dict() has cleaned it already
