@@ -193,7 +193,7 @@ def image_env() -> dict[str, str]:
 def calibration_s() -> float:
     """Seconds for a fixed pure-Python loop (best of 3): how fast this machine is right now.
 
-    The bench shares a virtual machine whose speed drifts by 20-30 % from minute to minute; this figure, taken at
+    The bench shares a virtual machine whose speed drifts by 20-45 % from minute to minute; this figure, taken at
     the start and the end, says which state the wall times were measured in.
     """
     best = float("inf")
