@@ -27,6 +27,7 @@ bench/results/drift_bench[_quick].json.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -118,6 +119,8 @@ def side_job(reference: str, window: str) -> dict[str, Any]:
     return {
         "exit_code": code,
         "import_s": import_s,
+        # Objects the imports made, frozen out of the run's collections as in a deployed run (0: started otherwise).
+        "frozen_objects": gc.get_freeze_count(),
         "modules_loaded": [m for m in heavy if m in sys.modules],
         "wall_s": wall,
         "cpu_s": cpu,
