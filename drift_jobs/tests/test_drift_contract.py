@@ -51,3 +51,28 @@ def test_a_report_becomes_metrics_without_a_dict(tmp_path) -> None:
         for m in for_kind(f.type):
             if f.values[m.name] is not None:
                 assert f"{m.prometheus}{{" in text and f'feature="{f.name}"' in text
+
+
+def test_the_exposition_declares_every_contract_family_with_its_labels_and_the_report_values(tmp_path) -> None:
+    from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
+
+    ev = evaluate_tables(tmp_path, shifted_table(5_000, 1, False, 3), shifted_table(3_000, 2, True, 3))
+    report = ev.report
+    families = {f.name: f for f in text_string_to_metric_families(metrics_text(build_registry(report, 2.5)).decode())}
+    rows = "drift_job_rows_processed_total"
+    declared = {f"{n}_total" if families[n].type == "counter" else n for n in families}
+    assert declared == set(contract.METRICS)  # every family, samples or not, and nothing else
+    for name, (extra, help_text) in contract.METRICS.items():
+        family = families[name.removesuffix("_total") if name == rows else name]
+        assert (family.documentation, family.type) == (help_text, "counter" if name == rows else "gauge")
+        for sample in family.samples:
+            assert sample.name == name  # no *_created twin
+            assert set(sample.labels) == {*contract.BASE_LABELS, *extra}, name  # the exposition sorts them
+    samples = {(s.name, s.labels.get("feature")): s.value for f in families.values() for s in f.samples}
+    for f in report.features:
+        for m in for_kind(f.type):
+            if f.values[m.name] is not None:
+                assert samples[(m.prometheus, f.name)] == f.values[m.name]
+        assert samples[("model_drift_feature_status", f.name)] == contract.STATUS_CODES[f.status]
+    assert samples[(rows, None)] == report.window.rows
+    assert samples[("drift_job_duration_seconds", None)] == 2.5
