@@ -30,8 +30,9 @@ def test_the_compiled_scan_is_built() -> None:
     assert kernel_available(), "drift_jobs.summarise._edgescan was not built (is a C compiler installed?)"
 
 
-def assert_same(x: np.ndarray, edges: np.ndarray) -> ColumnScan:
-    """The kernel against the numpy path and against sorting: identical counts, the same non-finite tallies."""
+def assert_same(x: np.ndarray, edges: np.ndarray, moments: bool = True) -> ColumnScan:
+    """The kernel against the numpy path and against sorting: identical counts, the same non-finite tallies (and
+    the same moments, unless the values' squares overflow, where neither path's moments mean anything)."""
     kernel, reference = scan_column(x, edges), scan_column(x, edges, use_kernel=False)
     finite_values = np.sort(x[np.isfinite(x)])
     np.testing.assert_array_equal(kernel.counts.le, np.searchsorted(finite_values, edges, side="right"))
@@ -49,6 +50,7 @@ def assert_same(x: np.ndarray, edges: np.ndarray) -> ColumnScan:
     assert kernel.counts.sum_above == pytest.approx(above.sum(), rel=1e-12, abs=1e-9)
     if kernel.n:
         assert (kernel.min, kernel.max) == (finite_values[0], finite_values[-1])
+    if kernel.n and moments:
         assert kernel.mean == pytest.approx(reference.mean, rel=1e-9, abs=1e-9 * max(1.0, abs(kernel.max)))
         assert kernel.m2 == pytest.approx(reference.m2, rel=1e-7, abs=1e-9)
     return kernel
@@ -101,6 +103,23 @@ def test_integer_valued_columns_tie_on_every_edge() -> None:
     x = rng.integers(-8, 9, 50_000).astype(np.float64)
     scan = assert_same(x, edges)
     np.testing.assert_array_equal(scan.counts.le - scan.counts.lt, [np.count_nonzero(x == e) for e in edges])
+
+
+def test_blocks_with_a_non_finite_value_or_an_overflowing_square_are_taken_value_by_value() -> None:
+    # The scan sums a block's moments without testing each value, and takes the block value by value only when
+    # that sum is not finite: a NaN or an infinity anywhere in a block, or a finite value whose square overflows,
+    # must still be counted apart (or placed) exactly, in the first block, a middle one and the short last one.
+    rng = np.random.default_rng(12)
+    edges = np.unique(np.quantile(rng.standard_normal(20_000), np.linspace(0, 1, 257)))
+    x = rng.standard_normal(5 * 1024 + 100)
+    x[[0, 1500, 5 * 1024 + 99]] = [np.nan, np.inf, -np.inf]  # blocks 0, 1 and the last one
+    x[[2100, 2101]] = [1e200, -1e250]  # block 2: finite, but their squares overflow
+    x[3 * 1024 : 4 * 1024] = edges[rng.integers(0, len(edges), 1024)]  # block 3: every value ties an edge
+    scan = assert_same(x, edges, moments=False)
+    assert (scan.nan, scan.posinf, scan.neginf, scan.n) == (1, 1, 1, len(x) - 3)
+    assert (scan.min, scan.max) == (-1e250, 1e200)
+    x[[2100, 2101]] = 0.5  # without the overflow, the moments agree too
+    assert_same(x, edges)
 
 
 def test_one_edge_empty_and_all_missing_columns() -> None:

@@ -1,12 +1,13 @@
 """Mergeable summary of one numeric column against fixed bin edges.
 
-Two cumulative counts per edge, of values <= edge and of values < edge, give the exact empirical
-CDF on both sides of every edge, which is what KS needs when values tie there. A column chunk is
-scanned once by the compiled kernel (_edgescan.c: counts, moments, extremes and non-finite values
-in one pass). Where the package was built without a C compiler, the same figures come from numpy:
-the edge grid (drift_jobs.summarise.edge_index: values counted per cell, only those near an edge
-sorted), or, where a grid's arithmetic cannot be exact, sorting the chunk once and two binary
-searches per edge; the counts are identical and the moments equal to rounding.
+Two cumulative counts per edge, of values <= edge and of values < edge, give the exact empirical CDF
+on both sides of every edge, which is what KS needs when values tie there. A column chunk is scanned
+once by the compiled kernel (_edgescan.c: counts, moments, extremes and non-finite values from one
+read of memory, a cache-resident block at a time). Where the package was built without a C compiler,
+the same figures come from numpy: the edge grid (drift_jobs.summarise.edge_index: values counted per
+cell, only those near an edge sorted), or, where a grid's arithmetic cannot be exact, sorting the
+chunk once and two binary searches per edge; the counts are identical and the moments equal to
+rounding.
 """
 
 from __future__ import annotations
