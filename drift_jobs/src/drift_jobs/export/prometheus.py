@@ -48,9 +48,7 @@ class RunMetrics(Collector):
         self._families[name].add_metric(labels, float(value))
 
     def collect(self) -> Iterator[Metric]:
-        # The counter last, as the runs before this collector exposed it.
-        yield from (f for n, f in self._families.items() if n != _ROWS)
-        yield self._families[_ROWS]
+        yield from self._families.values()
 
 
 def build_registry(report: DriftReport, duration_s: float, finished_at: float | None = None) -> CollectorRegistry:
