@@ -207,6 +207,31 @@ def calibration_s() -> float:
     return best
 
 
+def cpu_description(cpuinfo: str) -> dict[str, Any]:
+    """The processor as Linux's /proc/cpuinfo describes it: model, logical CPUs and physical cores.
+
+    Runs on machines of one kind differ mostly by the processor behind their two vCPUs: where the two behave as
+    threads of one core, the two summary threads scan at 8-11 ns a value each against 5-7 alone
+    (docs/drift-jobs.md, Benchmark).
+    """
+    blocks = [dict(re.findall(r"^([^\t:]+?)\s*:\s*(.*)$", b, re.M)) for b in cpuinfo.strip().split("\n\n") if b.strip()]
+    blocks = [b for b in blocks if "processor" in b]
+    cores = {(b["physical id"], b["core id"]) for b in blocks if "physical id" in b and "core id" in b}
+    return {
+        "model": blocks[0].get("model name") if blocks else None,
+        "logical_cpus": len(blocks),
+        "physical_cores": len(cores) or None,
+        "threads_per_core": len(blocks) // len(cores) if cores else None,
+    }
+
+
+def read_cpu_description() -> dict[str, Any]:
+    try:
+        return cpu_description(Path("/proc/cpuinfo").read_text())
+    except OSError as e:  # not Linux: the other machine fields still say what ran
+        return {"unavailable": str(e)}
+
+
 def measure_process(cmd: list[str], what: str) -> dict[str, Any]:
     """Run one process; its wall time, CPU and peak RSS from the kernel, plus its last stdout line."""
     load = os.getloadavg()[0]
@@ -463,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": a.quick,
         "machine": {
             "cpus": os.cpu_count(),
+            "cpu": read_cpu_description(),
             "python": sys.version.split()[0],
             "platform": sys.platform,
             # The bench shares the machine; load says how much the wall times can be trusted.
