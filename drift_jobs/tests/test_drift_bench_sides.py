@@ -29,7 +29,7 @@ def cpuinfo(*cores: tuple[int, int]) -> str:
 
 def test_the_bench_tells_two_threads_of_one_core_from_two_cores() -> None:
     # The same 1M window ran in 0.30-0.41 s on the 2026-12-03 machines, whose two vCPUs behaved as one shared core,
-    # and in 0.18-0.27 s on 2026-12-04's two cores: the JSON must say which processor it measured.
+    # and in 0.17-0.29 s on 2026-12-04's two cores: the JSON must say which processor it measured.
     assert cpu_description(cpuinfo((0, 0), (0, 0))) == {
         "model": "AMD EPYC 7B13",
         "logical_cpus": 2,
